@@ -1,0 +1,323 @@
+//! The platform contract in Rust: request/response bodies and request signing.
+//! `docs/platform-api.yaml` is the same contract for humans and other languages;
+//! a test in the sandbox crate checks that every route there is served.
+
+pub mod sign;
+
+use cardcat_core::{AccountInput, Category, Money, Product, RemoteStatus};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub const API_PREFIX: &str = "/v1";
+/// Largest page a client may ask for.
+pub const MAX_PAGE: u32 = 10_000;
+
+/// Every error the platform returns has this body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// Set on `clock_skew` so the client can say how far off it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_time_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    BadSignature,
+    ClockSkew,
+    ReplayedNonce,
+    UnknownTerminal,
+    InvalidPairingCode,
+    NotFound,
+    /// Same idempotency key, different body.
+    IdempotencyConflict,
+    ProductUnavailable,
+    PriceChanged,
+    VoucherNotFound,
+    VoucherUsed,
+    VoucherExpired,
+    VoucherCancelled,
+    CancelWindowClosed,
+    Unauthorized,
+    Internal,
+    Unavailable,
+}
+
+// ---------- activation ----------
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivateRequest {
+    pub code: String,
+    pub device_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivateResponse {
+    pub terminal_id: String,
+    pub store_id: String,
+    pub store_name: String,
+    /// Hex-encoded 32-byte HMAC key. Shown once; the client puts it in the OS keyring.
+    pub secret: String,
+}
+
+// ---------- time / health ----------
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeResponse {
+    pub server_time_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthResponse {
+    pub status: String,
+    pub api_version: String,
+    pub catalog_version: i64,
+}
+
+// ---------- catalog ----------
+
+/// `GET /v1/catalog/full?after=<sku>&limit=N` — keyset pages over the current catalog.
+/// The client records `version` from the first page and catches up with a delta from
+/// it afterwards, so changes made during a full sync are never lost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogPage {
+    pub version: i64,
+    pub total: u64,
+    /// Categories are sent with the first page only.
+    #[serde(default)]
+    pub categories: Vec<Category>,
+    pub products: Vec<Product>,
+    /// Pass as `after` for the next page; `None` on the last page.
+    pub next_after: Option<String>,
+}
+
+/// `GET /v1/catalog/delta?since=V&after_version=&after_sku=&limit=N` — rows changed after `since`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogDelta {
+    /// Catalog version the client has reached once it applied this page and `next` is `None`.
+    pub version: i64,
+    /// Rows changed after `since` (whole rows; `available=false` marks a withdrawn product).
+    pub changes: Vec<Product>,
+    #[serde(default)]
+    pub categories: Vec<Category>,
+    /// Total changes left including this page (for progress).
+    pub remaining: u64,
+    pub next: Option<DeltaCursor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeltaCursor {
+    pub after_version: i64,
+    pub after_sku: String,
+}
+
+// ---------- orders ----------
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateOrderRequest {
+    /// The client's idempotency key (UUIDv7). The same key always means the same order.
+    pub client_key: Uuid,
+    pub sku: String,
+    pub qty: u32,
+    #[serde(default)]
+    pub account: AccountInput,
+    /// The unit cost the client quoted from its catalog; the platform refuses with
+    /// `price_changed` if its price differs.
+    pub unit_cost: Money,
+    pub cashier_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinPayload {
+    pub card_no: String,
+    pub pin: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailReason {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderView {
+    pub client_key: Uuid,
+    pub platform_order_id: String,
+    pub sku: String,
+    pub qty: u32,
+    pub status: RemoteStatus,
+    /// What the platform charges the store (cost × qty).
+    pub amount: Money,
+    /// The store's commission on this order as the platform books it.
+    pub commission: Money,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pins: Vec<PinPayload>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<FailReason>,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchStatusRequest {
+    pub client_keys: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchStatusResponse {
+    pub orders: Vec<OrderView>,
+    pub missing: Vec<Uuid>,
+}
+
+// ---------- redemption (核销) ----------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoucherStatus {
+    Unused,
+    Redeemed,
+    Cancelled,
+    Expired,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrepareRequest {
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoucherInfo {
+    pub code: String,
+    pub title: String,
+    pub merchant: String,
+    pub value: Money,
+    pub status: VoucherStatus,
+    pub expires_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyRequest {
+    /// Idempotency key of this redemption.
+    pub request_id: Uuid,
+    pub code: String,
+    pub cashier_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelRedemptionRequest {
+    /// The `request_id` of the verify being cancelled.
+    pub request_id: Uuid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedemptionStatus {
+    Redeemed,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedemptionView {
+    pub request_id: Uuid,
+    pub code: String,
+    pub title: String,
+    pub value: Money,
+    pub status: RedemptionStatus,
+    pub redeemed_at_ms: i64,
+    /// Cancel is accepted until this instant.
+    pub cancel_deadline_ms: i64,
+}
+
+// ---------- statements ----------
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementLine {
+    pub client_key: Uuid,
+    pub platform_order_id: String,
+    pub sku: String,
+    pub status: RemoteStatus,
+    pub amount: Money,
+    pub commission: Money,
+}
+
+/// `GET /v1/statements/{date}` — the platform's daily commission statement (date in UTC+8, `YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    pub date: String,
+    pub store_id: String,
+    pub lines: Vec<StatementLine>,
+    pub total_amount: Money,
+    pub total_commission: Money,
+}
+
+// ---------- sandbox admin (not part of the production API) ----------
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairingCodeResponse {
+    pub code: String,
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewVoucherRequest {
+    pub title: String,
+    pub merchant: String,
+    pub value: Money,
+    /// Negative makes an already expired voucher.
+    pub expires_in_secs: i64,
+}
+
+/// Misbehaviour on purpose. Rates are per mille (0..=1000) so no floats cross the wire.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChaosConfig {
+    /// Commit, then drop the connection without a response.
+    #[serde(default)]
+    pub drop_permille: u32,
+    /// Answer 503 without doing anything.
+    #[serde(default)]
+    pub error_permille: u32,
+    /// Extra latency added to each signed request.
+    #[serde(default)]
+    pub latency_ms: u64,
+    /// The next N catalog pages are sent corrupted (truncated JSON).
+    #[serde(default)]
+    pub corrupt_catalog_pages: u32,
+    /// The next N catalog pages are cut off mid-body (connection drop).
+    #[serde(default)]
+    pub drop_catalog_pages: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChurnRequest {
+    /// How many products get a price or availability change (one new catalog version).
+    pub changes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChurnResponse {
+    pub version: i64,
+    pub changed: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FulfilmentCount {
+    pub client_key: Uuid,
+    pub fulfilments: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_snake_case() {
+        let e = ApiError { code: ErrorCode::ClockSkew, message: "clock skew".into(), server_time_ms: Some(1) };
+        let s = serde_json::to_string(&e).unwrap_or_default();
+        assert!(s.contains("\"clock_skew\""), "{s}");
+    }
+}
