@@ -304,6 +304,14 @@ pub struct ChurnResponse {
     pub changed: u32,
 }
 
+/// `POST /admin/statements/adjust` — adds `delta` to the amount of that order's statement
+/// line (injects a reconciliation mismatch on purpose). Answered with the same body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdjustStatementRequest {
+    pub client_key: Uuid,
+    pub delta: Money,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FulfilmentCount {
     pub client_key: Uuid,

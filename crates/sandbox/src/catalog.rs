@@ -1,0 +1,359 @@
+//! Catalog: cached full-sync pages, delta sync and churn.
+//!
+//! Full pages are assembled from a per-version snapshot that holds every product's
+//! JSON, sorted by SKU, in one buffer: a page is one contiguous slice of it, so
+//! serving a 5,000-row page is a memcpy. The snapshot is rebuilt when the catalog
+//! version changes.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cardcat_core::{AccountTemplate, Category, Money, Product, ProductKind};
+use cardcat_wire::{CatalogDelta, ChurnResponse, DeltaCursor, MAX_PAGE};
+use rand::Rng;
+use rusqlite::{Connection, Row, TransactionBehavior, params};
+use serde::Deserialize;
+
+use crate::error::{ApiErr, ApiResult, json_bytes};
+use crate::state::{AppState, lock};
+
+const DEFAULT_LIMIT: u32 = 2000;
+
+pub(crate) struct Snapshot {
+    pub version: i64,
+    skus: Vec<String>,
+    /// Every product's JSON followed by a comma, in SKU order.
+    buf: Vec<u8>,
+    /// `offs[i]` is where product `i` starts in `buf`; `offs[n] == buf.len()`.
+    offs: Vec<usize>,
+    categories_json: Vec<u8>,
+}
+
+pub(crate) const PRODUCT_COLS: &str =
+    "sku, name, brand, category, kind, face_value, retail_price, cost, barcode, template, available, version";
+
+fn conv_err(col: usize, msg: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, msg.into())
+}
+
+/// A product from a row selected with [`PRODUCT_COLS`].
+pub(crate) fn read_product(r: &Row<'_>) -> rusqlite::Result<Product> {
+    let money = |i: usize| -> rusqlite::Result<Money> {
+        let s: String = r.get(i)?;
+        s.parse().map_err(|e| conv_err(i, format!("{e}")))
+    };
+    let kind: String = r.get(4)?;
+    let template: String = r.get(9)?;
+    Ok(Product {
+        sku: r.get(0)?,
+        name: r.get(1)?,
+        brand: r.get(2)?,
+        category: r.get(3)?,
+        kind: ProductKind::parse(&kind).ok_or_else(|| conv_err(4, format!("unknown kind {kind}")))?,
+        face_value: money(5)?,
+        retail_price: money(6)?,
+        cost: money(7)?,
+        barcode: r.get(8)?,
+        template: serde_json::from_str::<AccountTemplate>(&template).map_err(|e| conv_err(9, e.to_string()))?,
+        available: r.get(10)?,
+        version: r.get(11)?,
+    })
+}
+
+pub(crate) fn load_categories(c: &Connection) -> rusqlite::Result<Vec<Category>> {
+    let mut stmt = c.prepare_cached("SELECT id, name, parent, sort FROM categories ORDER BY sort, id")?;
+    let rows = stmt.query_map([], |r| Ok(Category { id: r.get(0)?, name: r.get(1)?, parent: r.get(2)?, sort: r.get(3)? }))?;
+    rows.collect()
+}
+
+fn build_snapshot(c: &mut Connection) -> ApiResult<Snapshot> {
+    let tx = c.transaction()?;
+    let version: i64 = tx.query_row("SELECT version FROM catalog_meta WHERE id = 1", [], |r| r.get(0))?;
+    let categories_json = serde_json::to_vec(&load_categories(&tx)?)?;
+    let n: i64 = tx.query_row("SELECT COUNT(*) FROM products", [], |r| r.get(0))?;
+    let n = usize::try_from(n).unwrap_or(0);
+    let mut skus = Vec::with_capacity(n);
+    let mut offs = Vec::with_capacity(n + 1);
+    let mut buf = Vec::with_capacity(n * 300);
+    {
+        let mut stmt = tx.prepare(&format!("SELECT {PRODUCT_COLS} FROM products ORDER BY sku"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let p = read_product(row)?;
+            offs.push(buf.len());
+            serde_json::to_writer(&mut buf, &p)?;
+            buf.push(b',');
+            skus.push(p.sku);
+        }
+    }
+    offs.push(buf.len());
+    tx.commit()?;
+    Ok(Snapshot { version, skus, buf, offs, categories_json })
+}
+
+/// The snapshot of the current catalog version, built if needed.
+pub(crate) async fn snapshot(st: &Arc<AppState>) -> ApiResult<Arc<Snapshot>> {
+    let mut guard = st.snapshot.lock().await;
+    let current = st.catalog_version.load(Ordering::SeqCst);
+    if let Some(s) = guard.as_ref().filter(|s| s.version == current) {
+        return Ok(Arc::clone(s));
+    }
+    let started = std::time::Instant::now();
+    let snap = Arc::new(st.db(build_snapshot).await?);
+    tracing::info!(version = snap.version, products = snap.skus.len(), ms = started.elapsed().as_millis(), "catalog cache built");
+    st.catalog_version.store(snap.version, Ordering::SeqCst);
+    *guard = Some(Arc::clone(&snap));
+    Ok(snap)
+}
+
+impl Snapshot {
+    /// The JSON of one [`cardcat_wire::CatalogPage`].
+    fn page(&self, after: Option<&str>, limit: usize) -> Vec<u8> {
+        let n = self.skus.len();
+        let start = after.map_or(0, |a| self.skus.partition_point(|s| s.as_str() <= a));
+        let end = start.saturating_add(limit).min(n);
+        let (lo, hi) = (self.offs.get(start).copied().unwrap_or(0), self.offs.get(end).copied().unwrap_or(0));
+        let products: &[u8] = if end > start { self.buf.get(lo..hi.saturating_sub(1)).unwrap_or(&[]) } else { &[] };
+        let mut out = Vec::with_capacity(products.len() + self.categories_json.len() + 128);
+        let _ = write!(out, "{{\"version\":{},\"total\":{},\"categories\":", self.version, n);
+        if after.is_none() {
+            out.extend_from_slice(&self.categories_json);
+        } else {
+            out.extend_from_slice(b"[]");
+        }
+        out.extend_from_slice(b",\"products\":[");
+        out.extend_from_slice(products);
+        out.extend_from_slice(b"],\"next_after\":");
+        match self.skus.get(end.wrapping_sub(1)).filter(|_| end < n && end > start) {
+            Some(last) => {
+                let _ = serde_json::to_writer(&mut out, last);
+            }
+            None => out.extend_from_slice(b"null"),
+        }
+        out.push(b'}');
+        out
+    }
+}
+
+enum CatalogChaos {
+    None,
+    Corrupt,
+    Drop,
+}
+
+fn take_catalog_chaos(st: &AppState) -> CatalogChaos {
+    let mut c = lock(&st.chaos);
+    if c.drop_catalog_pages > 0 {
+        c.drop_catalog_pages -= 1;
+        CatalogChaos::Drop
+    } else if c.corrupt_catalog_pages > 0 {
+        c.corrupt_catalog_pages -= 1;
+        CatalogChaos::Corrupt
+    } else {
+        CatalogChaos::None
+    }
+}
+
+/// A 200 whose body stream sends `prefix` and then fails, so the client sees the
+/// connection break mid-body (or before any body byte when `prefix` is empty).
+pub(crate) fn aborted_response(prefix: Vec<u8>) -> Response {
+    let mut chunks: Vec<Result<Bytes, std::io::Error>> = Vec::with_capacity(2);
+    if !prefix.is_empty() {
+        chunks.push(Ok(Bytes::from(prefix)));
+    }
+    chunks.push(Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "sandbox: response dropped on purpose")));
+    let mut r = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
+}
+
+/// Sends `bytes` as a catalog response, unless chaos says to corrupt or drop it.
+fn catalog_response(st: &AppState, bytes: Vec<u8>, etag: Option<HeaderValue>) -> Response {
+    match take_catalog_chaos(st) {
+        CatalogChaos::Drop => {
+            tracing::info!("chaos: dropping a catalog response mid-body");
+            let half = bytes.len() / 2;
+            let mut b = bytes;
+            b.truncate(half);
+            aborted_response(b)
+        }
+        CatalogChaos::Corrupt => {
+            tracing::info!("chaos: sending a truncated catalog response");
+            let half = bytes.len() / 2;
+            let mut b = bytes;
+            b.truncate(half);
+            json_bytes(StatusCode::OK, b)
+        }
+        CatalogChaos::None => {
+            let mut r = json_bytes(StatusCode::OK, bytes);
+            if let Some(tag) = etag {
+                r.headers_mut().insert(header::ETAG, tag);
+            }
+            r
+        }
+    }
+}
+
+fn clamp_limit(limit: Option<u32>) -> u32 {
+    limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_PAGE)
+}
+
+fn etag_matches(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t == tag || t.strip_prefix("W/") == Some(tag))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct FullQuery {
+    after: Option<String>,
+    limit: Option<u32>,
+}
+
+/// `GET /v1/catalog/full?after=<sku>&limit=N`
+pub(crate) async fn full(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    q: Result<Query<FullQuery>, QueryRejection>,
+) -> Response {
+    let Query(q) = match q {
+        Ok(q) => q,
+        Err(e) => return ApiErr::bad_request(format!("bad query: {e}")).into_response(),
+    };
+    let snap = match snapshot(&st).await {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let limit = clamp_limit(q.limit);
+    let after = q.after.as_deref().filter(|a| !a.is_empty());
+    let tag = format!("\"v{}-{}-{}\"", snap.version, after.unwrap_or(""), limit);
+    if etag_matches(&headers, &tag) {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        if let Ok(v) = HeaderValue::from_str(&tag) {
+            r.headers_mut().insert(header::ETAG, v);
+        }
+        return r;
+    }
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let snap2 = Arc::clone(&snap);
+    let after_owned = after.map(str::to_string);
+    // Assembling a large page is a memcpy of up to a few MiB: keep it off the reactor.
+    let bytes = match tokio::task::spawn_blocking(move || snap2.page(after_owned.as_deref(), limit)).await {
+        Ok(b) => b,
+        Err(e) => return ApiErr::internal(format!("page task: {e}")).into_response(),
+    };
+    catalog_response(&st, bytes, HeaderValue::from_str(&tag).ok())
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct DeltaQuery {
+    since: Option<i64>,
+    after_version: Option<i64>,
+    after_sku: Option<String>,
+    limit: Option<u32>,
+}
+
+/// `GET /v1/catalog/delta?since=V[&after_version=&after_sku=][&limit=N]`
+pub(crate) async fn delta(State(st): State<Arc<AppState>>, q: Result<Query<DeltaQuery>, QueryRejection>) -> Response {
+    let Query(q) = match q {
+        Ok(q) => q,
+        Err(e) => return ApiErr::bad_request(format!("bad query: {e}")).into_response(),
+    };
+    let since = q.since.unwrap_or(0);
+    let cursor = match (q.after_version, q.after_sku) {
+        (Some(v), Some(s)) => Some((v, s)),
+        (None, None) => None,
+        _ => return ApiErr::bad_request("after_version and after_sku go together").into_response(),
+    };
+    let limit = clamp_limit(q.limit);
+    let r = st
+        .db(move |c| {
+            let tx = c.transaction()?;
+            let version: i64 = tx.query_row("SELECT version FROM catalog_meta WHERE id = 1", [], |r| r.get(0))?;
+            let first = cursor.is_none();
+            let (av, asku) = cursor.unwrap_or((since, String::new()));
+            let filter = "version > ?1 AND (version > ?2 OR (version = ?2 AND sku > ?3))";
+            let remaining: i64 =
+                tx.query_row(&format!("SELECT COUNT(*) FROM products WHERE {filter}"), params![since, av, asku], |r| r.get(0))?;
+            let changes = {
+                let mut stmt = tx.prepare_cached(&format!(
+                    "SELECT {PRODUCT_COLS} FROM products WHERE {filter} ORDER BY version, sku LIMIT ?4"
+                ))?;
+                let rows = stmt.query_map(params![since, av, asku, limit], read_product)?;
+                rows.collect::<rusqlite::Result<Vec<Product>>>()?
+            };
+            let categories = if first { load_categories(&tx)? } else { Vec::new() };
+            let remaining = u64::try_from(remaining).unwrap_or(0);
+            let next = changes
+                .last()
+                .filter(|_| remaining > changes.len() as u64)
+                .map(|p| DeltaCursor { after_version: p.version, after_sku: p.sku.clone() });
+            Ok(CatalogDelta { version, changes, categories, remaining, next })
+        })
+        .await;
+    match r.and_then(|d| serde_json::to_vec(&d).map_err(ApiErr::from)) {
+        Ok(bytes) => catalog_response(&st, bytes, None),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Applies `changes` price/availability changes as one new catalog version.
+pub(crate) async fn churn(st: &Arc<AppState>, changes: u32) -> ApiResult<ChurnResponse> {
+    let resp = st.db(move |c| churn_sync(c, changes)).await?;
+    st.catalog_version.store(resp.version, Ordering::SeqCst);
+    // Warm the cache now, so the first full page after a churn is fast.
+    snapshot(st).await?;
+    Ok(resp)
+}
+
+fn churn_sync(c: &mut Connection, changes: u32) -> ApiResult<ChurnResponse> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current: i64 = tx.query_row("SELECT version FROM catalog_meta WHERE id = 1", [], |r| r.get(0))?;
+    if changes == 0 {
+        return Ok(ChurnResponse { version: current, changed: 0 });
+    }
+    let version = current + 1;
+    let picked: Vec<(String, String, String, bool)> = {
+        let mut stmt = tx.prepare("SELECT sku, retail_price, cost, available FROM products ORDER BY random() LIMIT ?1")?;
+        let rows = stmt.query_map([changes], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut rng = rand::rng();
+    let mut changed = 0u32;
+    for (sku, retail, cost, available) in picked {
+        let retail: Money = retail.parse().map_err(|e| ApiErr::internal(format!("{sku} retail: {e}")))?;
+        let cost: Money = cost.parse().map_err(|e| ApiErr::internal(format!("{sku} cost: {e}")))?;
+        if rng.random_range(0..100u32) < 25 {
+            tx.execute("UPDATE products SET available = ?1, version = ?2 WHERE sku = ?3", params![!available, version, &sku])?;
+        } else {
+            // cost moves by 0.5–3 % (at least 1 分), staying within (0, retail]
+            let fen = cost.fen();
+            let step = (fen * i64::from(rng.random_range(50..=300u32)) / 10_000).max(1);
+            let up = rng.random_range(0..2u32) == 0;
+            let mut new = if up { fen + step } else { fen - step };
+            new = new.clamp(1, retail.fen());
+            if new == fen {
+                new = if fen > 1 { fen - 1 } else { retail.fen() };
+            }
+            tx.execute(
+                "UPDATE products SET cost = ?1, available = 1, version = ?2 WHERE sku = ?3",
+                params![Money::from_fen(new).to_string(), version, &sku],
+            )?;
+        }
+        changed += 1;
+    }
+    tx.execute("UPDATE catalog_meta SET version = ?1 WHERE id = 1", [version])?;
+    tx.commit()?;
+    tracing::info!(version, changed, "catalog churn");
+    Ok(ChurnResponse { version, changed })
+}

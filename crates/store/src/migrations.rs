@@ -1,0 +1,101 @@
+//! Append-only schema migrations. Migration N (1-based) takes `PRAGMA user_version`
+//! from N-1 to N inside one transaction.
+//!
+//! Invariant: entries are only ever appended; an applied migration is never edited.
+//! Invariant: a database whose user_version is newer than `MIGRATIONS.len()` is refused.
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: settings, catalog (generations for atomic full-sync swaps), sync state
+    r#"
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE categories (
+        generation    INTEGER NOT NULL,
+        id     TEXT NOT NULL,
+        name   TEXT NOT NULL,
+        parent TEXT,
+        sort   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (generation, id)
+    );
+    CREATE TABLE products (
+        generation          INTEGER NOT NULL,
+        sku          TEXT NOT NULL,
+        name         TEXT NOT NULL,
+        brand        TEXT NOT NULL,
+        category     TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        face_value   TEXT NOT NULL,
+        retail_price TEXT NOT NULL,
+        cost         TEXT NOT NULL,
+        barcode      TEXT,
+        template     TEXT NOT NULL,
+        available    INTEGER NOT NULL,
+        version      INTEGER NOT NULL,
+        PRIMARY KEY (generation, sku)
+    );
+    CREATE TABLE sync_state (
+        id                INTEGER PRIMARY KEY CHECK (id = 1),
+        active_gen        INTEGER NOT NULL DEFAULT 0,
+        catalog_version   INTEGER,
+        delta_after_version INTEGER,
+        delta_after_sku   TEXT,
+        staging_gen       INTEGER,
+        staging_after     TEXT,
+        staging_version   INTEGER,
+        staging_done      INTEGER NOT NULL DEFAULT 0,
+        staging_total     INTEGER NOT NULL DEFAULT 0,
+        last_full_sync_ms INTEGER,
+        last_sync_ms      INTEGER,
+        last_error        TEXT
+    );
+    INSERT INTO sync_state (id) VALUES (1);
+    "#,
+    // 2: orders (the money path builds on this table)
+    r#"
+    CREATE TABLE orders (
+        client_key        TEXT PRIMARY KEY,
+        sku               TEXT NOT NULL,
+        product_name      TEXT NOT NULL,
+        kind              TEXT NOT NULL,
+        qty               INTEGER NOT NULL,
+        account           TEXT NOT NULL,
+        price             TEXT NOT NULL,
+        cost              TEXT NOT NULL,
+        commission        TEXT NOT NULL,
+        cashier_id        TEXT NOT NULL,
+        state             TEXT NOT NULL,
+        platform_order_id TEXT,
+        failure           TEXT,
+        created_at_ms     INTEGER NOT NULL,
+        updated_at_ms     INTEGER NOT NULL
+    );
+    CREATE INDEX orders_state ON orders (state);
+    CREATE INDEX orders_created ON orders (created_at_ms);
+    "#,
+];
+
+pub fn current_version(conn: &Connection) -> Result<u32, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
+}
+
+/// Applies every pending migration up to `target` (normally `MIGRATIONS.len()`).
+pub fn migrate_to(conn: &mut Connection, target: usize) -> Result<u32, StoreError> {
+    let known = MIGRATIONS.len();
+    let found = current_version(conn)?;
+    if found as usize > known {
+        return Err(StoreError::SchemaTooNew { found, known: known as u32 });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().take(target).skip(found as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql).map_err(|e| StoreError::Migration { version: i as u32 + 1, source: e })?;
+        tx.pragma_update(None, "user_version", i as u32 + 1)?;
+        tx.commit()?;
+    }
+    current_version(conn)
+}
