@@ -50,7 +50,7 @@ pub trait SecretStore: Send + Sync {
 
     /// Writes, reads back and deletes a probe entry.
     fn probe(&self) -> Result<(), SecretError> {
-        let acct = format!("probe-{}", std::process::id());
+        let acct = format!("probe-{}", uuid::Uuid::new_v4().simple());
         self.set(&acct, "probe")?;
         let back = self.get(&acct)?;
         self.delete(&acct)?;

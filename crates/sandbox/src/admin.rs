@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cardcat_wire::{
-    AdjustStatementRequest, ChaosConfig, ChurnRequest, FulfilmentCount, HealthResponse, NewVoucherRequest, TimeResponse,
+    StatementAdjustRequest, ChaosConfig, ChurnRequest, FulfilmentCount, HealthResponse, NewVoucherRequest, TimeResponse,
 };
 use rusqlite::params;
 use serde::Deserialize;
@@ -101,7 +101,7 @@ pub(crate) async fn churn(State(st): State<Arc<AppState>>, body: Bytes) -> Respo
 /// `POST /admin/statements/adjust`
 pub(crate) async fn adjust_statement(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
     let r = async {
-        let req: AdjustStatementRequest = parse_json(&body)?;
+        let req: StatementAdjustRequest = parse_json(&body)?;
         st.db(move |c| {
             let exists: bool = c.query_row(
                 "SELECT EXISTS (SELECT 1 FROM orders WHERE client_key = ?1)",
@@ -116,12 +116,15 @@ pub(crate) async fn adjust_statement(State(st): State<Arc<AppState>>, body: Byte
                 params![req.client_key.to_string(), req.delta.to_string(), now_ms()],
             )?;
             tracing::info!(client_key = %req.client_key, delta = %req.delta, "statement adjustment injected");
-            Ok(req)
+            Ok(())
         })
         .await
     }
     .await;
-    respond(r)
+    match r {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
 }
 
 /// `GET /admin/orders/{client_key}/fulfilments`

@@ -5,6 +5,7 @@
 //! serving a 5,000-row page is a memcpy. The snapshot is rebuilt when the catalog
 //! version changes.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -307,20 +308,59 @@ pub(crate) async fn delta(State(st): State<Arc<AppState>>, q: Result<Query<Delta
     }
 }
 
-/// Applies `changes` price/availability changes as one new catalog version.
+impl Snapshot {
+    /// A copy of this snapshot at `version` with `changed` rows replaced (churn changes
+    /// rows but never adds or removes SKUs). Copies unchanged JSON instead of re-serialising.
+    fn patched(&self, version: i64, changed: &[Product]) -> ApiResult<Snapshot> {
+        let by_sku: HashMap<&str, &Product> = changed.iter().map(|p| (p.sku.as_str(), p)).collect();
+        let mut buf = Vec::with_capacity(self.buf.len() + changed.len() * 16);
+        let mut offs = Vec::with_capacity(self.offs.len());
+        let mut replaced = 0;
+        for (i, sku) in self.skus.iter().enumerate() {
+            offs.push(buf.len());
+            if let Some(p) = by_sku.get(sku.as_str()) {
+                serde_json::to_writer(&mut buf, p)?;
+                buf.push(b',');
+                replaced += 1;
+            } else {
+                let (lo, hi) = (self.offs.get(i).copied().unwrap_or(0), self.offs.get(i + 1).copied().unwrap_or(0));
+                buf.extend_from_slice(self.buf.get(lo..hi).unwrap_or(&[]));
+            }
+        }
+        offs.push(buf.len());
+        if replaced != changed.len() {
+            return Err(ApiErr::internal("churned rows missing from the catalog cache"));
+        }
+        Ok(Snapshot { version, skus: self.skus.clone(), buf, offs, categories_json: self.categories_json.clone() })
+    }
+}
+
+/// Applies `changes` price/availability changes as one new catalog version, and moves
+/// the page cache to it (patching the previous snapshot when it is one version behind).
 pub(crate) async fn churn(st: &Arc<AppState>, changes: u32) -> ApiResult<ChurnResponse> {
-    let resp = st.db(move |c| churn_sync(c, changes)).await?;
-    st.catalog_version.store(resp.version, Ordering::SeqCst);
-    // Warm the cache now, so the first full page after a churn is fast.
-    snapshot(st).await?;
+    let mut guard = st.snapshot.lock().await;
+    let (resp, changed) = st.db(move |c| churn_sync(c, changes)).await?;
+    if resp.changed == 0 {
+        return Ok(resp);
+    }
+    let base = guard.take().filter(|s| s.version + 1 == resp.version);
+    let version = resp.version;
+    let snap = match base {
+        Some(old) => tokio::task::spawn_blocking(move || old.patched(version, &changed))
+            .await
+            .map_err(|e| ApiErr::internal(format!("patch task: {e}")))??,
+        None => st.db(build_snapshot).await?,
+    };
+    st.catalog_version.store(snap.version, Ordering::SeqCst);
+    *guard = Some(Arc::new(snap));
     Ok(resp)
 }
 
-fn churn_sync(c: &mut Connection, changes: u32) -> ApiResult<ChurnResponse> {
+fn churn_sync(c: &mut Connection, changes: u32) -> ApiResult<(ChurnResponse, Vec<Product>)> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current: i64 = tx.query_row("SELECT version FROM catalog_meta WHERE id = 1", [], |r| r.get(0))?;
     if changes == 0 {
-        return Ok(ChurnResponse { version: current, changed: 0 });
+        return Ok((ChurnResponse { version: current, changed: 0 }, Vec::new()));
     }
     let version = current + 1;
     let picked: Vec<(String, String, String, bool)> = {
@@ -353,7 +393,50 @@ fn churn_sync(c: &mut Connection, changes: u32) -> ApiResult<ChurnResponse> {
         changed += 1;
     }
     tx.execute("UPDATE catalog_meta SET version = ?1 WHERE id = 1", [version])?;
+    let rows = {
+        let mut stmt = tx.prepare(&format!("SELECT {PRODUCT_COLS} FROM products WHERE version = ?1"))?;
+        let rows = stmt.query_map([version], read_product)?;
+        rows.collect::<rusqlite::Result<Vec<Product>>>()?
+    };
     tx.commit()?;
     tracing::info!(version, changed, "catalog churn");
-    Ok(ChurnResponse { version, changed })
+    Ok((ChurnResponse { version, changed }, rows))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn patched_snapshot_equals_a_fresh_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = crate::db::open(&dir.path().join("s.sqlite"), 800, 7).unwrap();
+        let before = build_snapshot(&mut c).unwrap();
+        let (resp, changed) = churn_sync(&mut c, 40).unwrap();
+        assert_eq!((resp.version, resp.changed, changed.len()), (2, 40, 40));
+        let patched = before.patched(resp.version, &changed).unwrap();
+        let fresh = build_snapshot(&mut c).unwrap();
+        assert_eq!(patched.version, fresh.version);
+        assert_eq!(patched.skus, fresh.skus);
+        assert_eq!(patched.offs, fresh.offs);
+        assert!(patched.buf == fresh.buf);
+        assert!(patched.page(None, 100) == fresh.page(None, 100));
+        // every page parses and pages tile the catalog
+        let mut after: Option<String> = None;
+        let mut n = 0;
+        loop {
+            let page: cardcat_wire::CatalogPage = serde_json::from_slice(&fresh.page(after.as_deref(), 333)).unwrap();
+            n += page.products.len();
+            assert_eq!(page.total as usize, fresh.skus.len());
+            match page.next_after {
+                Some(a) => after = Some(a),
+                None => break,
+            }
+        }
+        assert_eq!(n, fresh.skus.len());
+        // an `after` past the end gives an empty last page
+        let page: cardcat_wire::CatalogPage = serde_json::from_slice(&fresh.page(Some("~~~~"), 10)).unwrap();
+        assert!(page.products.is_empty() && page.next_after.is_none());
+    }
 }

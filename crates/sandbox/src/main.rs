@@ -140,9 +140,28 @@ async fn serve(config: SandboxConfig, bind: SocketAddr, churn_every_secs: u64, c
     };
     tokio::select! {
         r = tokio::signal::ctrl_c() => { r?; }
+        () = terminate() => {}
         () = churn => {}
     }
     tracing::info!("shutting down");
     sandbox.shutdown().await;
     Ok(())
+}
+
+/// Resolves on SIGTERM (Unix), so `kill PID` also shuts down cleanly.
+async fn terminate() {
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    std::future::pending::<()>().await;
 }

@@ -13,11 +13,18 @@ use crate::catalog::Snapshot;
 use crate::error::{ApiErr, ApiResult};
 
 /// An authenticated terminal, put into request extensions by the auth middleware.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Terminal {
     pub id: String,
     pub store_id: String,
     pub secret: Vec<u8>,
+}
+
+/// Never prints the secret.
+impl std::fmt::Debug for Terminal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Terminal").field("id", &self.id).field("store_id", &self.store_id).finish_non_exhaustive()
+    }
 }
 
 pub(crate) struct AppState {

@@ -305,9 +305,9 @@ pub struct ChurnResponse {
 }
 
 /// `POST /admin/statements/adjust` — adds `delta` to the amount of that order's statement
-/// line (injects a reconciliation mismatch on purpose). Answered with the same body.
+/// line (injects a reconciliation mismatch on purpose). Answered with 204.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdjustStatementRequest {
+pub struct StatementAdjustRequest {
     pub client_key: Uuid,
     pub delta: Money,
 }

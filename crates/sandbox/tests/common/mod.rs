@@ -67,8 +67,9 @@ impl Env {
         }
     }
 
-    pub async fn admin_post<B: Serialize>(&self, path: &str, body: &B) -> Response {
-        self.http.post(self.url(path)).bearer_auth(ADMIN).json(body).send().await.unwrap()
+    pub fn admin_post<B: Serialize>(&self, path: &str, body: &B) -> impl std::future::Future<Output = Response> + use<B> {
+        let rb = self.http.post(self.url(path)).bearer_auth(ADMIN).json(body);
+        async move { rb.send().await.unwrap() }
     }
 
     pub async fn admin_get(&self, path: &str) -> Response {
@@ -96,6 +97,7 @@ pub fn nonce() -> String {
 
 impl Terminal {
     /// Sends a request signed with explicit parts; `sig` overrides the signature.
+    #[allow(clippy::too_many_arguments)]
     pub async fn raw(
         &self,
         method: Method,
@@ -131,8 +133,11 @@ impl Terminal {
         self.try_send(Method::GET, path, Vec::new()).await.unwrap()
     }
 
-    pub async fn post<B: Serialize>(&self, path: &str, body: &B) -> Response {
-        self.try_send(Method::POST, path, serde_json::to_vec(body).unwrap()).await.unwrap()
+    /// Serialises `body` right away, so the future does not borrow it.
+    pub fn post<'a, B: Serialize>(&'a self, path: &str, body: &B) -> impl std::future::Future<Output = Response> + use<'a, B> {
+        let bytes = serde_json::to_vec(body).unwrap();
+        let path = path.to_string();
+        async move { self.try_send(Method::POST, &path, bytes).await.unwrap() }
     }
 
     pub async fn get_ok<T: DeserializeOwned>(&self, path: &str) -> T {

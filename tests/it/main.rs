@@ -1,0 +1,8 @@
+//! CardCat integration tests: one binary, grouped by topic. Everything runs against the
+//! real sandbox platform on loopback (port 0) with real SQLite files.
+
+mod catalog_sync;
+mod cli;
+mod keyring;
+mod migrations;
+mod security;
