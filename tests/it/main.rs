@@ -3,6 +3,7 @@
 
 mod catalog_sync;
 mod cli;
+mod contract;
 mod keyring;
 mod migrations;
 mod security;
