@@ -84,17 +84,23 @@ fn main() {
             "腾", "话", "卡", "腾讯", "话费", "月卡", "移动", "爱奇艺", "一卡通", "腾讯视频", "网易一卡",
             "t", "y", "q", "tx", "yk", "qb", "txsp", "aqy", "wyyk", "hf",
             "5", "1", "50", "30", "100", "500", "6901", "vip", "qq",
+            "x000", "0123", "9999", "zzqx", "批次", "yuan", "kt",
         ];
         let mut lat = Vec::new();
+        let mut per_query: Vec<(Duration, &str, usize)> = Vec::new();
         for _ in 0..100 {
             for q in queries {
                 let t = Instant::now();
                 let hits = idx.search(q, 20);
-                lat.push(t.elapsed());
+                let d = t.elapsed();
+                lat.push(d);
+                per_query.push((d, q, hits.len()));
                 std::hint::black_box(hits);
             }
         }
         lat.sort();
+        per_query.sort_by(|a, b| b.0.cmp(&a.0));
+        per_query.dedup_by(|a, b| a.1 == b.1);
 
         println!("== CardCat foundation figures ({n} SKUs, sandbox on loopback, release build) ==");
         println!("full sync            median {:>8.1} ms   (orientation ≤ 1000 ms)", ms(full_m));
@@ -109,6 +115,8 @@ fn main() {
             ms(pct(&lat, 1.0)),
             lat.len()
         );
+        let slow: Vec<String> = per_query.iter().take(5).map(|(d, q, n)| format!("{q}={:.3}ms/{n}", ms(*d))).collect();
+        println!("slowest single queries: {}", slow.join("  "));
         env.sandbox.shutdown().await;
     });
 }

@@ -44,6 +44,9 @@ pub struct SearchIndex {
     live_count: usize,
     by_sku: FxHashMap<String, u32>,
     by_barcode: FxHashMap<String, u32>,
+    /// (barcode, doc) sorted by barcode, for prefix lookups of partly typed codes; rebuilt lazily.
+    barcodes_sorted: Vec<(String, u32)>,
+    barcodes_dirty: bool,
     exact: FxHashMap<String, Vec<u32>>,
     prefix: FxHashMap<u64, Vec<u32>>,
     grams: FxHashMap<u64, Vec<u32>>,
@@ -57,6 +60,10 @@ fn key1(c: char) -> u64 {
 
 fn key2(a: char, b: char) -> u64 {
     (1u64 << 42) | (u64::from(a) << 21) | u64::from(b)
+}
+
+fn key3(a: char, b: char, c: char) -> u64 {
+    (1u64 << 63) | (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(c)
 }
 
 /// Lower-case, half-width, no spaces, no currency signs.
@@ -123,6 +130,7 @@ impl SearchIndex {
         for p in ps {
             idx.upsert(p);
         }
+        idx.refresh();
         idx
     }
 
@@ -190,22 +198,38 @@ impl SearchIndex {
                     push_unique(self.prefix.entry(key2(a, b)).or_default(), id);
                 }
             }
-            let mut prev: Option<char> = None;
+            let (mut p2, mut p1): (Option<char>, Option<char>) = (None, None);
             for c in f.chars() {
                 push_unique(self.grams.entry(key1(c)).or_default(), id);
-                if let Some(a) = prev {
-                    push_unique(self.grams.entry(key2(a, c)).or_default(), id);
+                if let Some(b) = p1 {
+                    push_unique(self.grams.entry(key2(b, c)).or_default(), id);
+                    if let Some(a) = p2 {
+                        push_unique(self.grams.entry(key3(a, b, c)).or_default(), id);
+                    }
                 }
-                prev = Some(c);
+                p2 = p1;
+                p1 = Some(c);
             }
         }
         if let Some(bc) = &p.barcode {
             self.by_barcode.insert(bc.clone(), id);
+            self.barcodes_dirty = true;
         }
         self.by_sku.insert(p.sku.clone(), id);
         self.docs.push(Doc { product: p, fields });
         self.live.push(true);
         self.live_count += 1;
+    }
+
+    /// Call after a batch of [`upsert`](Self::upsert)s (done by [`build`](Self::build)):
+    /// refreshes the sorted barcode list used for barcode-prefix search.
+    pub fn refresh(&mut self) {
+        if self.barcodes_dirty {
+            let mut v: Vec<(String, u32)> = self.by_barcode.iter().map(|(b, &i)| (b.clone(), i)).collect();
+            v.sort_unstable();
+            self.barcodes_sorted = v;
+            self.barcodes_dirty = false;
+        }
     }
 
     /// Up to `limit` hits, best first.
@@ -227,6 +251,19 @@ impl SearchIndex {
         if let Some(&id) = self.by_barcode.get(&q) {
             if push(&mut out, id, MatchTier::Barcode) {
                 return self.hits(out);
+            }
+        }
+        // 1b. a partly typed barcode (digits only, at least 4)
+        if chars.len() >= 4 && q.bytes().all(|b| b.is_ascii_digit()) {
+            let sorted = &self.barcodes_sorted;
+            let start = sorted.partition_point(|(b, _)| b.as_str() < q.as_str());
+            for (b, id) in &sorted[start..] {
+                if !b.starts_with(q.as_str()) {
+                    break;
+                }
+                if self.by_barcode.get(b) == Some(id) && push(&mut out, *id, MatchTier::Prefix) {
+                    return self.hits(out);
+                }
             }
         }
         // 2. a whole field equals the query
@@ -254,8 +291,13 @@ impl SearchIndex {
             self.grams.get(&key1(chars[0]))
         } else {
             let mut best: Option<&Vec<u32>> = None;
-            for w in chars.windows(2) {
-                match self.grams.get(&key2(w[0], w[1])) {
+            let keys: Vec<u64> = if chars.len() == 2 {
+                vec![key2(chars[0], chars[1])]
+            } else {
+                chars.windows(3).map(|w| key3(w[0], w[1], w[2])).collect()
+            };
+            for k in keys {
+                match self.grams.get(&k) {
                     None => return self.hits(out), // a gram nobody has: no substring match
                     Some(l) if best.is_none_or(|b| l.len() < b.len()) => best = Some(l),
                     Some(_) => {}
@@ -357,6 +399,12 @@ mod tests {
         assert!(pos("CM-50") < pos("CM-500"));
         // barcode first
         assert_eq!(idx.search("6920000000105", 5)[0].tier, MatchTier::Barcode);
+        // a partly typed barcode
+        let r = idx.search("69012", 5);
+        assert_eq!((r[0].product.sku.as_str(), r[0].tier), ("TX-M", MatchTier::Prefix));
+        // a 3+ character substring found through trigrams
+        assert_eq!(skus(&idx, "视频v"), vec!["TX-M"]);
+        assert_eq!(skus(&idx, "金会员"), vec!["AQY-M"]);
         // substring tier
         let r = idx.search("会员", 10);
         assert!(r.iter().all(|h| h.tier <= MatchTier::Substring) && r.len() >= 2);
