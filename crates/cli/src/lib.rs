@@ -13,6 +13,8 @@ use cardcat_core::{Lang, Localized};
 use cardcat_store::Store;
 use clap::{Parser, Subcommand};
 
+pub mod counter;
+
 #[derive(Parser, Debug)]
 #[command(name = "cardcat", version, about = "卡盟猫收银台 CardCat POS — terminal command line")]
 pub struct Cli {
@@ -22,6 +24,12 @@ pub struct Cli {
     /// zh-CN (default) or en.
     #[arg(long, env = "CARDCAT_LANG", global = true)]
     pub lang: Option<String>,
+    /// Who is at the counter (user id).
+    #[arg(long, env = "CARDCAT_USER", global = true)]
+    pub user: Option<String>,
+    /// That user's PIN.
+    #[arg(long, env = "CARDCAT_PIN", global = true, hide_env_values = true)]
+    pub pin: Option<String>,
     #[command(subcommand)]
     pub cmd: Cmd,
 }
@@ -44,6 +52,61 @@ pub enum Cmd {
     },
     /// Check platform reachability, clock skew, database integrity and the keyring.
     Doctor,
+    /// Sell a product: top-up, PIN card, direct top-up, voucher. Prints the final state (and the PIN, once).
+    Sell {
+        sku: String,
+        /// Mobile number, QQ, game account or email (empty for PIN cards).
+        #[arg(default_value = "")]
+        account: String,
+        #[arg(long)]
+        zone: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        qty: u32,
+        /// cash | wechat | alipay | card
+        #[arg(long, default_value = "cash")]
+        pay: String,
+        /// Owner who authorises selling despite an open order for the same account and amount.
+        #[arg(long)]
+        override_user: Option<String>,
+        #[arg(long)]
+        override_pin: Option<String>,
+        /// The FAILED/REFUNDED/CANCELLED order this one replaces (failover).
+        #[arg(long)]
+        replaces: Option<String>,
+        /// How long to follow the order before leaving it to `orders resume`.
+        #[arg(long, default_value_t = 30)]
+        wait_secs: u64,
+    },
+    /// Redeem (核销) a voucher code; or cancel / query an earlier redemption.
+    Redeem {
+        code: Option<String>,
+        #[arg(long)]
+        prepare_only: bool,
+        #[arg(long)]
+        cancel: Option<String>,
+        #[arg(long)]
+        query: Option<String>,
+    },
+    /// Orders: pending, resume (resolve), show.
+    Orders {
+        #[command(subcommand)]
+        cmd: OrdersCmd,
+    },
+    /// Shifts: open with a float, X report, close with counted cash (Z report).
+    Shift {
+        #[command(subcommand)]
+        cmd: ShiftCmd,
+    },
+    /// Commission: report by day/product/cashier, reconcile with the platform, CSV.
+    Commission {
+        #[command(subcommand)]
+        cmd: CommissionCmd,
+    },
+    /// Users and roles.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
     /// Start the sandbox platform in-process, pair, sync, search: the whole loop in one go.
     Demo {
         /// Where the demo keeps its two SQLite files (default: a new temp dir).
@@ -77,6 +140,77 @@ pub enum CatalogCmd {
     Info,
 }
 
+#[derive(Subcommand, Debug)]
+pub enum OrdersCmd {
+    /// Orders not final yet, and those needing attention.
+    Pending,
+    /// Resolve open orders by status query with the same key (run at start-up).
+    Resume {
+        /// Check everything now, ignoring the back-off schedule.
+        #[arg(long)]
+        all_now: bool,
+        /// Keep resolving until nothing is open or this many seconds pass.
+        #[arg(long, default_value_t = 0)]
+        until_settled: u64,
+    },
+    /// One order; PINs masked (副本) unless --reveal by the owner (audited).
+    Show {
+        key: String,
+        #[arg(long)]
+        reveal: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ShiftCmd {
+    Open {
+        #[arg(long, default_value = "0")]
+        float: String,
+    },
+    X,
+    Close {
+        #[arg(long)]
+        counted: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CommissionCmd {
+    Report {
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        /// day | product | cashier
+        #[arg(long, default_value = "day")]
+        by: String,
+        /// CSV of the ledger entries instead.
+        #[arg(long)]
+        csv: bool,
+    },
+    Reconcile {
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Add a user (the first one must be the owner and needs no login).
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// cashier | owner | installer
+        #[arg(long)]
+        role: String,
+        #[arg(long = "new-pin")]
+        new_pin: String,
+    },
+    List,
+}
+
 pub fn default_db() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
@@ -102,6 +236,8 @@ pub struct Ctx {
     pub out: Box<dyn Write + Send>,
     /// Show a progress bar (only on a terminal).
     pub progress: bool,
+    pub user: Option<String>,
+    pub pin: Option<String>,
 }
 
 impl Ctx {
@@ -112,7 +248,7 @@ impl Ctx {
         }
     }
 
-    fn open_store(&self) -> Result<Store, CliError> {
+    pub(crate) fn open_store(&self) -> Result<Store, CliError> {
         if let Some(dir) = self.db.parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir).map_err(|e| CliError(format!("{}: {e}", dir.display())))?;
@@ -121,7 +257,7 @@ impl Ctx {
         Store::open(&self.db).map_err(|e| CliError::from((e, self.lang)))
     }
 
-    fn say(&mut self, s: impl AsRef<str>) {
+    pub(crate) fn say(&mut self, s: impl AsRef<str>) {
         let _ = writeln!(self.out, "{}", s.as_ref());
     }
 }
@@ -136,6 +272,8 @@ pub fn main_with(cli: Cli) -> i32 {
         secrets: secrets::from_env(),
         out: Box::new(std::io::stdout()),
         progress: std::io::stderr().is_terminal(),
+        user: cli.user.clone(),
+        pin: cli.pin.clone(),
     };
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
@@ -161,6 +299,14 @@ pub async fn run(cmd: Cmd, ctx: &mut Ctx) -> Result<i32, CliError> {
         Cmd::Catalog { cmd: CatalogCmd::Info } => catalog_info(ctx).map(|_| 0),
         Cmd::Doctor => doctor(ctx).await,
         Cmd::Demo { dir, extra_skus, serve } => demo(ctx, dir, extra_skus, serve).await.map(|_| 0),
+        Cmd::Sell { sku, account, zone, qty, pay, override_user, override_pin, replaces, wait_secs } => {
+            counter::sell(ctx, counter::SellArgs { sku, account, zone, qty, pay, override_user, override_pin, replaces, wait_secs }).await
+        }
+        Cmd::Redeem { code, prepare_only, cancel, query } => counter::redeem(ctx, code, prepare_only, cancel, query).await,
+        Cmd::Orders { cmd } => counter::orders(ctx, cmd).await,
+        Cmd::Shift { cmd } => counter::shift(ctx, cmd).await,
+        Cmd::Commission { cmd } => counter::commission(ctx, cmd).await,
+        Cmd::User { cmd } => counter::user(ctx, cmd).await,
     }
 }
 

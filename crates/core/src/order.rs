@@ -76,6 +76,30 @@ impl OrderState {
     pub fn parse(s: &str) -> Option<OrderState> {
         OrderState::ALL.into_iter().find(|st| st.as_str() == s)
     }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        use crate::Lang::*;
+        match (self, lang) {
+            (OrderState::Draft, ZhCn) => "草稿",
+            (OrderState::Sending, ZhCn) => "提交中",
+            (OrderState::Pending, ZhCn) => "处理中",
+            (OrderState::Unknown, ZhCn) => "处理中（结果待确认）",
+            (OrderState::Succeeded, ZhCn) => "成功",
+            (OrderState::Failed, ZhCn) => "失败",
+            (OrderState::Refunded, ZhCn) => "已退款",
+            (OrderState::Reversed, ZhCn) => "已冲正",
+            (OrderState::Cancelled, ZhCn) => "已取消",
+            (OrderState::Draft, En) => "draft",
+            (OrderState::Sending, En) => "sending",
+            (OrderState::Pending, En) => "pending",
+            (OrderState::Unknown, En) => "pending (outcome being confirmed)",
+            (OrderState::Succeeded, En) => "succeeded",
+            (OrderState::Failed, En) => "failed",
+            (OrderState::Refunded, En) => "refunded",
+            (OrderState::Reversed, En) => "reversed",
+            (OrderState::Cancelled, En) => "cancelled",
+        }
+    }
 }
 
 /// What the platform says about an order (from a create response, a status query
@@ -133,6 +157,22 @@ pub struct TransitionError {
     pub state: OrderState,
     pub event: OrderEvent,
 }
+
+/// Seconds to wait before the `attempt`-th status query of an unresolved order
+/// (2 s, 5 s, 15 s, 30 s, then every minute).
+pub fn backoff_secs(attempt: u32) -> u64 {
+    match attempt {
+        0 => 2,
+        1 => 5,
+        2 => 15,
+        3 => 30,
+        _ => 60,
+    }
+}
+
+/// After this many unanswered checks (≈10 minutes) an order is flagged "needs attention"
+/// for a person; it keeps being checked, and is never failed automatically.
+pub const ATTENTION_AFTER_ATTEMPTS: u32 = 14;
 
 fn remote_target(r: RemoteStatus) -> OrderState {
     match r {

@@ -6,7 +6,7 @@ use crate::account::AccountTemplate;
 use crate::i18n::Lang;
 use crate::money::Money;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProductKind {
     /// 话费充值

@@ -129,6 +129,17 @@ CREATE TABLE statement_adjustments (
 );
 CREATE INDEX statement_adjustments_key ON statement_adjustments(client_key);
 ",
+    // 2: terminal events from the client's outbox
+    r"
+CREATE TABLE terminal_events (
+    id TEXT PRIMARY KEY,
+    terminal_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    received_at_ms INTEGER NOT NULL
+);
+",
 ];
 
 pub(crate) fn now_ms() -> i64 {

@@ -38,6 +38,7 @@
 mod admin;
 mod auth;
 mod catalog;
+mod events;
 mod db;
 mod error;
 mod orders;
@@ -79,6 +80,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/redemptions/cancel"),
     ("GET", "/v1/redemptions/{request_id}"),
     ("GET", "/v1/statements/{date}"),
+    ("POST", "/v1/events"),
 ];
 
 /// Sandbox-only admin routes (bearer token): (method, path template).
@@ -176,6 +178,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/v1/redemptions/cancel", post(redeem::cancel))
         .route("/v1/redemptions/{request_id}", get(redeem::get_one))
         .route("/v1/statements/{date}", get(statements::get_statement))
+        .route("/v1/events", post(events::post_events))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::signed));
     let admin = Router::new()
         .route("/admin/pairing-codes", post(admin::pairing_code))
@@ -233,6 +236,37 @@ pub fn create_pairing_code(db_path: &Path, store_id: Option<&str>) -> anyhow::Re
 pub fn create_voucher(db_path: &Path, req: &NewVoucherRequest) -> anyhow::Result<VoucherInfo> {
     let mut conn = db::open(db_path, 0, 42)?;
     db::new_voucher(&mut conn, req)
+}
+
+/// Ground truth for tests: every order the platform has, with its settled status
+/// (time-based transitions applied and persisted, no stale flips) and how often it was fulfilled.
+pub fn orders_snapshot(db_path: &Path, slow_secs: u64, reverse_after_secs: u64) -> anyhow::Result<Vec<(Uuid, cardcat_core::RemoteStatus, u32)>> {
+    let conn = db::open(db_path, 0, 42)?;
+    let mut rows = {
+        let mut st = conn.prepare(&format!("SELECT {} FROM orders ORDER BY created_at_ms", orders::ORDER_COLS))?;
+        let rows = st.query_map([], orders::read_order)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &mut rows {
+        orders::settle(&conn, row, slow_secs, reverse_after_secs)?;
+        let n = db::count_fulfilments(&conn, row.client_key)?;
+        out.push((row.client_key, row.status, n));
+    }
+    Ok(out)
+}
+
+/// Events a terminal sent through `POST /v1/events`: (kind, payload) in arrival order.
+pub fn terminal_events(db_path: &Path) -> anyhow::Result<Vec<(String, serde_json::Value)>> {
+    let conn = db::open(db_path, 0, 42)?;
+    let mut st = conn.prepare("SELECT kind, payload FROM terminal_events ORDER BY received_at_ms, at_ms")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (k, p) = r?;
+        out.push((k, serde_json::from_str(&p).unwrap_or(serde_json::Value::Null)));
+    }
+    Ok(out)
 }
 
 /// How many times the sandbox actually fulfilled (delivered) the order with this key.

@@ -8,6 +8,9 @@
 
 pub mod migrations;
 
+/// The SQLite binding the store uses, for crates that run queries on its tables.
+pub use rusqlite as rusqlite_reexport;
+
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 

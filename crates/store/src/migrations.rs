@@ -78,6 +78,101 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX orders_state ON orders (state);
     CREATE INDEX orders_created ON orders (created_at_ms);
     "#,
+    // 3: the money path: order follow-up, encrypted PINs, ledger, users, shifts, audit, outbox, redemptions
+    r#"
+    ALTER TABLE orders ADD COLUMN account_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE orders ADD COLUMN unit_cost TEXT NOT NULL DEFAULT '0.00';
+    ALTER TABLE orders ADD COLUMN face_value TEXT NOT NULL DEFAULT '0.00';
+    ALTER TABLE orders ADD COLUMN payment_method TEXT NOT NULL DEFAULT 'cash';
+    ALTER TABLE orders ADD COLUMN shift_id TEXT;
+    ALTER TABLE orders ADD COLUMN pins_enc BLOB;
+    ALTER TABLE orders ADD COLUMN pin_views INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE orders ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE orders ADD COLUMN next_check_ms INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE orders ADD COLUMN needs_attention INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE orders ADD COLUMN failed_reads INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE orders ADD COLUMN replaces TEXT;
+    ALTER TABLE orders ADD COLUMN override_by TEXT;
+    ALTER TABLE orders ADD COLUMN day TEXT NOT NULL DEFAULT '';
+    CREATE INDEX orders_open ON orders (state, next_check_ms);
+    CREATE INDEX orders_dup ON orders (account_key, price);
+    CREATE INDEX orders_day ON orders (day);
+    CREATE TABLE order_events (
+        id          INTEGER PRIMARY KEY,
+        client_key  TEXT NOT NULL,
+        at_ms       INTEGER NOT NULL,
+        event       TEXT NOT NULL,
+        from_state  TEXT,
+        to_state    TEXT,
+        detail      TEXT
+    );
+    CREATE INDEX order_events_key ON order_events (client_key);
+    CREATE TABLE ledger (
+        id          INTEGER PRIMARY KEY,
+        client_key  TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        amount      TEXT NOT NULL,
+        sku         TEXT NOT NULL,
+        cashier_id  TEXT NOT NULL,
+        day         TEXT NOT NULL,
+        at_ms       INTEGER NOT NULL,
+        reason      TEXT NOT NULL
+    );
+    CREATE INDEX ledger_day ON ledger (day);
+    CREATE INDEX ledger_key ON ledger (client_key);
+    CREATE TABLE users (
+        id              TEXT PRIMARY KEY,
+        name            TEXT NOT NULL,
+        role            TEXT NOT NULL,
+        pin_hash        TEXT NOT NULL,
+        failed          INTEGER NOT NULL DEFAULT 0,
+        locked_until_ms INTEGER NOT NULL DEFAULT 0,
+        active          INTEGER NOT NULL DEFAULT 1,
+        created_at_ms   INTEGER NOT NULL
+    );
+    CREATE TABLE shifts (
+        id            TEXT PRIMARY KEY,
+        cashier_id    TEXT NOT NULL,
+        opened_at_ms  INTEGER NOT NULL,
+        float         TEXT NOT NULL,
+        closed_at_ms  INTEGER,
+        counted_cash  TEXT,
+        expected_cash TEXT,
+        over_short    TEXT,
+        z_report      TEXT
+    );
+    CREATE TABLE audit (
+        id       INTEGER PRIMARY KEY,
+        at_ms    INTEGER NOT NULL,
+        actor    TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        subject  TEXT NOT NULL,
+        before   TEXT,
+        after    TEXT
+    );
+    CREATE TABLE outbox (
+        id            TEXT PRIMARY KEY,
+        kind          TEXT NOT NULL,
+        payload       TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        sent_at_ms    INTEGER,
+        attempts      INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX outbox_unsent ON outbox (sent_at_ms);
+    CREATE TABLE redemptions (
+        request_id         TEXT PRIMARY KEY,
+        code               TEXT NOT NULL,
+        title              TEXT NOT NULL DEFAULT '',
+        value              TEXT NOT NULL DEFAULT '0.00',
+        state              TEXT NOT NULL,
+        cashier_id         TEXT NOT NULL,
+        shift_id           TEXT,
+        created_at_ms      INTEGER NOT NULL,
+        updated_at_ms      INTEGER NOT NULL,
+        cancel_deadline_ms INTEGER,
+        error              TEXT
+    );
+    "#,
 ];
 
 pub fn current_version(conn: &Connection) -> Result<u32, StoreError> {

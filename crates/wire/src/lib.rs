@@ -255,6 +255,32 @@ pub struct Statement {
     pub total_commission: Money,
 }
 
+// ---------- terminal events (outbox) ----------
+
+/// A non-financial event from the terminal's durable outbox (audit entries, shift reports).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TerminalEvent {
+    /// Idempotency key: the platform stores each id once.
+    pub id: Uuid,
+    pub kind: String,
+    pub at_ms: i64,
+    pub payload: serde_json::Value,
+}
+
+/// `POST /v1/events` (at most 200 events).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventBatch {
+    pub events: Vec<TerminalEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventAck {
+    /// Events stored by this call (duplicates of earlier ones are not counted).
+    pub accepted: u32,
+    /// Every id in the batch is now stored.
+    pub stored: u32,
+}
+
 // ---------- sandbox admin (not part of the production API) ----------
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
