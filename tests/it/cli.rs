@@ -29,7 +29,7 @@ impl Out {
 }
 
 fn ctx(db: std::path::PathBuf, lang: Lang, out: &Out) -> Ctx {
-    Ctx { db, lang, secrets: secrets::from_env(), out: Box::new(out.clone()), progress: false }
+    Ctx { db, lang, secrets: secrets::from_env(), out: Box::new(out.clone()), progress: false, user: None, pin: None }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

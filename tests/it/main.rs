@@ -6,4 +6,5 @@ mod cli;
 mod contract;
 mod keyring;
 mod migrations;
+mod orders;
 mod security;

@@ -62,3 +62,61 @@ impl Env {
         assert!(r.status().is_success(), "chaos: {}", r.status());
     }
 }
+
+/// An activated terminal with a synced catalog, an owner (`boss`/8888), a cashier
+/// (`c1`/1234) with an open shift, and the engine — all against the sandbox in `env`.
+pub struct Counter {
+    pub env: Env,
+    pub engine: cardcat_engine::Engine,
+    pub owner: cardcat_engine::Session,
+    pub cashier: cardcat_engine::Session,
+    pub db: PathBuf,
+}
+
+impl Counter {
+    pub async fn start(tweak: impl FnOnce(&mut SandboxConfig)) -> Counter {
+        let env = Env::start_with(0, tweak).await;
+        let db = env.terminal_db("counter.sqlite");
+        let secrets = cardcat_client::secrets::MemoryStore::default();
+        let mut engine = Self::setup(&env, &db, &secrets).await;
+        engine.add_user(None, "boss", "老板", cardcat_core::roles::Role::Owner, "8888").expect("owner");
+        let owner = engine.login("boss", "8888").expect("owner login");
+        engine.add_user(Some(&owner), "c1", "小王", cardcat_core::roles::Role::Cashier, "1234").expect("cashier");
+        let cashier = engine.login("c1", "1234").expect("cashier login");
+        engine.open_shift(&cashier, cardcat_core::Money::from_yuan(200)).expect("shift");
+        engine.follow_for = std::time::Duration::from_secs(0);
+        Counter { env, engine, owner, cashier, db }
+    }
+
+    /// Activates a terminal into `db` (secret into `secrets`), syncs the catalog, opens the engine.
+    pub async fn setup(env: &Env, db: &std::path::Path, secrets: &dyn cardcat_client::SecretStore) -> cardcat_engine::Engine {
+        use cardcat_engine as e;
+        let (client, act) = env.activated().await;
+        let mut store = cardcat_store::Store::open(db).expect("store");
+        for (k, v) in [(e::K_PLATFORM_URL, env.url()), (e::K_TERMINAL_ID, act.terminal_id.clone()), (e::K_STORE_ID, act.store_id.clone())] {
+            store.set_setting(k, &v).expect("setting");
+        }
+        secrets.set(&act.terminal_id, &act.secret).expect("secret");
+        cardcat_client::sync::sync(&client, &mut store, Default::default(), &mut |_| {}).await.expect("sync");
+        cardcat_engine::Engine::open(store, secrets).expect("engine")
+    }
+
+    /// Sells with defaults (cash, qty 1) as the cashier.
+    pub async fn sell(&mut self, sku: &str, account: &str) -> Result<cardcat_engine::OrderRecord, cardcat_engine::EngineError> {
+        let s = self.cashier.clone();
+        self.engine.sell(&s, &cardcat_engine::SellRequest::new(sku, account)).await
+    }
+
+    /// Resumes until no order is open (or `secs` pass).
+    pub async fn settle(&mut self, secs: u64) {
+        let t = std::time::Instant::now();
+        loop {
+            let r = self.engine.resume(true).await.expect("resume");
+            if r.still_open == 0 || t.elapsed().as_secs() >= secs {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+    }
+}
+

@@ -281,6 +281,10 @@ pub async fn commission(ctx: &mut Ctx, cmd: CommissionCmd) -> Result<i32, CliErr
             } else {
                 format!("{date} reconciliation: {} matched, {} differences; local cost {} commission {}; platform cost {} commission {}", r.matched, r.diffs.len(), r.local_amount.display_cny(), r.local_commission.display_cny(), r.platform_amount.display_cny(), r.platform_commission.display_cny())
             });
+            if !r.open.is_empty() {
+                let m = ctx.t("  仍在处理、暂不对账的订单：", "  still open, not compared yet: ");
+                ctx.say(format!("{m}{}", r.open.len()));
+            }
             for d in &r.diffs {
                 ctx.say(match (d, zh) {
                     (Diff::AmountMismatch { client_key, local, platform }, true) => format!("  金额不符 {client_key}：本地 {}/{}，平台 {}/{}", local.amount, local.commission, platform.amount, platform.commission),

@@ -12,8 +12,14 @@ use crate::i18n::{Lang, Localized};
 /// An amount in 元, always held at exactly two decimal places (分).
 ///
 /// Invariant: `self.0.scale() == 2`.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(Decimal);
+
+impl Default for Money {
+    fn default() -> Money {
+        Money::ZERO
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
@@ -191,6 +197,7 @@ mod tests {
         assert_eq!(Money::from_fen(-300).display_cny(), "-¥3.00");
         assert_eq!(Money::from_yuan(50).display_cny(), "¥50.00");
         assert_eq!(Money::ZERO.to_string(), "0.00");
+        assert_eq!(Money::default().to_string(), "0.00", "Default keeps the 分 scale");
     }
 
     proptest! {

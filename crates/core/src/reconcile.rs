@@ -26,6 +26,9 @@ pub enum Diff {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Report {
     pub matched: usize,
+    /// Orders still open on the terminal: not compared until they are final.
+    #[serde(default)]
+    pub open: Vec<String>,
     pub diffs: Vec<Diff>,
     pub local_amount: Money,
     pub local_commission: Money,

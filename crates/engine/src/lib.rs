@@ -27,7 +27,7 @@ use cardcat_core::product::QuoteError;
 use cardcat_core::roles::{Action, Forbidden, Role};
 use cardcat_core::{Lang, Localized, OrderState};
 use cardcat_store::{Store, StoreError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub use orders::{OrderRecord, PreparedOrder, ResumeReport, SellRequest};
 pub use people::{ShiftInfo, UserInfo};
@@ -40,14 +40,15 @@ pub const K_TERMINAL_ID: &str = "terminal_id";
 pub const K_STORE_ID: &str = "store_id";
 pub const K_STORE_NAME: &str = "store_name";
 
-/// A logged-in person. Only [`Engine::login`] makes one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A logged-in person. Only [`Engine::login`] makes one (it is deliberately not
+/// `Deserialize`, so no caller can forge one from data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Session {
     pub user_id: String,
     pub name: String,
     pub role: Role,
     #[serde(skip)]
-    _private: (),
+    pub(crate) _private: (),
 }
 
 impl Session {

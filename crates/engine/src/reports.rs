@@ -113,8 +113,23 @@ impl Engine {
                 }
             }
         }
+        // Orders still open locally are listed, not compared: their books are not closed yet.
+        let mut open = Vec::new();
+        {
+            let c = self.store.conn();
+            let mut q = c.prepare("SELECT state FROM orders WHERE client_key = ?1")?;
+            for k in &keys {
+                let st: Option<String> = q.query_row([k], |r| r.get(0)).ok();
+                if st.as_deref().and_then(cardcat_core::OrderState::parse).is_some_and(|s| !s.is_final()) {
+                    open.push(k.clone());
+                }
+            }
+        }
+        keys.retain(|k| !open.contains(k));
+        let platform: Vec<Line> = platform.into_iter().filter(|l| !open.contains(&l.client_key)).collect();
         let local = self.local_lines(&keys)?;
-        let report = reconcile(&local, &platform);
+        let mut report = reconcile(&local, &platform);
+        report.open = open;
         let tx = self.store.conn_mut().transaction()?;
         audit(&tx, &s.user_id, "commission.reconcile", date, None, Some(&format!("matched {} diffs {}", report.matched, report.diffs.len())))?;
         tx.commit()?;
