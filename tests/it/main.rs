@@ -2,8 +2,10 @@
 //! real sandbox platform on loopback (port 0) with real SQLite files.
 
 mod catalog_sync;
+mod chaos;
 mod cli;
 mod contract;
+mod crash;
 mod keyring;
 mod migrations;
 mod orders;

@@ -75,10 +75,15 @@ pub struct Counter {
 
 impl Counter {
     pub async fn start(tweak: impl FnOnce(&mut SandboxConfig)) -> Counter {
+        Self::start_with_timeout(tweak, std::time::Duration::from_secs(10)).await
+    }
+
+    /// Like [`start`](Self::start) with the client's per-request time limit set.
+    pub async fn start_with_timeout(tweak: impl FnOnce(&mut SandboxConfig), timeout: std::time::Duration) -> Counter {
         let env = Env::start_with(0, tweak).await;
         let db = env.terminal_db("counter.sqlite");
         let secrets = cardcat_client::secrets::MemoryStore::default();
-        let mut engine = Self::setup(&env, &db, &secrets).await;
+        let mut engine = Self::setup(&env, &db, &secrets, timeout).await;
         engine.add_user(None, "boss", "老板", cardcat_core::roles::Role::Owner, "8888").expect("owner");
         let owner = engine.login("boss", "8888").expect("owner login");
         engine.add_user(Some(&owner), "c1", "小王", cardcat_core::roles::Role::Cashier, "1234").expect("cashier");
@@ -89,7 +94,7 @@ impl Counter {
     }
 
     /// Activates a terminal into `db` (secret into `secrets`), syncs the catalog, opens the engine.
-    pub async fn setup(env: &Env, db: &std::path::Path, secrets: &dyn cardcat_client::SecretStore) -> cardcat_engine::Engine {
+    pub async fn setup(env: &Env, db: &std::path::Path, secrets: &dyn cardcat_client::SecretStore, timeout: std::time::Duration) -> cardcat_engine::Engine {
         use cardcat_engine as e;
         let (client, act) = env.activated().await;
         let mut store = cardcat_store::Store::open(db).expect("store");
@@ -98,7 +103,7 @@ impl Counter {
         }
         secrets.set(&act.terminal_id, &act.secret).expect("secret");
         cardcat_client::sync::sync(&client, &mut store, Default::default(), &mut |_| {}).await.expect("sync");
-        cardcat_engine::Engine::open(store, secrets).expect("engine")
+        cardcat_engine::Engine::open_with(store, secrets, timeout).expect("engine")
     }
 
     /// Sells with defaults (cash, qty 1) as the cashier.
