@@ -9,4 +9,6 @@ mod crash;
 mod keyring;
 mod migrations;
 mod orders;
+mod printing;
+mod receipts;
 mod security;

@@ -22,6 +22,7 @@ pub struct SellArgs {
     pub override_pin: Option<String>,
     pub replaces: Option<String>,
     pub wait_secs: u64,
+    pub no_print: bool,
 }
 
 fn err<E: Localized>(lang: Lang) -> impl Fn(E) -> CliError {
@@ -110,6 +111,12 @@ pub async fn sell(ctx: &mut Ctx, a: SellArgs) -> Result<i32, CliError> {
     let req = SellRequest { sku: a.sku, account: AccountInput { account: a.account, zone: a.zone }, qty: a.qty, payment, override_by, replaces };
     let rec = eng.sell(&s, &req).await.map_err(err(lang))?;
     print_order(ctx, &rec);
+    if !a.no_print {
+        let line = crate::print::print_sale(eng.store(), lang, &s, &rec, false);
+        if !line.is_empty() {
+            ctx.say(format!("  {line}"));
+        }
+    }
     Ok(exit_code(rec.state))
 }
 
@@ -122,6 +129,10 @@ pub async fn redeem(ctx: &mut Ctx, code: Option<String>, prepare_only: bool, can
         let id = parse_key(ctx, &id)?;
         let r = eng.redeem_cancel(&s, id).await.map_err(err(lang))?;
         ctx.say(if zh { format!("已撤销核销 {}（{} {}）", r.request_id, r.code, r.title) } else { format!("Redemption {} cancelled ({} {})", r.request_id, r.code, r.title) });
+        let line = crate::print::print_redemption(eng.store(), lang, &s, &r);
+        if !line.is_empty() {
+            ctx.say(line);
+        }
         return Ok(0);
     }
     if let Some(id) = query {
@@ -147,6 +158,12 @@ pub async fn redeem(ctx: &mut Ctx, code: Option<String>, prepare_only: bool, can
         (_, true) => format!("核销结果待确认，单号 {}，系统将用同一单号查询", r.request_id),
         (_, false) => format!("Redemption outcome pending, request {}; it will be checked with the same id", r.request_id),
     });
+    if r.state == "redeemed" {
+        let line = crate::print::print_redemption(eng.store(), lang, &s, &r);
+        if !line.is_empty() {
+            ctx.say(line);
+        }
+    }
     Ok(if r.state == "redeemed" { 0 } else { 2 })
 }
 
@@ -186,6 +203,14 @@ pub async fn orders(ctx: &mut Ctx, cmd: OrdersCmd) -> Result<i32, CliError> {
         OrdersCmd::Show { key, reveal } => {
             let rec = eng.show(&s, key.trim(), reveal).map_err(err(lang))?;
             print_order(ctx, &rec);
+            Ok(0)
+        }
+        OrdersCmd::Reprint { key } => {
+            s.require(cardcat_core::roles::Action::Reprint).map_err(err(lang))?;
+            let rec = eng.show(&s, key.trim(), false).map_err(err(lang))?;
+            print_order(ctx, &rec);
+            let line = crate::print::print_sale(eng.store(), lang, &s, &rec, true);
+            ctx.say(if line.is_empty() { ctx.t("尚未设置打印机（cardcat printer set）", "No printer set (cardcat printer set)") } else { line });
             Ok(0)
         }
     }
@@ -233,12 +258,20 @@ pub async fn shift(ctx: &mut Ctx, cmd: ShiftCmd) -> Result<i32, CliError> {
             let i = eng.x_report(&s).map_err(err(lang))?;
             let t = ctx.t("X 报表（班中）", "X report (mid-shift)");
             print_totals(ctx, &t, &i);
+            let line = crate::print::print_shift(eng.store(), lang, &s, &i);
+            if !line.is_empty() {
+                ctx.say(line);
+            }
         }
         ShiftCmd::Close { counted } => {
             let c = parse_money(ctx, &counted)?;
             let i = eng.close_shift(&s, c).map_err(err(lang))?;
             let t = ctx.t("Z 报表（交班）", "Z report (close)");
             print_totals(ctx, &t, &i);
+            let line = crate::print::print_shift(eng.store(), lang, &s, &i);
+            if !line.is_empty() {
+                ctx.say(line);
+            }
             let _ = eng.drain_outbox().await;
         }
     }

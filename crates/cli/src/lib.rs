@@ -14,6 +14,7 @@ use cardcat_store::Store;
 use clap::{Parser, Subcommand};
 
 pub mod counter;
+pub mod print;
 
 #[derive(Parser, Debug)]
 #[command(name = "cardcat", version, about = "卡盟猫收银台 CardCat POS — terminal command line")]
@@ -76,6 +77,9 @@ pub enum Cmd {
         /// How long to follow the order before leaving it to `orders resume`.
         #[arg(long, default_value_t = 30)]
         wait_secs: u64,
+        /// Don't print a receipt even if a printer is set.
+        #[arg(long)]
+        no_print: bool,
     },
     /// Redeem (核销) a voucher code; or cancel / query an earlier redemption.
     Redeem {
@@ -106,6 +110,11 @@ pub enum Cmd {
     User {
         #[command(subcommand)]
         cmd: UserCmd,
+    },
+    /// Receipt printers: profiles, set-up, status, test/probe pages, samples, emulator, queue, preview.
+    Printer {
+        #[command(subcommand)]
+        cmd: PrinterCmd,
     },
     /// Start the sandbox platform in-process, pair, sync, search: the whole loop in one go.
     Demo {
@@ -141,6 +150,78 @@ pub enum CatalogCmd {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum PrinterCmd {
+    /// Known printer models and their modes.
+    Profiles,
+    /// Choose this terminal's printer (installer or owner).
+    Set {
+        /// tcp://HOST:9100 | usb:VID:PID | serial:/dev/ttyUSB0:9600 | file:/dev/usb/lp0
+        #[arg(long)]
+        target: String,
+        #[arg(long)]
+        profile: String,
+        #[arg(long)]
+        footer: Option<String>,
+        /// Print a logo on receipts.
+        #[arg(long)]
+        logo: bool,
+    },
+    /// Real-time status (DLE EOT): paper, cover, online.
+    Status {
+        #[arg(long)]
+        target: Option<String>,
+    },
+    /// Print a test page (or the code-page probe with --probe).
+    Test {
+        #[arg(long)]
+        target: Option<String>,
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long)]
+        probe: bool,
+    },
+    /// Print one sample of every receipt type (and/or write PNG previews).
+    Samples {
+        #[arg(long)]
+        target: Option<String>,
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long)]
+        preview_dir: Option<PathBuf>,
+    },
+    /// A virtual printer on TCP that saves each job as .bin/.png/.txt.
+    Emulate {
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        #[arg(long, default_value_t = 9100)]
+        port: u16,
+        #[arg(long, default_value = "printer-out")]
+        out: PathBuf,
+        /// 58 or 80 (mm)
+        #[arg(long, default_value = "80")]
+        width: String,
+        /// Report "paper out" to status polls and drop jobs.
+        #[arg(long)]
+        paper_out: bool,
+    },
+    /// The print queue: list, --retry waiting jobs, --reprint JOB.
+    Queue {
+        #[arg(long)]
+        retry: bool,
+        #[arg(long)]
+        reprint: Option<String>,
+    },
+    /// Render saved ESC/POS bytes to a PNG exactly as the paper would look.
+    Preview {
+        input: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "80")]
+        width: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum OrdersCmd {
     /// Orders not final yet, and those needing attention.
     Pending,
@@ -159,6 +240,8 @@ pub enum OrdersCmd {
         #[arg(long)]
         reveal: bool,
     },
+    /// Reprint an order's receipt (a masked 副本 / REPRINT copy).
+    Reprint { key: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -299,9 +382,10 @@ pub async fn run(cmd: Cmd, ctx: &mut Ctx) -> Result<i32, CliError> {
         Cmd::Catalog { cmd: CatalogCmd::Info } => catalog_info(ctx).map(|_| 0),
         Cmd::Doctor => doctor(ctx).await,
         Cmd::Demo { dir, extra_skus, serve } => demo(ctx, dir, extra_skus, serve).await.map(|_| 0),
-        Cmd::Sell { sku, account, zone, qty, pay, override_user, override_pin, replaces, wait_secs } => {
-            counter::sell(ctx, counter::SellArgs { sku, account, zone, qty, pay, override_user, override_pin, replaces, wait_secs }).await
+        Cmd::Sell { sku, account, zone, qty, pay, override_user, override_pin, replaces, wait_secs, no_print } => {
+            counter::sell(ctx, counter::SellArgs { sku, account, zone, qty, pay, override_user, override_pin, replaces, wait_secs, no_print }).await
         }
+        Cmd::Printer { cmd } => print::printer(ctx, cmd).await,
         Cmd::Redeem { code, prepare_only, cancel, query } => counter::redeem(ctx, code, prepare_only, cancel, query).await,
         Cmd::Orders { cmd } => counter::orders(ctx, cmd).await,
         Cmd::Shift { cmd } => counter::shift(ctx, cmd).await,

@@ -173,6 +173,25 @@ pub const MIGRATIONS: &[&str] = &[
         error              TEXT
     );
     "#,
+    // 4: the durable print queue
+    r#"
+    CREATE TABLE print_jobs (
+        id            TEXT PRIMARY KEY,
+        order_key     TEXT,
+        kind          TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        bytes         BLOB NOT NULL,
+        state         TEXT NOT NULL,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        next_try_ms   INTEGER NOT NULL DEFAULT 0,
+        last_error    TEXT,
+        created_at_ms INTEGER NOT NULL,
+        printed_at_ms INTEGER,
+        reprint_of    TEXT
+    );
+    CREATE INDEX print_jobs_state ON print_jobs (state, next_try_ms);
+    CREATE INDEX print_jobs_order ON print_jobs (order_key);
+    "#,
 ];
 
 pub fn current_version(conn: &Connection) -> Result<u32, StoreError> {
