@@ -690,6 +690,65 @@ pub async fn demo(ctx: &mut Ctx, dir: Option<PathBuf>, extra_skus: u32, serve: b
     catalog_sync(ctx, false).await?;
     ctx.say(ctx.t("== 诊断", "== Doctor"));
     doctor(ctx).await?;
+
+    // The counter: a virtual receipt printer, an owner and a cashier, sales of every kind.
+    let out = dir.join("printer-out");
+    let emu = cardcat_printer::emulator::Emulator::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), out.clone(), cardcat_printer::PaperWidth::Mm80)
+        .await
+        .map_err(|e| CliError(e.to_string()))?;
+    {
+        let store = ctx.open_store()?;
+        store.set_setting(print::K_PRINTER_TARGET, &emu.target()).map_err(|e| CliError::from((e, lang)))?;
+        store.set_setting(print::K_PRINTER_PROFILE, "xprinter-80").map_err(|e| CliError::from((e, lang)))?;
+    }
+    let head = ctx.t("== 柜台：虚拟小票打印机 ", "== Counter: virtual receipt printer at ");
+    ctx.say(format!("{head}{}", emu.target()));
+    counter::user(ctx, UserCmd::Add { id: "boss".into(), name: ctx.t("老板", "Boss"), role: "owner".into(), new_pin: "8888".into() }).await?;
+    ctx.user = Some("boss".into());
+    ctx.pin = Some("8888".into());
+    counter::user(ctx, UserCmd::Add { id: "c1".into(), name: ctx.t("小王", "Wang"), role: "cashier".into(), new_pin: "1234".into() }).await?;
+    ctx.user = Some("c1".into());
+    ctx.pin = Some("1234".into());
+    counter::shift(ctx, ShiftCmd::Open { float: "200".into() }).await?;
+    let sell = |sku: &str, acct: &str, wait: u64| counter::SellArgs {
+        sku: sku.into(),
+        account: acct.into(),
+        zone: None,
+        qty: 1,
+        pay: "cash".into(),
+        override_user: None,
+        override_pin: None,
+        replaces: None,
+        wait_secs: wait,
+        no_print: false,
+    };
+    for (sku, acct, wait, what_zh, what_en) in [
+        ("CM-HF-50", "13800138000", 30, "话费充值", "mobile top-up"),
+        ("WY-YKT-30", "", 30, "点卡（卡密只显示、打印一次）", "PIN card (PIN shown and printed once)"),
+        ("TX-VIP-M", "13900139000", 30, "视频会员直充", "video membership direct top-up"),
+        ("CM-HF-30", "13800138201", 30, "账号无效：失败单", "invalid account: failed slip"),
+        ("CM-HF-20", "13800138501", 0, "平台已下单但应答丢失：处理中，同单号自动确认", "platform committed but the answer was lost: in progress, resolved by the same key"),
+    ] {
+        let what = ctx.t(what_zh, what_en);
+        ctx.say(format!("-- {what}"));
+        counter::sell(ctx, sell(sku, acct, wait)).await?;
+    }
+    counter::orders(ctx, OrdersCmd::Resume { all_now: true, until_settled: 10 }).await?;
+    let m = ctx.t("-- 核销", "-- redemption");
+    ctx.say(m);
+    counter::redeem(ctx, Some("CC-TEST-0001".into()), false, None, None).await?;
+    counter::shift(ctx, ShiftCmd::Close { counted: "330".into() }).await?;
+    ctx.user = Some("boss".into());
+    ctx.pin = Some("8888".into());
+    counter::commission(ctx, CommissionCmd::Report { from: None, to: None, by: "product".into(), csv: false }).await?;
+    counter::commission(ctx, CommissionCmd::Reconcile { date: None }).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let head = ctx.t("== 小票（打印机收到的字节与预览图）：", "== Receipts (bytes the printer received, and previews): ");
+    ctx.say(format!("{head}{}", out.display()));
+    for j in emu.jobs() {
+        ctx.say(format!("   {}", j.png.display()));
+    }
+    emu.stop();
     if serve {
         let m = ctx.t("沙箱继续运行，按 Ctrl-C 结束", "Sandbox keeps serving; Ctrl-C to stop");
         ctx.say(m);
