@@ -24,8 +24,12 @@ pub fn display_width(s: &str) -> usize {
     s.chars().map(char_width).sum()
 }
 
+/// Punctuation that must not start a line (禁则): it pulls the previous character down.
+const NO_LINE_START: &str = "，。、；：？！）」』》】〕’”,.;:?!)]}%";
+
 /// Wraps to `cols` display columns, never splitting a character; prefers breaking at a
-/// space for Latin text. An empty string gives one empty line.
+/// space for Latin text, and never starts a line with closing punctuation.
+/// An empty string gives one empty line.
 pub fn wrap(s: &str, cols: usize) -> Vec<String> {
     let cols = cols.max(2);
     let mut out = Vec::new();
@@ -46,6 +50,12 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
                 out.push(std::mem::take(&mut line));
                 line = rest;
                 w = display_width(&line);
+            } else if NO_LINE_START.contains(c) && line.chars().count() > 1 {
+                // carry the last character down with the punctuation
+                let last = line.pop().unwrap_or(' ');
+                out.push(std::mem::take(&mut line));
+                line.push(last);
+                w = char_width(last);
             } else {
                 out.push(std::mem::take(&mut line));
                 w = 0;
@@ -519,6 +529,7 @@ mod tests {
             ("hello world foo", 11, &["hello world", "foo"]),
             ("", 10, &[""]),
             ("ab中", 3, &["ab", "中"]),
+            ("自动查询，请勿", 8, &["自动查", "询，请勿"]),
         ];
         for (s, w, want) in cases {
             assert_eq!(wrap(s, *w), want.iter().map(|x| x.to_string()).collect::<Vec<_>>(), "{s} @ {w}");
