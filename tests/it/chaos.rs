@@ -8,7 +8,6 @@ use cardcat_core::OrderState;
 use cardcat_tests::Counter;
 use cardcat_wire::ChaosConfig;
 
-use crate::crash::to_state;
 
 const MIX: [&str; 6] = ["000", "000", "401", "601", "101", "000"];
 
@@ -63,7 +62,7 @@ async fn orders_converge_under_drops_5xx_and_latency_spikes() {
             None => lost += 1,
             Some((_, remote, n)) => {
                 dup += n.saturating_sub(1);
-                if to_state(*remote) != local.state {
+                if OrderState::from(*remote) != local.state {
                     mism += 1;
                 }
             }

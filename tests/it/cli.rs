@@ -1,32 +1,13 @@
 //! The `cardcat` command as installers use it: activate (secret into the OS keyring,
 //! never into SQLite), catalog sync, search, info, doctor — against the real sandbox.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 use cardcat_cli::{CatalogCmd, Cmd, Ctx};
 use cardcat_client::secrets;
 use cardcat_core::Lang;
 use cardcat_tests::Env;
 
-#[derive(Clone, Default)]
-struct Out(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Out {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Out {
-    fn take(&self) -> String {
-        String::from_utf8(std::mem::take(&mut *self.0.lock().unwrap())).unwrap()
-    }
-}
+use cardcat_tests::CaptureOut as Out;
 
 fn ctx(db: std::path::PathBuf, lang: Lang, out: &Out) -> Ctx {
     Ctx { db, lang, secrets: secrets::from_env(), out: Box::new(out.clone()), progress: false, user: None, pin: None }

@@ -43,15 +43,6 @@ fn run_ok(db: &str, args: &[&str]) {
     assert!(out.status.success(), "cardcat {args:?}: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
 
-pub(crate) fn to_state(r: RemoteStatus) -> OrderState {
-    match r {
-        RemoteStatus::Pending => OrderState::Pending,
-        RemoteStatus::Succeeded => OrderState::Succeeded,
-        RemoteStatus::Failed => OrderState::Failed,
-        RemoteStatus::Refunded => OrderState::Refunded,
-        RemoteStatus::Reversed => OrderState::Reversed,
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_at_random_points_never_duplicates_or_loses_an_order() {
@@ -147,7 +138,7 @@ async fn sigkill_at_random_points_never_duplicates_or_loses_an_order() {
                 lost += 1;
                 eprintln!("lost: {k} is {st:?} locally and unknown to the platform");
             }
-            Some((r, _)) if to_state(*r) != *st => {
+            Some((r, _)) if OrderState::from(*r) != *st => {
                 mismatches += 1;
                 eprintln!("mismatch: {k} local {st:?} platform {r:?}");
             }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use cardcat_core::reconcile::Diff;
 use cardcat_core::roles::Role;
-use cardcat_core::{Money, OrderState, RemoteStatus, day_utc8};
+use cardcat_core::{Money, OrderState, day_utc8};
 use cardcat_engine::{EngineError, SellRequest};
 use cardcat_tests::Counter;
 use cardcat_wire::ErrorCode;
@@ -15,15 +15,6 @@ fn fast(cfg: &mut cardcat_sandbox::SandboxConfig) {
     cfg.reverse_after_secs = 1;
 }
 
-fn state_of(r: RemoteStatus) -> OrderState {
-    match r {
-        RemoteStatus::Pending => OrderState::Pending,
-        RemoteStatus::Succeeded => OrderState::Succeeded,
-        RemoteStatus::Failed => OrderState::Failed,
-        RemoteStatus::Refunded => OrderState::Refunded,
-        RemoteStatus::Reversed => OrderState::Reversed,
-    }
-}
 
 fn ledger_sum(c: &Counter, key: &str, kind: &str) -> i64 {
     let mut st = c.engine.store().conn().prepare("SELECT amount FROM ledger WHERE client_key = ?1 AND kind = ?2").unwrap();
@@ -73,7 +64,7 @@ async fn every_scripted_outcome_converges_to_the_platform_state() {
         let local = c.engine.show(&cashier, &key.to_string(), false).unwrap();
         assert_eq!(local.state, *want, "{suffix}");
         let (_, remote, fulfilled) = snap.iter().find(|(k, ..)| k == key).unwrap_or_else(|| panic!("{suffix} lost on the platform"));
-        assert_eq!(state_of(*remote), local.state, "{suffix}: terminal and platform agree");
+        assert_eq!(OrderState::from(*remote), local.state, "{suffix}: terminal and platform agree");
         assert!(*fulfilled <= 1, "{suffix} fulfilled {fulfilled} times");
         let booked = if local.state == OrderState::Succeeded { local.cost.fen() } else { 0 };
         assert_eq!(ledger_sum(&c, &key.to_string(), "cost"), booked, "{suffix}: ledger");

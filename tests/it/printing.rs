@@ -2,8 +2,6 @@
 //! receipt type from the CLI at both widths; paper-out leaves the job queued and the sale
 //! intact; a job that may have printed is never re-sent automatically.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cardcat_cli::{Cmd, Ctx, PrinterCmd};
@@ -15,18 +13,7 @@ use cardcat_printer::transport::{self, Target};
 use cardcat_printer::{profile, queue};
 use cardcat_tests::Counter;
 
-#[derive(Clone, Default)]
-struct Out(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Out {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use cardcat_tests::CaptureOut as Out;
 
 async fn emulator(width: PaperWidth) -> (Emulator, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();

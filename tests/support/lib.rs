@@ -125,3 +125,25 @@ impl Counter {
     }
 }
 
+
+/// A `Write` that keeps what the CLI printed, for assertions.
+#[derive(Clone, Default)]
+pub struct CaptureOut(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CaptureOut {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl CaptureOut {
+    /// Takes (and clears) what was written so far.
+    pub fn take(&self) -> String {
+        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        String::from_utf8_lossy(&std::mem::take(&mut *g)).into_owned()
+    }
+}

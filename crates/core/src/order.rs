@@ -174,6 +174,13 @@ pub fn backoff_secs(attempt: u32) -> u64 {
 /// for a person; it keeps being checked, and is never failed automatically.
 pub const ATTENTION_AFTER_ATTEMPTS: u32 = 14;
 
+impl From<RemoteStatus> for OrderState {
+    /// The state a platform report points at.
+    fn from(r: RemoteStatus) -> OrderState {
+        remote_target(r)
+    }
+}
+
 fn remote_target(r: RemoteStatus) -> OrderState {
     match r {
         RemoteStatus::Pending => OrderState::Pending,

@@ -39,13 +39,8 @@ impl PaperWidth {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Align {
-    #[default]
-    Left,
-    Center,
-    Right,
-}
+/// Alignment is the receipt model's: one type from layout to paper.
+pub use cardcat_core::receipt::Align;
 
 /// Character style in force for a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -84,11 +84,7 @@ fn justify(a: receipt::Align) -> JustifyMode {
 }
 
 fn align(a: receipt::Align) -> Align {
-    match a {
-        receipt::Align::Left => Align::Left,
-        receipt::Align::Center => Align::Center,
-        receipt::Align::Right => Align::Right,
-    }
+    a
 }
 
 /// GS v 0 for a bitmap, in bands of at most 256 rows (printer buffers are small).
