@@ -4,6 +4,8 @@
 //! - delta sync of 100 changes;
 //! - search p50/p99 over the 50,000 SKUs for 1–4 character queries.
 
+#![allow(clippy::float_arithmetic, clippy::cast_precision_loss)] // timing figures, not money
+
 use std::time::{Duration, Instant};
 
 use cardcat_client::sync::{self, SyncOptions};

@@ -3,6 +3,8 @@
 //!   serialise and sign — everything but the platform;
 //! - 1,000 orders end to end against the sandbox on loopback, immediate success.
 
+#![allow(clippy::float_arithmetic, clippy::cast_precision_loss)] // timing figures, not money
+
 use std::time::{Duration, Instant};
 
 use cardcat_engine::SellRequest;

@@ -2,6 +2,8 @@
 //! - receipt → ESC/POS bytes (build + layout + encode) per receipt;
 //! - bytes → PNG preview (decode + render + PNG encode) per receipt.
 
+#![allow(clippy::float_arithmetic, clippy::cast_precision_loss)] // timing figures, not money
+
 use std::time::{Duration, Instant};
 
 use cardcat_cli::print::{sample_context, samples};

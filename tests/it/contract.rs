@@ -20,13 +20,11 @@ fn spec_routes() -> Vec<(String, Vec<String>)> {
         }
         if let Some(p) = line.strip_prefix("  /") {
             out.push((format!("/{}", p.trim_end_matches(':')), Vec::new()));
-        } else if let Some(m) = line.strip_prefix("    ").and_then(|l| l.strip_suffix(':')) {
-            if ["get", "post", "put", "delete", "patch"].contains(&m) {
-                if let Some(last) = out.last_mut() {
+        } else if let Some(m) = line.strip_prefix("    ").and_then(|l| l.strip_suffix(':'))
+            && ["get", "post", "put", "delete", "patch"].contains(&m)
+                && let Some(last) = out.last_mut() {
                     last.1.push(m.to_string());
                 }
-            }
-        }
     }
     out
 }

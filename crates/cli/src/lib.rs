@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use cardcat_client::secrets::{self, SecretStore};
 use cardcat_client::sync::{self, Progress, SyncOptions, SyncPhase};
@@ -332,11 +332,10 @@ impl Ctx {
     }
 
     pub(crate) fn open_store(&self) -> Result<Store, CliError> {
-        if let Some(dir) = self.db.parent() {
-            if !dir.as_os_str().is_empty() {
+        if let Some(dir) = self.db.parent()
+            && !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir).map_err(|e| CliError(format!("{}: {e}", dir.display())))?;
             }
-        }
         Store::open(&self.db).map_err(|e| CliError::from((e, self.lang)))
     }
 
@@ -561,6 +560,13 @@ pub fn catalog_info(ctx: &mut Ctx) -> Result<(), CliError> {
     Ok(())
 }
 
+/// "+1.2" / "-0.3": milliseconds as signed seconds with one decimal, without floats.
+fn secs_1dp(ms: i64) -> String {
+    let sign = if ms < 0 { '-' } else { '+' };
+    let tenths = (ms.unsigned_abs() + 50) / 100;
+    format!("{sign}{}.{}", tenths / 10, tenths % 10)
+}
+
 /// Exit code 0 when every check passes, 1 otherwise.
 pub async fn doctor(ctx: &mut Ctx) -> Result<i32, CliError> {
     let lang = ctx.lang;
@@ -639,8 +645,8 @@ pub async fn doctor(ctx: &mut Ctx) -> Result<i32, CliError> {
             let skew_ms = t.server_time_ms - (before + after) / 2;
             let ok = skew_ms.abs() < cardcat_wire::sign::MAX_SKEW_SECS * 1000;
             let msg = match lang {
-                Lang::ZhCn => format!("时钟偏差 {:+.1} 秒（允许 ±300 秒）", Duration::from_millis(skew_ms.unsigned_abs()).as_secs_f32() * skew_ms.signum() as f32),
-                Lang::En => format!("clock skew {:+.1} s (allowed ±300 s)", Duration::from_millis(skew_ms.unsigned_abs()).as_secs_f32() * skew_ms.signum() as f32),
+                Lang::ZhCn => format!("时钟偏差 {} 秒（允许 ±300 秒）", secs_1dp(skew_ms)),
+                Lang::En => format!("clock skew {} s (allowed ±300 s)", secs_1dp(skew_ms)),
             };
             line(ctx, ok, msg)
         }

@@ -98,13 +98,13 @@ pub fn print_doc(store: &Store, lang: Lang, doc: &Doc, ctx: &ReceiptContext, ord
 }
 
 pub fn print_sale(store: &Store, lang: Lang, s: &Session, o: &OrderRecord, copy: bool) -> String {
-    let ctx = context(store, lang, &s.name);
+    let ctx = context(store, lang, s.name());
     let key = o.client_key.to_string();
     print_doc(store, lang, &Doc::Sale(sale_info(o, copy)), &ctx, Some(&key), if copy { "reprint" } else { "sale" })
 }
 
 pub fn print_redemption(store: &Store, lang: Lang, s: &Session, r: &RedemptionRecord) -> String {
-    let ctx = context(store, lang, &s.name);
+    let ctx = context(store, lang, s.name());
     let doc = Doc::Redemption(RedemptionInfo {
         request_id: r.request_id.to_string(),
         code: r.code.clone(),
@@ -117,7 +117,7 @@ pub fn print_redemption(store: &Store, lang: Lang, s: &Session, r: &RedemptionRe
 }
 
 pub fn print_shift(store: &Store, lang: Lang, s: &Session, i: &ShiftInfo) -> String {
-    let ctx = context(store, lang, &s.name);
+    let ctx = context(store, lang, s.name());
     let doc = Doc::Shift(ShiftInfoR {
         shift_id: i.id.clone(),
         closing: i.closed_at_ms.is_some(),
@@ -316,12 +316,11 @@ pub async fn printer(ctx: &mut Ctx, cmd: PrinterCmd) -> Result<i32, CliError> {
                 let new = queue::requeue_copy(c, &id).map_err(|e| CliError(e.to_string()))?.ok_or_else(|| CliError(format!("job {id}")))?;
                 ctx.say(format!("+ {new}"));
             }
-            if retry || ctx.user.is_some() {
-                if let Some((t, _)) = configured(&store) {
+            if (retry || ctx.user.is_some())
+                && let Some((t, _)) = configured(&store) {
                     let r = queue::process(c, &t, TIMEOUT, true).map_err(|e| CliError(e.to_string()))?;
                     ctx.say(match lang { Lang::ZhCn => format!("补打 {} 张，仍在等待 {} 张，需确认 {} 张", r.printed.len(), r.waiting.len(), r.uncertain.len()), Lang::En => format!("printed {}, waiting {}, to confirm {}", r.printed.len(), r.waiting.len(), r.uncertain.len()) });
                 }
-            }
             for j in queue::list(c, 30).map_err(|e| CliError(e.to_string()))? {
                 ctx.say(format!("{} {:<10} {:<10} {} {}", j.id, j.state, j.kind, j.title, j.last_error.unwrap_or_default()));
             }

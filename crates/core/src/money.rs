@@ -111,13 +111,13 @@ impl Money {
         self.fen().checked_mul(i64::from(qty)).filter(|f| f.abs() <= MAX_YUAN * 100).map(Money::from_fen)
     }
 
-    pub fn neg(self) -> Money {
+    pub fn negated(self) -> Money {
         Money::from_fen(-self.fen())
     }
 
     /// "¥12.50" / "-¥3.00": only for the edges (UI, receipts, CLI).
     pub fn display_cny(self) -> String {
-        if self.is_negative() { format!("-¥{}", self.neg()) } else { format!("¥{self}") }
+        if self.is_negative() { format!("-¥{}", self.negated()) } else { format!("¥{self}") }
     }
 }
 

@@ -159,11 +159,10 @@ impl SearchIndex {
                 self.live[o] = false;
                 self.live_count -= 1;
             }
-            if let Some(bc) = &self.docs[o].product.barcode {
-                if self.by_barcode.get(bc) == Some(&old) {
+            if let Some(bc) = &self.docs[o].product.barcode
+                && self.by_barcode.get(bc) == Some(&old) {
                     self.by_barcode.remove(bc);
                 }
-            }
         }
     }
 
@@ -248,11 +247,10 @@ impl SearchIndex {
         let chars: Vec<char> = q.chars().collect();
 
         // 1. exact barcode (a scanner sends the whole code)
-        if let Some(&id) = self.by_barcode.get(&q) {
-            if push(&mut out, id, MatchTier::Barcode) {
+        if let Some(&id) = self.by_barcode.get(&q)
+            && push(&mut out, id, MatchTier::Barcode) {
                 return self.hits(out);
             }
-        }
         // 1b. a partly typed barcode (digits only, at least 4)
         if chars.len() >= 4 && q.bytes().all(|b| b.is_ascii_digit()) {
             let sorted = &self.barcodes_sorted;

@@ -42,16 +42,28 @@ pub const K_STORE_NAME: &str = "store_name";
 
 /// A logged-in person. Only [`Engine::login`] makes one (it is deliberately not
 /// `Deserialize`, so no caller can forge one from data).
+/// Its fields are readable but not writable outside the engine, so a cashier's session
+/// cannot be turned into an owner's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Session {
-    pub user_id: String,
-    pub name: String,
-    pub role: Role,
-    #[serde(skip)]
-    pub(crate) _private: (),
+    pub(crate) user_id: String,
+    pub(crate) name: String,
+    pub(crate) role: Role,
 }
 
 impl Session {
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
     pub fn require(&self, action: Action) -> Result<(), EngineError> {
         cardcat_core::roles::require(self.role, action).map_err(EngineError::Forbidden)
     }

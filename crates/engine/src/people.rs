@@ -53,6 +53,9 @@ fn valid_pin(pin: &str) -> bool {
     (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// (cashier, opened, closed, totals, counted, over/short)
+type ShiftRow = (String, i64, Option<i64>, ShiftTotals, Option<Money>, Option<Money>);
+
 impl Engine {
     /// Adds a user. The very first user must be an owner and needs no session (setup);
     /// after that only an owner may add users.
@@ -110,7 +113,7 @@ impl Engine {
             tx.execute("UPDATE users SET failed = 0 WHERE id = ?1", [id])?;
             tx.commit()?;
             let role = Role::parse(&role).ok_or_else(|| EngineError::Invalid(format!("role {role}")))?;
-            return Ok(Session { user_id: id.to_string(), name, role, _private: () });
+            return Ok(Session { user_id: id.to_string(), name, role });
         }
         let failed = failed + 1;
         if failed >= MAX_WRONG_PINS {
@@ -162,7 +165,7 @@ impl Engine {
         self.shift_info(&id)
     }
 
-    fn shift_totals(&self, id: &str) -> Result<(String, i64, Option<i64>, ShiftTotals, Option<Money>, Option<Money>)> {
+    fn shift_totals(&self, id: &str) -> Result<ShiftRow> {
         let c = self.store.conn();
         let (cashier, opened, closed, float, counted, over): (String, i64, Option<i64>, String, Option<String>, Option<String>) = c.query_row(
             "SELECT cashier_id, opened_at_ms, closed_at_ms, float, counted_cash, over_short FROM shifts WHERE id = ?1",

@@ -67,12 +67,11 @@ impl Engine {
         let r = self.client.redemption_verify(&VerifyRequest { request_id: rid, code: code.clone(), cashier_id: s.user_id.clone() }).await;
         self.apply_verify(rid, r)?;
         let rec = self.redemption(rid)?;
-        if rec.state == "failed" {
-            if let Some(e) = &rec.error {
+        if rec.state == "failed"
+            && let Some(e) = &rec.error {
                 let code = serde_json::from_value::<ErrorCode>(serde_json::Value::String(e.clone())).unwrap_or(ErrorCode::BadRequest);
                 return Err(EngineError::Voucher(code, e.clone()));
             }
-        }
         Ok(rec)
     }
 

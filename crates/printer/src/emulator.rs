@@ -48,7 +48,7 @@ fn lock(m: &Mutex<Shared>) -> std::sync::MutexGuard<'_, Shared> {
 /// True when a chunk is nothing but real-time requests (DLE EOT n / DLE ENQ n), which a
 /// driver sends on their own and waits for.
 fn status_poll(chunk: &[u8]) -> Option<Vec<u8>> {
-    if chunk.is_empty() || chunk.len() % 3 != 0 {
+    if chunk.is_empty() || !chunk.len().is_multiple_of(3) {
         return None;
     }
     let mut ns = Vec::new();

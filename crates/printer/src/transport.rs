@@ -123,11 +123,10 @@ pub fn query(target: &Target, timeout: Duration) -> Result<Option<PrinterStatus>
 pub fn send(target: &Target, bytes: &[u8], timeout: Duration) -> Result<SendReport, PrintError> {
     let d = open(target, timeout)?;
     let before = if matches!(target, Target::File { .. }) { None } else { status_of(&*d) };
-    if let Some(s) = before {
-        if !s.can_print() {
+    if let Some(s) = before
+        && !s.can_print() {
             return Err(PrintError::NotReady(s));
         }
-    }
     d.write(bytes).map_err(|e| PrintError::Io(e.to_string()))?;
     d.flush().map_err(|e| PrintError::Io(e.to_string()))?;
     let after = if matches!(target, Target::File { .. }) { None } else { status_of(&*d) };
