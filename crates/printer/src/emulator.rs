@@ -45,20 +45,113 @@ fn lock(m: &Mutex<Shared>) -> std::sync::MutexGuard<'_, Shared> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// True when a chunk is nothing but real-time requests (DLE EOT n / DLE ENQ n), which a
-/// driver sends on their own and waits for.
-fn status_poll(chunk: &[u8]) -> Option<Vec<u8>> {
-    if chunk.is_empty() || !chunk.len().is_multiple_of(3) {
-        return None;
-    }
-    let mut ns = Vec::new();
-    for c in chunk.chunks(3) {
-        if c[0] != 0x10 || !(c[1] == 0x04 || c[1] == 0x05) {
-            return None;
+/// Separates real-time requests (DLE EOT n, DLE ENQ n) from job data the way a printer
+/// does: they are recognised anywhere in the stream except inside the payload of a
+/// length-prefixed command (GS v 0 images, GS ( k QR data, GS k barcodes), which are
+/// skipped over. Works across read boundaries.
+#[derive(Default)]
+struct Realtime {
+    /// Payload bytes still to pass through untouched.
+    skip: usize,
+    /// Skipping a NUL-terminated barcode (GS k m < 65).
+    until_nul: bool,
+    /// An incomplete command header carried to the next read.
+    carry: Vec<u8>,
+}
+
+impl Realtime {
+    /// Appends job data from `input` to `job` and returns the real-time requests found
+    /// (EOT n; ENQ is answered as 0).
+    fn feed(&mut self, input: &[u8], job: &mut Vec<u8>) -> Vec<u8> {
+        let mut data = std::mem::take(&mut self.carry);
+        data.extend_from_slice(input);
+        let mut polls = Vec::new();
+        let mut i = 0;
+        while i < data.len() {
+            if self.skip > 0 {
+                let n = self.skip.min(data.len() - i);
+                job.extend_from_slice(&data[i..i + n]);
+                self.skip -= n;
+                i += n;
+                continue;
+            }
+            if self.until_nul {
+                job.push(data[i]);
+                self.until_nul = data[i] != 0;
+                i += 1;
+                continue;
+            }
+            let rest = &data[i..];
+            let need = |n: usize| rest.len() < n;
+            match rest[0] {
+                0x10 => {
+                    if need(3) {
+                        break;
+                    }
+                    if rest[1] == 0x04 || rest[1] == 0x05 {
+                        polls.push(if rest[1] == 0x04 { rest[2] } else { 0 });
+                        i += 3;
+                        continue;
+                    }
+                }
+                0x1D => {
+                    if need(3) {
+                        break;
+                    }
+                    match (rest[1], rest[2]) {
+                        (b'v', b'0') => {
+                            if need(8) {
+                                break;
+                            }
+                            let w = usize::from(rest[4]) | usize::from(rest[5]) << 8;
+                            let h = usize::from(rest[6]) | usize::from(rest[7]) << 8;
+                            job.extend_from_slice(&rest[..8]);
+                            self.skip = w * h;
+                            i += 8;
+                            continue;
+                        }
+                        (b'(', _) => {
+                            if need(5) {
+                                break;
+                            }
+                            job.extend_from_slice(&rest[..5]);
+                            self.skip = usize::from(rest[3]) | usize::from(rest[4]) << 8;
+                            i += 5;
+                            continue;
+                        }
+                        (b'k', m) if m >= 65 => {
+                            if need(4) {
+                                break;
+                            }
+                            job.extend_from_slice(&rest[..4]);
+                            self.skip = usize::from(rest[3]);
+                            i += 4;
+                            continue;
+                        }
+                        (b'k', _) => {
+                            job.extend_from_slice(&rest[..3]);
+                            self.until_nul = true;
+                            i += 3;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+            job.push(data[i]);
+            i += 1;
         }
-        ns.push(if c[1] == 0x04 { c[2] } else { 0 });
+        if i < data.len() {
+            self.carry = data[i..].to_vec();
+        }
+        polls
     }
-    Some(ns)
+
+    /// Whatever is left at the end of the connection belongs to the job.
+    fn finish(&mut self, job: &mut Vec<u8>) {
+        job.append(&mut self.carry);
+    }
 }
 
 impl Emulator {
@@ -110,6 +203,7 @@ impl Emulator {
 
 async fn serve(mut sock: tokio::net::TcpStream, sh: Arc<Mutex<Shared>>, dir: PathBuf, width: PaperWidth) {
     let mut job: Vec<u8> = Vec::new();
+    let mut rt = Realtime::default();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         // A job ends when the sender closes the connection or goes quiet.
@@ -117,20 +211,19 @@ async fn serve(mut sock: tokio::net::TcpStream, sh: Arc<Mutex<Shared>>, dir: Pat
             Ok(Ok(0)) | Err(_) | Ok(Err(_)) => break,
             Ok(Ok(n)) => n,
         };
-        let chunk = &buf[..n];
-        if let Some(ns) = status_poll(chunk) {
-            let answers = lock(&sh).status.answers();
-            let reply: Vec<u8> = ns.iter().map(|&n| answers.get(usize::from(n).saturating_sub(1)).copied().unwrap_or(0x12)).collect();
-            if sock.write_all(&reply).await.is_err() {
-                break;
-            }
-            continue;
-        }
         if job.len() + n > 16 * 1024 * 1024 {
             break; // a runaway sender; keep what we have
         }
-        job.extend_from_slice(chunk);
+        let polls = rt.feed(&buf[..n], &mut job);
+        if !polls.is_empty() {
+            let answers = lock(&sh).status.answers();
+            let reply: Vec<u8> = polls.iter().map(|&n| answers.get(usize::from(n).saturating_sub(1)).copied().unwrap_or(0x12)).collect();
+            if sock.write_all(&reply).await.is_err() {
+                break;
+            }
+        }
     }
+    rt.finish(&mut job);
     if job.is_empty() {
         return;
     }
@@ -167,5 +260,43 @@ async fn serve(mut sock: tokio::net::TcpStream, sh: Arc<Mutex<Shared>>, dir: Pat
         }
         Ok(Err(e)) => tracing::error!(error = %e, "emulator: could not save job"),
         Err(e) => tracing::error!(error = %e, "emulator: job task failed"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn realtime_requests_are_found_outside_payloads_only() {
+        // an image whose payload contains DLE EOT 1, then a real status request
+        let mut stream = vec![0x1B, b'@', b'h', b'i', b'\n', 0x1D, b'v', b'0', 0, 3, 0, 1, 0, 0x10, 0x04, 0x01];
+        stream.extend_from_slice(&[0x10, 0x04, 0x04]);
+        stream.extend_from_slice(&[0x1D, b'(', b'k', 4, 0, 0x10, 0x04, 0x02, 0x00]);
+        let mut job = Vec::new();
+        let mut rt = Realtime::default();
+        let polls = rt.feed(&stream, &mut job);
+        rt.finish(&mut job);
+        assert_eq!(polls, vec![4]);
+        assert_eq!(job.len(), stream.len() - 3);
+    }
+
+    proptest! {
+        /// Any split of a stream into reads finds the same requests and job bytes.
+        #[test]
+        fn split_reads_are_equivalent(data in proptest::collection::vec(any::<u8>(), 0..600), cut in 0usize..600) {
+            let cut = cut.min(data.len());
+            let (mut j1, mut j2) = (Vec::new(), Vec::new());
+            let mut a = Realtime::default();
+            let p1 = a.feed(&data, &mut j1);
+            a.finish(&mut j1);
+            let mut b = Realtime::default();
+            let mut p2 = b.feed(&data[..cut], &mut j2);
+            p2.extend(b.feed(&data[cut..], &mut j2));
+            b.finish(&mut j2);
+            prop_assert_eq!(p1, p2);
+            prop_assert_eq!(j1, j2);
+        }
     }
 }
