@@ -149,6 +149,16 @@ impl Canvas {
         y
     }
 
+    /// Blackens one dot, clipped to the paper.
+    fn dot(&mut self, x: u32, y: u32) {
+        if x < self.w && y < self.h {
+            let i = y as usize * self.w as usize + x as usize;
+            if let Some(d) = self.dots.get_mut(i) {
+                *d = 1;
+            }
+        }
+    }
+
     /// Blackens a rectangle, clipped to the paper.
     fn fill(&mut self, x: u32, y: u32, w: u32, h: u32) {
         let x1 = x.saturating_add(w).min(self.w) as usize;
@@ -262,15 +272,58 @@ fn draw_text(c: &mut Canvas, text: &str, style: Style) {
         }
         let cw = cell.width();
         if !matches!(cell, Cell::Blank(_)) {
-            for cy in 0..GLYPH_HEIGHT {
-                for cx in 0..cw {
-                    if cell.lit(cx, cy) {
+            let rows = scaled_rows(cell);
+            for (cy, &row) in (0u32..).zip(rows.iter()) {
+                let mut bits = row;
+                while bits != 0 {
+                    let cx = bits.trailing_zeros();
+                    bits &= bits - 1;
+                    if dot_w == 1 && hm == 1 {
+                        c.dot(x + cx, y0 + cy);
+                    } else {
                         c.fill(x + cx * wm, y0 + cy * hm, dot_w, hm);
                     }
                 }
             }
         }
         x = x.saturating_add(cw * wm);
+    }
+}
+
+thread_local! {
+    /// 1.5×-scaled glyph rows (bit x = dot x), by glyph address: receipts reuse few glyphs.
+    static SCALED: std::cell::RefCell<std::collections::HashMap<usize, [u32; 24]>> = std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The cell's 24 rows as bitmasks (cells are at most 24 dots wide).
+fn scaled_rows(cell: Cell) -> [u32; 24] {
+    let compute = || {
+        let mut rows = [0u32; 24];
+        let cw = cell.width().min(32);
+        for (cy, row) in (0u32..).zip(rows.iter_mut()) {
+            for cx in 0..cw {
+                if cell.lit(cx, cy) {
+                    *row |= 1 << cx;
+                }
+            }
+        }
+        rows
+    };
+    match cell {
+        Cell::Glyph(g) => {
+            let key = std::ptr::from_ref(g) as usize;
+            SCALED.with(|m| {
+                if let Ok(mut m) = m.try_borrow_mut() {
+                    if m.len() > 8192 {
+                        m.clear();
+                    }
+                    *m.entry(key).or_insert_with(compute)
+                } else {
+                    compute()
+                }
+            })
+        }
+        _ => compute(),
     }
 }
 
