@@ -317,3 +317,19 @@ async fn redemption_prepare_verify_cancel_and_distinct_errors() {
     // redemptions count on the shift report
     assert_eq!(c.engine.x_report(&s).unwrap().totals.redemptions.count, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_skewed_clock_is_refused_before_an_order_exists() {
+    let c = Counter::start(fast).await;
+    let Counter { env, engine, cashier, .. } = c;
+    let mut engine = engine.with_clock_offset_ms(-9 * 60_000);
+    let e = engine.sell(&cashier, &SellRequest::new("CM-HF-50", "13300000000")).await.unwrap_err();
+    assert!(matches!(e, EngineError::ClockSkew { secs } if (-600..=-500).contains(&secs)), "{e:?}");
+    use cardcat_core::{Lang, Localized};
+    assert!(e.message(Lang::ZhCn).contains("校准系统时间"));
+    let n: i64 = engine.store().conn().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 0, "nothing persisted, nothing left UNKNOWN");
+    let mut engine = engine.with_clock_offset_ms(60_000);
+    assert_eq!(engine.sell(&cashier, &SellRequest::new("CM-HF-50", "13300000000")).await.unwrap().state, OrderState::Succeeded, "a minute off is fine");
+    env.sandbox.shutdown().await;
+}

@@ -209,7 +209,8 @@ pub async fn orders(ctx: &mut Ctx, cmd: OrdersCmd) -> Result<i32, CliError> {
             s.require(cardcat_core::roles::Action::Reprint).map_err(err(lang))?;
             let rec = eng.show(&s, key.trim(), false).map_err(err(lang))?;
             print_order(ctx, &rec);
-            let line = crate::print::print_sale(eng.store(), lang, &s, &rec, true);
+            // a PIN's first showing prints in full; every other reprint is a 副本 copy
+            let line = crate::print::print_sale(eng.store(), lang, &s, &rec, !rec.pins_in_full);
             ctx.say(if line.is_empty() { ctx.t("尚未设置打印机（cardcat printer set）", "No printer set (cardcat printer set)") } else { line });
             Ok(0)
         }

@@ -85,6 +85,8 @@ pub enum EngineError {
     Quote(#[from] QuoteError),
     #[error("platform unreachable: {0}")]
     Offline(ClientError),
+    #[error("clock skew {secs} s")]
+    ClockSkew { secs: i64 },
     #[error("not activated")]
     NotActivated,
     #[error("no such product {0}")]
@@ -130,6 +132,7 @@ impl Localized for EngineError {
             Account(e) => e.code(),
             Quote(_) => "order.quote",
             Offline(_) => "net.offline",
+            ClockSkew { .. } => "terminal.clock_skew",
             NotActivated => "terminal.not_activated",
             NoSuchProduct(_) => "catalog.no_such_product",
             NoSuchOrder(_) => "order.not_found",
@@ -169,6 +172,11 @@ impl Localized for EngineError {
                 format!("平台暂时无法连接，本单未提交、未扣款，请稍后再试或改用其他方式（{}）", e.message(lang))
             } else {
                 format!("The platform is unreachable; this order was not sent and nothing was charged. Try again later ({})", e.message(lang))
+            },
+            ClockSkew { secs } => if zh {
+                format!("本机时间与平台相差 {secs} 秒（clock skew），平台会拒收订单；请先校准系统时间。本单未提交、未扣款。")
+            } else {
+                format!("This terminal's clock is {secs} s off the platform's (clock skew); the platform would refuse the order. Fix the system time. Nothing was sent or charged.")
             },
             NotActivated => if zh { "终端尚未激活，请先运行 cardcat activate".into() } else { "This terminal is not activated; run cardcat activate first".into() },
             NoSuchProduct(s) => if zh { format!("目录中没有商品 {s}，请先同步目录") } else { format!("No product {s} in the catalog; sync the catalog") },
@@ -227,6 +235,8 @@ pub struct Engine {
     pub(crate) terminal_id: String,
     /// How long `sell` follows an order before handing it to the background resolver.
     pub follow_for: Duration,
+    /// Simulated error of this terminal's clock (tests of clock-skew handling).
+    clock_offset_ms: i64,
 }
 
 impl Engine {
@@ -243,7 +253,15 @@ impl Engine {
         let client = PlatformClient::with_timeout(&url, timeout)?.with_credentials(creds.clone());
         let probe = PlatformClient::with_timeout(&url, Duration::from_millis(1500).min(timeout))?.with_credentials(creds);
         let vault = PinVault::load_or_create(secrets, &tid)?;
-        Ok(Engine { store, client, probe, vault, terminal_id: tid, follow_for: Duration::from_secs(30) })
+        Ok(Engine { store, client, probe, vault, terminal_id: tid, follow_for: Duration::from_secs(30), clock_offset_ms: 0 })
+    }
+
+    /// Pretends this terminal's clock is `ms` off (signing and the skew check both use it).
+    pub fn with_clock_offset_ms(mut self, ms: i64) -> Engine {
+        self.client = self.client.clone().with_clock_offset_ms(ms);
+        self.probe = self.probe.clone().with_clock_offset_ms(ms);
+        self.clock_offset_ms = ms;
+        self
     }
 
     pub fn store(&self) -> &Store {
@@ -258,10 +276,20 @@ impl Engine {
         &self.terminal_id
     }
 
-    /// Fails with [`EngineError::Offline`] when the platform cannot be reached right now.
+    /// Fails with [`EngineError::Offline`] when the platform cannot be reached right now,
+    /// and with [`EngineError::ClockSkew`] when this clock is so far off that signed
+    /// requests would be refused (checked before an order exists, so nothing is left UNKNOWN).
     pub async fn ensure_online(&self) -> Result<()> {
-        match self.probe.health().await {
-            Ok(_) => Ok(()),
+        let before = now_ms() + self.clock_offset_ms;
+        match self.probe.time().await {
+            Ok(t) => {
+                let skew_ms = (before + now_ms() + self.clock_offset_ms) / 2 - t.server_time_ms;
+                // a margin inside the platform's ±5 min window
+                if skew_ms.abs() > (cardcat_wire::sign::MAX_SKEW_SECS - 30) * 1000 {
+                    return Err(EngineError::ClockSkew { secs: skew_ms / 1000 });
+                }
+                Ok(())
+            }
             Err(e @ (ClientError::Unreachable(_) | ClientError::Timeout | ClientError::Interrupted(_))) => Err(EngineError::Offline(e)),
             Err(e @ (ClientError::Http { .. } | ClientError::Api { .. })) if e.is_unknown_outcome() => Err(EngineError::Offline(e)),
             Err(e) => Err(e.into()),
