@@ -112,14 +112,17 @@ pub fn bitmap_to_raster_rows(b: &Bitmap) -> (u16, Vec<u8>) {
     let mut out = vec![0u8; wb * rows];
     for (dst, src) in out.chunks_mut(wb.max(1)).zip(b.dots.chunks(stride)) {
         let src = src.get(..w).unwrap_or(src);
-        for (byte, px) in dst.iter_mut().zip(src.chunks(8)) {
-            let mut v = 0u8;
-            for (i, &d) in px.iter().enumerate() {
-                if d != 0 {
-                    v |= 0x80u8 >> i;
-                }
+        let mut eights = src.chunks_exact(8);
+        for (byte, px) in dst.iter_mut().zip(&mut eights) {
+            // eight 0/1 dots → one MSB-first byte: gather the low bits with one multiply
+            let x = px.try_into().map(u64::from_be_bytes).unwrap_or(0) & 0x0101_0101_0101_0101;
+            *byte = (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8;
+        }
+        let tail = eights.remainder();
+        if !tail.is_empty() {
+            if let Some(last) = dst.get_mut(w / 8) {
+                *last = tail.iter().enumerate().fold(0u8, |acc, (i, &d)| acc | (u8::from(d != 0) << (7 - i)));
             }
-            *byte = v;
         }
     }
     (u16::try_from(wb).unwrap_or(u16::MAX), out)
@@ -134,7 +137,8 @@ struct Canvas {
 
 impl Canvas {
     fn new(w: u32) -> Canvas {
-        Canvas { w, h: 0, dots: Vec::new() }
+        // most receipts are 1–2k dots long: reserve once instead of regrowing line by line
+        Canvas { w, h: 0, dots: Vec::with_capacity(w as usize * 1536) }
     }
 
     fn full(&self) -> bool {
@@ -330,21 +334,21 @@ fn scaled_rows(cell: Cell) -> [u32; 24] {
 fn draw_qr(c: &mut Canvas, data: &str, module: u8, align: Align) {
     let m = u32::from(module.clamp(1, 16));
     // no QR symbol holds more than 7089 characters: don't even try
-    let code = if data.len() > 7089 { Err(qrcode::types::QrError::DataTooLong) } else { qrcode::QrCode::new(data.as_bytes()) };
+    let code = if data.len() > 7089 { None } else { fast_qr::QRBuilder::new(data.as_bytes()).ecl(fast_qr::ECL::M).build().ok() };
     match code {
-        Ok(code) => {
-            let n = code.width().max(1);
+        Some(code) => {
+            let n = code.size.max(1);
             let size = (n as u32 + 4) * m;
             let x0 = align_x(c.w, size, align);
             let y0 = c.grow(size);
-            for (i, color) in code.to_colors().into_iter().enumerate() {
-                if color == qrcode::Color::Dark {
+            for (i, module) in code.data.iter().take(n * n).enumerate() {
+                if module.value() {
                     let (mx, my) = ((i % n) as u32, (i / n) as u32);
                     c.fill(x0 + (mx + 2) * m, y0 + (my + 2) * m, m, m);
                 }
             }
         }
-        Err(_) => {
+        None => {
             // unencodable (e.g. too long): a small empty box where the code would be
             let size = 24;
             let x0 = align_x(c.w, size, align);
@@ -576,7 +580,7 @@ mod tests {
             Item::Raster { bitmap: Bitmap { width: 8, height: 1, dots: vec![1; 8] }, align: Align::Right },
         ]);
         let b = render(&d, PaperWidth::Mm80);
-        let modules = qrcode::QrCode::new("https://cardcat.example/r/1").map(|q| q.width() as u32).unwrap_or(0);
+        let modules = fast_qr::QRBuilder::new("https://cardcat.example/r/1").ecl(fast_qr::ECL::M).build().map(|q| q.size as u32).unwrap_or(0);
         assert!(modules >= 21);
         let qr = (modules + 4) * 4;
         let x0 = (576 - qr) / 2;
@@ -662,5 +666,19 @@ mod tests {
         eprintln!("decode+render+png: {per:?} per receipt (this build profile)");
         // generous bound: unoptimised test builds are several times slower than release
         assert!(per < std::time::Duration::from_millis(500));
+    }
+
+    /// The QR on paper scans back to the data (a real QR reader, not our own code).
+    #[test]
+    fn rendered_qr_scans() {
+        for (data, module) in [("cardcat:order:0190f0a0-1c2d-7e3f-8a4b-5c6d7e8f9a0b", 5u8), ("cardcat:order:TEST-PAGE", 3)] {
+            let d = doc(vec![Item::Qr { data: data.into(), module, align: Align::Center }]);
+            let b = render(&d, PaperWidth::Mm58);
+            let mut img = rqrr::PreparedImage::prepare_from_greyscale(b.width as usize, b.height as usize, |x, y| if b.get(x as u32, y as u32) { 0 } else { 255 });
+            let grids = img.detect_grids();
+            assert_eq!(grids.len(), 1, "one QR found");
+            let (_, content) = grids[0].decode().expect("decodes");
+            assert_eq!(content, data);
+        }
     }
 }
