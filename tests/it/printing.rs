@@ -157,3 +157,31 @@ async fn a_job_that_may_have_printed_is_not_resent_unless_asked() {
     assert_eq!(r.waiting.len(), 1);
     assert_eq!(queue::get(c, &id2).unwrap().unwrap().state, "queued");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_installer_finds_the_printer_and_doctor_reports_it() {
+    let (emu, _dir) = emulator(PaperWidth::Mm80).await;
+    let port = emu.addr.port();
+    let db = tempfile::tempdir().unwrap();
+    let out = Out::default();
+    let mut ctx = Ctx { db: db.path().join("t.sqlite"), lang: Lang::En, secrets: Box::new(cardcat_client::secrets::MemoryStore::default()), out: Box::new(out.clone()), progress: false, user: None, pin: None };
+    let code = cardcat_cli::run(Cmd::Printer { cmd: PrinterCmd::Find { subnet: Some("127.0.0.1/32".into()), port, timeout_ms: 500 } }, &mut ctx).await.unwrap();
+    let s = out.take();
+    assert_eq!(code, 0, "{s}");
+    assert!(s.contains(&format!("tcp://127.0.0.1:{port}")) && s.contains("ready"), "{s}");
+    // nothing listens on port 1: nothing found, exit 1
+    let code = cardcat_cli::run(Cmd::Printer { cmd: PrinterCmd::Find { subnet: Some("127.0.0.1/32".into()), port: 1, timeout_ms: 200 } }, &mut ctx).await.unwrap();
+    assert_eq!(code, 1);
+    out.take();
+    // set it, and the doctor checks it (here before activation: the platform checks fail, the printer's passes)
+    cardcat_cli::run(Cmd::Printer { cmd: PrinterCmd::Set { target: emu.target(), profile: "xprinter-80".into(), footer: None, logo: false } }, &mut ctx).await.unwrap();
+    emu.set_status(PrinterStatus { paper_near_end: true, ..PrinterStatus::ready() });
+    cardcat_cli::run(Cmd::Doctor, &mut ctx).await.unwrap();
+    let s = out.take();
+    assert!(s.lines().any(|l| l.starts_with('✓') && l.contains("receipt printer") && l.contains("paper near end")), "{s}");
+    emu.set_status(PrinterStatus { cover_open: true, ..PrinterStatus::ready() });
+    cardcat_cli::run(Cmd::Doctor, &mut ctx).await.unwrap();
+    let s = out.take();
+    assert!(s.lines().any(|l| l.starts_with('✗') && l.contains("cover open")), "{s}");
+    emu.stop();
+}

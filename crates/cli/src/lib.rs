@@ -153,6 +153,16 @@ pub enum CatalogCmd {
 pub enum PrinterCmd {
     /// Known printer models and their modes.
     Profiles,
+    /// Find printers: a TCP 9100 sweep of the local network (or --subnet) and USB device files.
+    Find {
+        /// IPv4 CIDR, e.g. 192.168.1.0/24 (default: this machine's /24).
+        #[arg(long)]
+        subnet: Option<String>,
+        #[arg(long, default_value_t = 9100)]
+        port: u16,
+        #[arg(long, default_value_t = 300)]
+        timeout_ms: u64,
+    },
     /// Choose this terminal's printer (installer or owner).
     Set {
         /// tcp://HOST:9100 | usb:VID:PID | serial:/dev/ttyUSB0:9600 | file:/dev/usb/lp0
@@ -615,6 +625,22 @@ pub async fn doctor(ctx: &mut Ctx) -> Result<i32, CliError> {
         let msg = match lang {
             Lang::ZhCn => format!("离线目录：{n} 个商品，上次同步 {last}"),
             Lang::En => format!("offline catalog: {n} products, last sync {last}"),
+        };
+        line(ctx, ok, msg);
+    }
+    // Receipt printer (when one is set)
+    if let Some((t, p)) = print::configured(&store) {
+        let t2 = t.clone();
+        let st = tokio::task::spawn_blocking(move || cardcat_printer::transport::query(&t2, std::time::Duration::from_secs(2))).await;
+        let (ok, what) = match st {
+            Ok(Ok(Some(s))) => (s.can_print(), s.describe(lang)),
+            Ok(Ok(None)) => (true, ctx.t("无实时状态", "no real-time status")),
+            Ok(Err(e)) => (false, e.message(lang)),
+            Err(e) => (false, e.to_string()),
+        };
+        let msg = match lang {
+            Lang::ZhCn => format!("小票打印机 {t}（{}）：{what}", p.id),
+            Lang::En => format!("receipt printer {t} ({}): {what}", p.id),
         };
         line(ctx, ok, msg);
     }

@@ -232,6 +232,32 @@ pub async fn printer(ctx: &mut Ctx, cmd: PrinterCmd) -> Result<i32, CliError> {
             emu.stop();
             Ok(0)
         }
+        PrinterCmd::Find { subnet, port, timeout_ms } => {
+            let subnet = subnet.or_else(cardcat_printer::transport::local_subnet).unwrap_or_else(|| "192.168.1.0/24".into());
+            let hosts = cardcat_printer::transport::hosts_of(&subnet)
+                .ok_or_else(|| CliError(format!("{}{subnet}", ctx.t("网段格式应为 192.168.1.0/24（最大 /22）：", "Subnet like 192.168.1.0/24 (at most /22): "))))?;
+            let m = match lang {
+                Lang::ZhCn => format!("正在扫描 {subnet} 的 {port} 端口（{} 台主机）……", hosts.len()),
+                Lang::En => format!("Scanning {subnet} port {port} ({} hosts)…", hosts.len()),
+            };
+            ctx.say(m);
+            let found = tokio::task::spawn_blocking(move || cardcat_printer::transport::find_tcp(&hosts, port, Duration::from_millis(timeout_ms)))
+                .await
+                .map_err(|e| CliError(e.to_string()))?;
+            for f in &found {
+                let st = f.status.map(|s| s.describe(lang)).unwrap_or_else(|| ctx.t("未应答状态查询", "no status answer"));
+                ctx.say(format!("  {}  {st}", f.target));
+            }
+            for t in cardcat_printer::transport::find_device_files() {
+                let m = ctx.t("USB 设备文件", "USB device file");
+                ctx.say(format!("  {t}  ({m})"));
+            }
+            if found.is_empty() {
+                let m = ctx.t("网络上没有找到打印机；请确认打印机与收银机在同一网段，或用 --subnet 指定", "No network printer found; check it is on the same subnet, or pass --subnet");
+                ctx.say(m);
+            }
+            Ok(i32::from(found.is_empty()))
+        }
         PrinterCmd::Set { target, profile: pid, footer, logo } => {
             let store = ctx.open_store()?;
             need_config_role(ctx, &store)?;

@@ -133,6 +133,82 @@ pub fn send(target: &Target, bytes: &[u8], timeout: Duration) -> Result<SendRepo
     Ok(SendReport { before, after })
 }
 
+/// A printer found on the network: where, and what it says about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub target: Target,
+    pub status: Option<PrinterStatus>,
+}
+
+/// Looks for ESC/POS printers: every `host:port` that accepts a TCP connection within
+/// `timeout` is asked for its status. Hosts are probed concurrently (blocking threads, a
+/// few dozen at a time), so a /24 takes about one timeout per batch.
+pub fn find_tcp(hosts: &[std::net::IpAddr], port: u16, timeout: Duration) -> Vec<Found> {
+    let mut found = Vec::new();
+    for batch in hosts.chunks(64) {
+        let handles: Vec<_> = batch
+            .iter()
+            .map(|&ip| {
+                std::thread::spawn(move || {
+                    let addr = std::net::SocketAddr::new(ip, port);
+                    std::net::TcpStream::connect_timeout(&addr, timeout).ok()?;
+                    let target = Target::Tcp { host: ip.to_string(), port };
+                    let status = open(&target, timeout).ok().and_then(|d| status_of(&*d));
+                    Some(Found { target, status })
+                })
+            })
+            .collect();
+        found.extend(handles.into_iter().filter_map(|h| h.join().ok().flatten()));
+    }
+    found
+}
+
+/// Linux USB printer device files (usblp), as `file:` targets.
+pub fn find_device_files() -> Vec<Target> {
+    let mut out = Vec::new();
+    for dir in ["/dev/usb", "/dev"] {
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with("lp") && name[2..].chars().all(|c| c.is_ascii_digit()) && name.len() > 2 {
+                    out.push(Target::File { path: e.path().to_string_lossy().into_owned() });
+                }
+            }
+        }
+    }
+    out.sort_by_key(|t| t.to_string());
+    out
+}
+
+/// The hosts of an IPv4 CIDR such as `192.168.1.0/24` (at most a /22: 1,022 hosts).
+pub fn hosts_of(cidr: &str) -> Option<Vec<std::net::IpAddr>> {
+    let (ip, bits) = cidr.split_once('/')?;
+    let ip: std::net::Ipv4Addr = ip.parse().ok()?;
+    let bits: u32 = bits.parse().ok()?;
+    if !(22..=32).contains(&bits) {
+        return None;
+    }
+    let mask = if bits == 32 { u32::MAX } else { !(u32::MAX >> bits) };
+    let net = u32::from(ip) & mask;
+    let size = 1u32 << (32 - bits);
+    let range = if size <= 2 { 0..size } else { 1..size - 1 };
+    Some(range.map(|i| std::net::IpAddr::V4((net + i).into())).collect())
+}
+
+/// This machine's LAN address as a /24, guessed from the route a UDP socket would take
+/// (no packet is sent).
+pub fn local_subnet() -> Option<String> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("192.0.2.1:9").ok()?;
+    match s.local_addr().ok()?.ip() {
+        std::net::IpAddr::V4(v4) if !v4.is_loopback() && !v4.is_unspecified() => {
+            let o = v4.octets();
+            Some(format!("{}.{}.{}.0/24", o[0], o[1], o[2]))
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +229,29 @@ mod tests {
         for bad in ["", "tcp://", "tcp://x:notaport", "usb:zz:1", "lpt1", "file:"] {
             assert!(bad.parse::<Target>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn cidrs() {
+        let h = hosts_of("192.168.1.77/24").unwrap();
+        assert_eq!(h.len(), 254);
+        assert_eq!(h[0].to_string(), "192.168.1.1");
+        assert_eq!(h[253].to_string(), "192.168.1.254");
+        assert_eq!(hosts_of("10.0.0.5/32").unwrap().len(), 1);
+        assert!(hosts_of("10.0.0.0/8").is_none(), "too big to sweep");
+        assert!(hosts_of("nonsense").is_none());
+    }
+
+    /// The device-file driver writes the job bytes as they are (a USB printer's /dev/usb/lpN).
+    #[test]
+    fn file_target_receives_the_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("lp0");
+        std::fs::write(&p, b"").unwrap();
+        let t: Target = format!("file:{}", p.display()).parse().unwrap();
+        let job = b"\x1b@\x1c&\xd6\xd0\xce\xc4\n\x1dVA\x00";
+        let r = send(&t, job, Duration::from_secs(1)).unwrap();
+        assert_eq!(r, SendReport { before: None, after: None }, "no status from a device file");
+        assert_eq!(std::fs::read(&p).unwrap(), job);
     }
 }
