@@ -119,11 +119,10 @@ pub fn bitmap_to_raster_rows(b: &Bitmap) -> (u16, Vec<u8>) {
             *byte = (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8;
         }
         let tail = eights.remainder();
-        if !tail.is_empty() {
-            if let Some(last) = dst.get_mut(w / 8) {
+        if !tail.is_empty()
+            && let Some(last) = dst.get_mut(w / 8) {
                 *last = tail.iter().enumerate().fold(0u8, |acc, (i, &d)| acc | (u8::from(d != 0) << (7 - i)));
             }
-        }
     }
     (u16::try_from(wb).unwrap_or(u16::MAX), out)
 }
