@@ -28,8 +28,15 @@ fn pct(sorted: &[Duration], p: f64) -> Duration {
 }
 
 fn main() {
-    let skus: u32 = std::env::var("BENCH_SKUS").ok().and_then(|s| s.parse().ok()).unwrap_or(50_000);
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let skus: u32 = std::env::var("BENCH_SKUS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(50_000);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async move {
         // The seeded base catalog is ~200 SKUs; generate the rest so the total is `skus`.
         let probe = Env::start(0).await;

@@ -19,9 +19,19 @@ fn pct(sorted: &[Duration], p: f64) -> Duration {
 }
 
 fn main() {
-    let n_local: usize = std::env::var("BENCH_LOCAL").ok().and_then(|s| s.parse().ok()).unwrap_or(2000);
-    let n_e2e: usize = std::env::var("BENCH_E2E").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let n_local: usize = std::env::var("BENCH_LOCAL")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
+    let n_e2e: usize = std::env::var("BENCH_E2E")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async move {
         let mut c = Counter::start(|_| {}).await;
         let s = c.cashier.clone();

@@ -20,7 +20,11 @@ fn main() {
     println!("== CardCat receipt figures (release build; every receipt type × {iters}) ==");
     for pid in ["xprinter-58", "xprinter-80", "epson-tm-t88", "raster-80"] {
         let p = profile::find(pid).expect("profile");
-        let lang = if pid.starts_with("epson") { Lang::En } else { Lang::ZhCn };
+        let lang = if pid.starts_with("epson") {
+            Lang::En
+        } else {
+            Lang::ZhCn
+        };
         let ctx = sample_context(lang);
         let docs = samples(lang);
         let (mut enc, mut png) = (Vec::new(), Vec::new());

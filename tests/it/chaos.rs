@@ -8,7 +8,6 @@ use cardcat_core::OrderState;
 use cardcat_tests::Counter;
 use cardcat_wire::ChaosConfig;
 
-
 const MIX: [&str; 6] = ["000", "000", "401", "601", "101", "000"];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -24,12 +23,22 @@ async fn orders_converge_under_drops_5xx_and_latency_spikes() {
     let mut keys = Vec::new();
     let mut refused = 0;
     // phase 1: a third of signed requests answer 503, a quarter of order answers are dropped after commit
-    c.env.set_chaos(&ChaosConfig { drop_permille: 250, error_permille: 300, ..Default::default() }).await;
+    c.env
+        .set_chaos(&ChaosConfig {
+            drop_permille: 250,
+            error_permille: 300,
+            ..Default::default()
+        })
+        .await;
     for i in 0..40 {
         let acct = format!("133{:05}{}", i, MIX[i % MIX.len()]);
         match c.sell("CM-HF-20", &acct).await {
             Ok(r) => {
-                assert_ne!(r.state, OrderState::Failed, "{acct}: chaos must never fail an order");
+                assert_ne!(
+                    r.state,
+                    OrderState::Failed,
+                    "{acct}: chaos must never fail an order"
+                );
                 keys.push(r.client_key);
             }
             Err(cardcat_engine::EngineError::Offline(_)) => refused += 1,
@@ -37,7 +46,12 @@ async fn orders_converge_under_drops_5xx_and_latency_spikes() {
         }
     }
     // phase 2: latency spikes longer than the client's time limit
-    c.env.set_chaos(&ChaosConfig { latency_ms: 1200, ..Default::default() }).await;
+    c.env
+        .set_chaos(&ChaosConfig {
+            latency_ms: 1200,
+            ..Default::default()
+        })
+        .await;
     for i in 40..50 {
         let acct = format!("133{:05}000", i);
         let r = c.sell("CM-HF-20", &acct).await.unwrap();
@@ -45,7 +59,10 @@ async fn orders_converge_under_drops_5xx_and_latency_spikes() {
         keys.push(r.client_key);
     }
     let r = c.engine.resume(true).await.unwrap();
-    assert!(r.still_open >= 10, "nothing resolves while every answer is late");
+    assert!(
+        r.still_open >= 10,
+        "nothing resolves while every answer is late"
+    );
     // calm again: everything converges
     c.env.set_chaos(&ChaosConfig::default()).await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
@@ -69,10 +86,22 @@ async fn orders_converge_under_drops_5xx_and_latency_spikes() {
         }
         assert!(local.state.is_final(), "{k} still {:?}", local.state);
         assert_ne!(local.state, OrderState::Failed, "nothing in this mix fails");
-        let went_unknown: i64 = c.engine.store().conn().query_row("SELECT count(*) FROM order_events WHERE client_key = ?1 AND event = 'no_answer'", [k.to_string()], |r| r.get(0)).unwrap();
+        let went_unknown: i64 = c
+            .engine
+            .store()
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM order_events WHERE client_key = ?1 AND event = 'no_answer'",
+                [k.to_string()],
+                |r| r.get(0),
+            )
+            .unwrap();
         unknown_seen += i64::from(went_unknown > 0);
     }
-    println!("chaos: orders={} refused_up_front={refused} went_unknown={unknown_seen} duplicates={dup} lost={lost} mismatches={mism}", keys.len());
+    println!(
+        "chaos: orders={} refused_up_front={refused} went_unknown={unknown_seen} duplicates={dup} lost={lost} mismatches={mism}",
+        keys.len()
+    );
     assert!(unknown_seen >= 15, "the chaos really hit: {unknown_seen}");
     assert_eq!((dup, lost, mism), (0, 0, 0));
 }

@@ -1,7 +1,6 @@
 //! The `cardcat` command as installers use it: activate (secret into the OS keyring,
 //! never into SQLite), catalog sync, search, info, doctor — against the real sandbox.
 
-
 use cardcat_cli::{CatalogCmd, Cmd, Ctx};
 use cardcat_client::secrets;
 use cardcat_core::Lang;
@@ -10,7 +9,15 @@ use cardcat_tests::Env;
 use cardcat_tests::CaptureOut as Out;
 
 fn ctx(db: std::path::PathBuf, lang: Lang, out: &Out) -> Ctx {
-    Ctx { db, lang, secrets: secrets::from_env(), out: Box::new(out.clone()), progress: false, user: None, pin: None }
+    Ctx {
+        db,
+        lang,
+        secrets: secrets::from_env(),
+        out: Box::new(out.clone()),
+        progress: false,
+        user: None,
+        pin: None,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -21,11 +28,27 @@ async fn activate_sync_search_doctor() {
     let mut c = ctx(db.clone(), Lang::ZhCn, &out);
 
     // before activation: a clear, localised refusal
-    let e = cardcat_cli::run(Cmd::Catalog { cmd: CatalogCmd::Sync { full: false } }, &mut c).await.unwrap_err();
+    let e = cardcat_cli::run(
+        Cmd::Catalog {
+            cmd: CatalogCmd::Sync { full: false },
+        },
+        &mut c,
+    )
+    .await
+    .unwrap_err();
     assert!(e.0.contains("尚未激活"), "{}", e.0);
 
     let code = env.pairing_code();
-    cardcat_cli::run(Cmd::Activate { url: env.url(), code, device: "it".into() }, &mut c).await.unwrap();
+    cardcat_cli::run(
+        Cmd::Activate {
+            url: env.url(),
+            code,
+            device: "it".into(),
+        },
+        &mut c,
+    )
+    .await
+    .unwrap();
     assert!(out.take().contains("终端已激活"));
 
     // the secret is in the keyring and nowhere in the SQLite files
@@ -36,33 +59,89 @@ async fn activate_sync_search_doctor() {
     drop(store);
     for f in ["cli.sqlite", "cli.sqlite-wal"] {
         if let Ok(bytes) = std::fs::read(env.terminal_db(f)) {
-            assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "secret leaked into {f}");
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "secret leaked into {f}"
+            );
         }
     }
 
-    cardcat_cli::run(Cmd::Catalog { cmd: CatalogCmd::Sync { full: false } }, &mut c).await.unwrap();
+    cardcat_cli::run(
+        Cmd::Catalog {
+            cmd: CatalogCmd::Sync { full: false },
+        },
+        &mut c,
+    )
+    .await
+    .unwrap();
     let s = out.take();
     assert!(s.contains("同步完成"), "{s}");
 
-    cardcat_cli::run(Cmd::Catalog { cmd: CatalogCmd::Search { query: "txsp".into(), limit: 3, json: false } }, &mut c).await.unwrap();
+    cardcat_cli::run(
+        Cmd::Catalog {
+            cmd: CatalogCmd::Search {
+                query: "txsp".into(),
+                limit: 3,
+                json: false,
+            },
+        },
+        &mut c,
+    )
+    .await
+    .unwrap();
     let s = out.take();
-    assert!(s.lines().next().is_some_and(|l| l.contains("腾讯视频")), "{s}");
+    assert!(
+        s.lines().next().is_some_and(|l| l.contains("腾讯视频")),
+        "{s}"
+    );
 
-    cardcat_cli::run(Cmd::Catalog { cmd: CatalogCmd::Search { query: "yk".into(), limit: 3, json: true } }, &mut c).await.unwrap();
+    cardcat_cli::run(
+        Cmd::Catalog {
+            cmd: CatalogCmd::Search {
+                query: "yk".into(),
+                limit: 3,
+                json: true,
+            },
+        },
+        &mut c,
+    )
+    .await
+    .unwrap();
     let v: serde_json::Value = serde_json::from_str(&out.take()).unwrap();
     assert!(v[0]["product"]["brand"].as_str().unwrap().contains("优酷"));
 
-    cardcat_cli::run(Cmd::Catalog { cmd: CatalogCmd::Info }, &mut c).await.unwrap();
+    cardcat_cli::run(
+        Cmd::Catalog {
+            cmd: CatalogCmd::Info,
+        },
+        &mut c,
+    )
+    .await
+    .unwrap();
     assert!(out.take().contains("上次成功同步"));
 
     let code = cardcat_cli::run(Cmd::Doctor, &mut c).await.unwrap();
     let s = out.take();
     assert_eq!(code, 0, "{s}");
-    assert!(s.contains("时钟偏差") && s.contains("平台可达") && !s.contains('✗'), "{s}");
+    assert!(
+        s.contains("时钟偏差") && s.contains("平台可达") && !s.contains('✗'),
+        "{s}"
+    );
 
     // English is complete too
     let mut en = ctx(db.clone(), Lang::En, &out);
-    cardcat_cli::run(Cmd::Catalog { cmd: CatalogCmd::Search { query: "zzzzqqq".into(), limit: 3, json: false } }, &mut en).await.unwrap();
+    cardcat_cli::run(
+        Cmd::Catalog {
+            cmd: CatalogCmd::Search {
+                query: "zzzzqqq".into(),
+                limit: 3,
+                json: false,
+            },
+        },
+        &mut en,
+    )
+    .await
+    .unwrap();
     assert!(out.take().contains("No products match"));
 
     // platform gone: doctor says so and fails; search still works offline
@@ -71,7 +150,18 @@ async fn activate_sync_search_doctor() {
     let s = out.take();
     assert_eq!(code, 1, "{s}");
     assert!(s.contains("Cannot reach the platform"), "{s}");
-    cardcat_cli::run(Cmd::Catalog { cmd: CatalogCmd::Search { query: "话费".into(), limit: 3, json: false } }, &mut en).await.unwrap();
+    cardcat_cli::run(
+        Cmd::Catalog {
+            cmd: CatalogCmd::Search {
+                query: "话费".into(),
+                limit: 3,
+                json: false,
+            },
+        },
+        &mut en,
+    )
+    .await
+    .unwrap();
     assert!(out.take().contains("话费"));
     let _ = c.secrets.delete(&tid);
 }

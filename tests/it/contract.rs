@@ -22,9 +22,10 @@ fn spec_routes() -> Vec<(String, Vec<String>)> {
             out.push((format!("/{}", p.trim_end_matches(':')), Vec::new()));
         } else if let Some(m) = line.strip_prefix("    ").and_then(|l| l.strip_suffix(':'))
             && ["get", "post", "put", "delete", "patch"].contains(&m)
-                && let Some(last) = out.last_mut() {
-                    last.1.push(m.to_string());
-                }
+            && let Some(last) = out.last_mut()
+        {
+            last.1.push(m.to_string());
+        }
     }
     out
 }
@@ -33,14 +34,25 @@ fn spec_routes() -> Vec<(String, Vec<String>)> {
 fn every_served_route_is_documented_and_vice_versa() {
     let spec = spec_routes();
     assert!(spec.len() >= 15, "parsed {} paths", spec.len());
-    let served: Vec<(&str, &str)> = cardcat_sandbox::ROUTES.iter().chain(cardcat_sandbox::ADMIN_ROUTES).copied().collect();
+    let served: Vec<(&str, &str)> = cardcat_sandbox::ROUTES
+        .iter()
+        .chain(cardcat_sandbox::ADMIN_ROUTES)
+        .copied()
+        .collect();
     for (m, p) in &served {
-        let found = spec.iter().any(|(sp, ms)| sp == p && ms.iter().any(|x| x.eq_ignore_ascii_case(m)));
+        let found = spec
+            .iter()
+            .any(|(sp, ms)| sp == p && ms.iter().any(|x| x.eq_ignore_ascii_case(m)));
         assert!(found, "{m} {p} is served but not in docs/platform-api.yaml");
     }
     for (sp, ms) in &spec {
         for m in ms {
-            assert!(served.iter().any(|(sm, p)| p == sp && sm.eq_ignore_ascii_case(m)), "{m} {sp} documented but not served");
+            assert!(
+                served
+                    .iter()
+                    .any(|(sm, p)| p == sp && sm.eq_ignore_ascii_case(m)),
+                "{m} {sp} documented but not served"
+            );
         }
     }
 }
@@ -50,9 +62,18 @@ async fn documented_routes_are_routed() {
     let env = cardcat_tests::Env::start(0).await;
     let http = reqwest::Client::new();
     for (m, p) in cardcat_sandbox::ROUTES {
-        let path = p.replace("{client_key}", "0190f0a0-0000-7000-8000-000000000000").replace("{request_id}", "0190f0a0-0000-7000-8000-000000000000").replace("{date}", "2026-11-29");
+        let path = p
+            .replace("{client_key}", "0190f0a0-0000-7000-8000-000000000000")
+            .replace("{request_id}", "0190f0a0-0000-7000-8000-000000000000")
+            .replace("{date}", "2026-11-29");
         let method = reqwest::Method::from_bytes(m.as_bytes()).unwrap();
-        let r = http.request(method, format!("{}{}", env.url(), path)).header("content-type", "application/json").body("{}").send().await.unwrap();
+        let r = http
+            .request(method, format!("{}{}", env.url(), path))
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
         assert_ne!(r.status().as_u16(), 405, "{m} {p}: method not allowed");
         let body: serde_json::Value = r.json().await.unwrap_or_default();
         // Unsigned: either public (2xx / 4xx on body) or refused by auth — never the router's "no such route".

@@ -15,10 +15,17 @@ fn fast(cfg: &mut cardcat_sandbox::SandboxConfig) {
     cfg.reverse_after_secs = 1;
 }
 
-
 fn ledger_sum(c: &Counter, key: &str, kind: &str) -> i64 {
-    let mut st = c.engine.store().conn().prepare("SELECT amount FROM ledger WHERE client_key = ?1 AND kind = ?2").unwrap();
-    st.query_map([key, kind], |r| r.get::<_, String>(0)).unwrap().map(|a| a.unwrap().parse::<Money>().unwrap().fen()).sum()
+    let mut st = c
+        .engine
+        .store()
+        .conn()
+        .prepare("SELECT amount FROM ledger WHERE client_key = ?1 AND kind = ?2")
+        .unwrap();
+    st.query_map([key, kind], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|a| a.unwrap().parse::<Money>().unwrap().fen())
+        .sum()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -46,14 +53,33 @@ async fn every_scripted_outcome_converges_to_the_platform_state() {
         }
         // a timeout / drop / 5xx is never FAILED
         if ["501", "901"].contains(suffix) {
-            assert!(!r.state.is_final(), "{suffix} must be UNKNOWN, not {:?}", r.state);
+            assert!(
+                !r.state.is_final(),
+                "{suffix} must be UNKNOWN, not {:?}",
+                r.state
+            );
         }
         keys.push(r.client_key);
     }
     // 701: a poll now gets the stale FAILED flip; the order stays SUCCEEDED
     c.engine.check(&keys[7].to_string()).await.unwrap();
-    assert_eq!(c.engine.show(&c.cashier.clone(), &keys[7].to_string(), false).unwrap().state, OrderState::Succeeded);
-    let stale: i64 = c.engine.store().conn().query_row("SELECT count(*) FROM order_events WHERE client_key = ?1 AND event = 'stale_ignored'", [keys[7].to_string()], |r| r.get(0)).unwrap();
+    assert_eq!(
+        c.engine
+            .show(&c.cashier.clone(), &keys[7].to_string(), false)
+            .unwrap()
+            .state,
+        OrderState::Succeeded
+    );
+    let stale: i64 = c
+        .engine
+        .store()
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM order_events WHERE client_key = ?1 AND event = 'stale_ignored'",
+            [keys[7].to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(stale, 1, "the flip was seen and ignored");
 
     tokio::time::sleep(Duration::from_millis(3200)).await;
@@ -63,18 +89,46 @@ async fn every_scripted_outcome_converges_to_the_platform_state() {
         let cashier = c.cashier.clone();
         let local = c.engine.show(&cashier, &key.to_string(), false).unwrap();
         assert_eq!(local.state, *want, "{suffix}");
-        let (_, remote, fulfilled) = snap.iter().find(|(k, ..)| k == key).unwrap_or_else(|| panic!("{suffix} lost on the platform"));
-        assert_eq!(OrderState::from(*remote), local.state, "{suffix}: terminal and platform agree");
+        let (_, remote, fulfilled) = snap
+            .iter()
+            .find(|(k, ..)| k == key)
+            .unwrap_or_else(|| panic!("{suffix} lost on the platform"));
+        assert_eq!(
+            OrderState::from(*remote),
+            local.state,
+            "{suffix}: terminal and platform agree"
+        );
         assert!(*fulfilled <= 1, "{suffix} fulfilled {fulfilled} times");
-        let booked = if local.state == OrderState::Succeeded { local.cost.fen() } else { 0 };
-        assert_eq!(ledger_sum(&c, &key.to_string(), "cost"), booked, "{suffix}: ledger");
+        let booked = if local.state == OrderState::Succeeded {
+            local.cost.fen()
+        } else {
+            0
+        };
+        assert_eq!(
+            ledger_sum(&c, &key.to_string(), "cost"),
+            booked,
+            "{suffix}: ledger"
+        );
     }
     // the reversal booked reversing entries, never edited the old ones
-    let n: i64 = c.engine.store().conn().query_row("SELECT count(*) FROM ledger WHERE client_key = ?1", [keys[6].to_string()], |r| r.get(0)).unwrap();
+    let n: i64 = c
+        .engine
+        .store()
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM ledger WHERE client_key = ?1",
+            [keys[6].to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(n, 6, "3 entries on success + 3 reversing entries");
     // and the books match the platform's statement
     let owner = c.owner.clone();
-    let rep = c.engine.reconcile(&owner, &day_utc8(cardcat_store::now_ms())).await.unwrap();
+    let rep = c
+        .engine
+        .reconcile(&owner, &day_utc8(cardcat_store::now_ms()))
+        .await
+        .unwrap();
     assert!(rep.is_clean(), "{:?}", rep.diffs);
     assert_eq!(rep.matched, table.len());
 }
@@ -85,7 +139,10 @@ async fn duplicate_guard_blocks_unless_owner_overrides_and_audits() {
     let first = c.sell("CM-HF-50", "13911112401").await.unwrap();
     assert_eq!(first.state, OrderState::Pending);
     let e = c.sell("CM-HF-50", "139 1111 2401").await.unwrap_err();
-    assert!(matches!(e, EngineError::Duplicate { ref existing, .. } if *existing == first.client_key.to_string()), "{e:?}");
+    assert!(
+        matches!(e, EngineError::Duplicate { ref existing, .. } if *existing == first.client_key.to_string()),
+        "{e:?}"
+    );
     use cardcat_core::{Lang, Localized};
     assert!(e.message(Lang::ZhCn).contains("防止重复充值"));
     // a different amount for the same number is a different sale
@@ -94,14 +151,25 @@ async fn duplicate_guard_blocks_unless_owner_overrides_and_audits() {
     let mut req = SellRequest::new("CM-HF-50", "13911112401");
     req.override_by = Some(c.cashier.clone());
     let cashier = c.cashier.clone();
-    assert!(matches!(c.engine.sell(&cashier, &req).await.unwrap_err(), EngineError::Forbidden(_)));
+    assert!(matches!(
+        c.engine.sell(&cashier, &req).await.unwrap_err(),
+        EngineError::Forbidden(_)
+    ));
     req.override_by = Some(c.owner.clone());
     let second = c.engine.sell(&cashier, &req).await.unwrap();
     assert_ne!(second.client_key, first.client_key);
     let audit = c.engine.audit_log(50).unwrap();
-    let o = audit.iter().find(|a| a.action == "order.duplicate_override").expect("override audited");
+    let o = audit
+        .iter()
+        .find(|a| a.action == "order.duplicate_override")
+        .expect("override audited");
     assert_eq!(o.actor, "boss");
-    assert!(o.before.as_deref().unwrap_or("").contains(&first.client_key.to_string()));
+    assert!(
+        o.before
+            .as_deref()
+            .unwrap_or("")
+            .contains(&first.client_key.to_string())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -109,20 +177,47 @@ async fn the_back_end_refuses_owner_actions_to_a_cashier() {
     let mut c = Counter::start(fast).await;
     let s = c.cashier.clone();
     let today = day_utc8(cardcat_store::now_ms());
-    assert!(matches!(c.engine.reconcile(&s, &today).await, Err(EngineError::Forbidden(_))));
-    assert!(matches!(c.engine.commission_report(&s, &today, &today, cardcat_engine::GroupBy::Day), Err(EngineError::Forbidden(_))));
-    assert!(matches!(c.engine.export_csv(&s, &today, &today), Err(EngineError::Forbidden(_))));
-    assert!(matches!(c.engine.add_user(Some(&s), "x", "x", Role::Owner, "1111"), Err(EngineError::Forbidden(_))));
+    assert!(matches!(
+        c.engine.reconcile(&s, &today).await,
+        Err(EngineError::Forbidden(_))
+    ));
+    assert!(matches!(
+        c.engine
+            .commission_report(&s, &today, &today, cardcat_engine::GroupBy::Day),
+        Err(EngineError::Forbidden(_))
+    ));
+    assert!(matches!(
+        c.engine.export_csv(&s, &today, &today),
+        Err(EngineError::Forbidden(_))
+    ));
+    assert!(matches!(
+        c.engine.add_user(Some(&s), "x", "x", Role::Owner, "1111"),
+        Err(EngineError::Forbidden(_))
+    ));
     assert!(matches!(c.engine.users(&s), Err(EngineError::Forbidden(_))));
     let o = c.sell("WY-YKT-30", "").await.unwrap();
-    assert!(matches!(c.engine.show(&s, &o.client_key.to_string(), true), Err(EngineError::Forbidden(_))));
+    assert!(matches!(
+        c.engine.show(&s, &o.client_key.to_string(), true),
+        Err(EngineError::Forbidden(_))
+    ));
     // an installer may not sell
     let owner = c.owner.clone();
-    c.engine.add_user(Some(&owner), "inst", "装机", Role::Installer, "5555").unwrap();
+    c.engine
+        .add_user(Some(&owner), "inst", "装机", Role::Installer, "5555")
+        .unwrap();
     let inst = c.engine.login("inst", "5555").unwrap();
-    assert!(matches!(c.engine.sell(&inst, &SellRequest::new("CM-HF-50", "13800138000")).await, Err(EngineError::Forbidden(_))));
+    assert!(matches!(
+        c.engine
+            .sell(&inst, &SellRequest::new("CM-HF-50", "13800138000"))
+            .await,
+        Err(EngineError::Forbidden(_))
+    ));
     // the owner may do all of it
-    assert!(c.engine.commission_report(&owner, &today, &today, cardcat_engine::GroupBy::Product).is_ok());
+    assert!(
+        c.engine
+            .commission_report(&owner, &today, &today, cardcat_engine::GroupBy::Product)
+            .is_ok()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -135,26 +230,46 @@ async fn pins_are_encrypted_at_rest_shown_once_and_reveals_are_audited() {
     let card = sold.pins[0].card_no.clone();
     assert!(pin.len() >= 12);
     // nowhere in the SQLite files in clear
-    c.engine.store().conn().execute_batch("PRAGMA wal_checkpoint(PASSIVE);").ok();
+    c.engine
+        .store()
+        .conn()
+        .execute_batch("PRAGMA wal_checkpoint(PASSIVE);")
+        .ok();
     for f in ["counter.sqlite", "counter.sqlite-wal"] {
         if let Ok(bytes) = std::fs::read(c.env.terminal_db(f)) {
-            assert!(!bytes.windows(pin.len()).any(|w| w == pin.as_bytes()), "PIN in clear in {f}");
-            assert!(!bytes.windows(card.len()).any(|w| w == card.as_bytes()), "card number in clear in {f}");
+            assert!(
+                !bytes.windows(pin.len()).any(|w| w == pin.as_bytes()),
+                "PIN in clear in {f}"
+            );
+            assert!(
+                !bytes.windows(card.len()).any(|w| w == card.as_bytes()),
+                "card number in clear in {f}"
+            );
         }
     }
     // a later view is a masked copy
     let s = c.cashier.clone();
-    let again = c.engine.show(&s, &sold.client_key.to_string(), false).unwrap();
+    let again = c
+        .engine
+        .show(&s, &sold.client_key.to_string(), false)
+        .unwrap();
     assert!(again.copy && !again.pins_in_full);
     assert_ne!(again.pins[0].pin, pin);
     assert!(again.pins[0].pin.contains('•'));
     // the owner can reveal it, and that is audited
     let owner = c.owner.clone();
-    let revealed = c.engine.show(&owner, &sold.client_key.to_string(), true).unwrap();
+    let revealed = c
+        .engine
+        .show(&owner, &sold.client_key.to_string(), true)
+        .unwrap();
     assert_eq!(revealed.pins[0].pin, pin);
     assert!(revealed.copy);
     let audit = c.engine.audit_log(20).unwrap();
-    assert!(audit.iter().any(|a| a.action == "pin.reveal" && a.actor == "boss"));
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "pin.reveal" && a.actor == "boss")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -173,10 +288,21 @@ async fn reconciliation_flags_a_mismatch_the_platform_introduced() {
         .unwrap();
     assert!(r.status().is_success(), "{}", r.status());
     let owner = c.owner.clone();
-    let rep = c.engine.reconcile(&owner, &day_utc8(cardcat_store::now_ms())).await.unwrap();
+    let rep = c
+        .engine
+        .reconcile(&owner, &day_utc8(cardcat_store::now_ms()))
+        .await
+        .unwrap();
     assert_eq!(rep.matched, 2);
     assert_eq!(rep.diffs.len(), 1, "{:?}", rep.diffs);
-    let Diff::AmountMismatch { client_key, local, platform } = &rep.diffs[0] else { panic!("{:?}", rep.diffs) };
+    let Diff::AmountMismatch {
+        client_key,
+        local,
+        platform,
+    } = &rep.diffs[0]
+    else {
+        panic!("{:?}", rep.diffs)
+    };
     assert_eq!(client_key, &keys[1].to_string());
     assert_eq!(platform.amount.fen() - local.amount.fen(), 150);
     // CSV export has every ledger entry, UTF-8 with BOM and Chinese names
@@ -195,23 +321,48 @@ async fn offline_refuses_new_orders_keeps_local_work_and_resolves_sent_ones_late
     let addr = c.env.sandbox.addr;
     let db = c.env.sandbox_db.clone();
     // swap in an unrelated sandbox so the real one can be shut down by value
-    let other = cardcat_sandbox::start(cardcat_sandbox::SandboxConfig::new(c.env.terminal_db("other-sandbox.sqlite")), std::net::SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let other = cardcat_sandbox::start(
+        cardcat_sandbox::SandboxConfig::new(c.env.terminal_db("other-sandbox.sqlite")),
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .await
+    .unwrap();
     let real = std::mem::replace(&mut c.env.sandbox, other);
     real.shutdown().await;
 
-    let before: i64 = c.engine.store().conn().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap();
+    let before: i64 = c
+        .engine
+        .store()
+        .conn()
+        .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+        .unwrap();
     let e = c.sell("CM-HF-50", "13700000000").await.unwrap_err();
     assert!(matches!(e, EngineError::Offline(_)), "{e:?}");
     use cardcat_core::{Lang, Localized};
-    assert!(e.message(Lang::ZhCn).contains("未提交"), "{}", e.message(Lang::ZhCn));
-    let after: i64 = c.engine.store().conn().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap();
+    assert!(
+        e.message(Lang::ZhCn).contains("未提交"),
+        "{}",
+        e.message(Lang::ZhCn)
+    );
+    let after: i64 = c
+        .engine
+        .store()
+        .conn()
+        .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(before, after, "nothing persisted for a refused sale");
     // local work goes on: X report, pending list, resume (which leaves the order open, not failed)
     let s = c.cashier.clone();
     assert_eq!(c.engine.x_report(&s).unwrap().totals.pending.count, 1);
     let r = c.engine.resume(true).await.unwrap();
     assert!(r.unreachable);
-    assert_eq!(c.engine.show(&s, &slow.client_key.to_string(), false).unwrap().state, OrderState::Pending);
+    assert_eq!(
+        c.engine
+            .show(&s, &slow.client_key.to_string(), false)
+            .unwrap()
+            .state,
+        OrderState::Pending
+    );
     let queued = c.engine.outbox_pending().unwrap();
     assert!(queued > 0, "audit events wait in the outbox");
 
@@ -222,7 +373,13 @@ async fn offline_refuses_new_orders_keeps_local_work_and_resolves_sent_ones_late
     tokio::time::sleep(Duration::from_millis(2100)).await;
     let r = c.engine.resume(true).await.unwrap();
     assert!(!r.unreachable);
-    assert_eq!(c.engine.show(&s, &slow.client_key.to_string(), false).unwrap().state, OrderState::Succeeded);
+    assert_eq!(
+        c.engine
+            .show(&s, &slow.client_key.to_string(), false)
+            .unwrap()
+            .state,
+        OrderState::Succeeded
+    );
     assert_eq!(c.engine.outbox_pending().unwrap(), 0, "outbox drained");
     let events = cardcat_sandbox::terminal_events(&db).unwrap();
     assert!(events.iter().filter(|(k, _)| k == "audit").count() as u64 >= queued);
@@ -239,25 +396,55 @@ async fn failover_is_a_new_linked_order_only_after_a_final_failure() {
     let mut req = SellRequest::new("CU-HF-50", "13600000000");
     req.replaces = Some(failed.client_key);
     let new = c.engine.sell(&s, &req).await.unwrap();
-    assert_eq!(new.replaces.as_deref(), Some(failed.client_key.to_string().as_str()));
+    assert_eq!(
+        new.replaces.as_deref(),
+        Some(failed.client_key.to_string().as_str())
+    );
     assert_ne!(new.client_key, failed.client_key);
     c.engine.follow_for = Duration::from_secs(0);
     let pending = c.sell("CM-HF-20", "13600000401").await.unwrap();
     let mut req = SellRequest::new("CM-HF-20", "13600000000");
     req.replaces = Some(pending.client_key);
-    assert!(matches!(c.engine.sell(&s, &req).await, Err(EngineError::CannotReplace { .. })));
+    assert!(matches!(
+        c.engine.sell(&s, &req).await,
+        Err(EngineError::CannotReplace { .. })
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_wrong_pins_lock_the_user() {
     let mut c = Counter::start(fast).await;
     for left in (1..5).rev() {
-        assert!(matches!(c.engine.login("c1", "0000"), Err(EngineError::BadLogin { attempts_left }) if attempts_left == left));
+        assert!(
+            matches!(c.engine.login("c1", "0000"), Err(EngineError::BadLogin { attempts_left }) if attempts_left == left)
+        );
     }
-    assert!(matches!(c.engine.login("c1", "0000"), Err(EngineError::Locked { .. })));
-    assert!(matches!(c.engine.login("c1", "1234"), Err(EngineError::Locked { .. })), "locked even with the right PIN");
-    assert!(c.engine.audit_log(10).unwrap().iter().any(|a| a.action == "user.locked"));
-    let hash: String = c.engine.store().conn().query_row("SELECT pin_hash FROM users WHERE id = 'c1'", [], |r| r.get(0)).unwrap();
+    assert!(matches!(
+        c.engine.login("c1", "0000"),
+        Err(EngineError::Locked { .. })
+    ));
+    assert!(
+        matches!(
+            c.engine.login("c1", "1234"),
+            Err(EngineError::Locked { .. })
+        ),
+        "locked even with the right PIN"
+    );
+    assert!(
+        c.engine
+            .audit_log(10)
+            .unwrap()
+            .iter()
+            .any(|a| a.action == "user.locked")
+    );
+    let hash: String = c
+        .engine
+        .store()
+        .conn()
+        .query_row("SELECT pin_hash FROM users WHERE id = 'c1'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
     assert!(hash.starts_with("$argon2id$"));
 }
 
@@ -278,11 +465,20 @@ async fn shift_x_and_z_come_from_one_function_and_reach_the_platform() {
     let z = c.engine.close_shift(&s, "248.50".parse().unwrap()).unwrap();
     assert_eq!(z.totals, x.totals, "Z = X at close");
     assert_eq!(z.over_short, Some("-1.50".parse().unwrap()));
-    assert!(matches!(c.engine.x_report(&s), Err(EngineError::ShiftNotOpen)));
-    assert!(matches!(c.sell("CM-HF-50", "13500000000").await, Err(EngineError::ShiftNotOpen)));
+    assert!(matches!(
+        c.engine.x_report(&s),
+        Err(EngineError::ShiftNotOpen)
+    ));
+    assert!(matches!(
+        c.sell("CM-HF-50", "13500000000").await,
+        Err(EngineError::ShiftNotOpen)
+    ));
     c.engine.drain_outbox().await.unwrap();
     let ev = cardcat_sandbox::terminal_events(&c.env.sandbox_db).unwrap();
-    let (_, z_ev) = ev.iter().find(|(k, _)| k == "shift.z_report").expect("Z report delivered");
+    let (_, z_ev) = ev
+        .iter()
+        .find(|(k, _)| k == "shift.z_report")
+        .expect("Z report delivered");
     assert_eq!(z_ev["over_short"], "-1.50");
 }
 
@@ -294,26 +490,74 @@ async fn redemption_prepare_verify_cancel_and_distinct_errors() {
     assert_eq!(info.value, Money::from_fen(2800));
     let r = c.engine.redeem_verify(&s, "CC-TEST-0002").await.unwrap();
     assert_eq!(r.state, "redeemed");
-    let again = c.engine.redeem_verify(&s, "CC-TEST-0002").await.unwrap_err();
+    let again = c
+        .engine
+        .redeem_verify(&s, "CC-TEST-0002")
+        .await
+        .unwrap_err();
     let cancelled = c.engine.redeem_cancel(&s, r.request_id).await.unwrap();
     assert_eq!(cancelled.state, "cancelled");
     // cancelling frees the voucher
-    assert_eq!(c.engine.redeem_verify(&s, "CC-TEST-0002").await.unwrap().state, "redeemed");
+    assert_eq!(
+        c.engine
+            .redeem_verify(&s, "CC-TEST-0002")
+            .await
+            .unwrap()
+            .state,
+        "redeemed"
+    );
     let codes: Vec<(&str, EngineError)> = vec![
         ("used", again),
-        ("expired", c.engine.redeem_verify(&s, "CC-TEST-0003").await.unwrap_err()),
-        ("used-seed", c.engine.redeem_verify(&s, "CC-TEST-0004").await.unwrap_err()),
-        ("cancelled", c.engine.redeem_verify(&s, "CC-TEST-0005").await.unwrap_err()),
-        ("unknown", c.engine.redeem_prepare(&s, "NO-SUCH-CODE").await.unwrap_err()),
+        (
+            "expired",
+            c.engine
+                .redeem_verify(&s, "CC-TEST-0003")
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "used-seed",
+            c.engine
+                .redeem_verify(&s, "CC-TEST-0004")
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "cancelled",
+            c.engine
+                .redeem_verify(&s, "CC-TEST-0005")
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "unknown",
+            c.engine
+                .redeem_prepare(&s, "NO-SUCH-CODE")
+                .await
+                .unwrap_err(),
+        ),
     ];
     use cardcat_core::{Lang, Localized};
-    let want = [ErrorCode::VoucherUsed, ErrorCode::VoucherExpired, ErrorCode::VoucherUsed, ErrorCode::VoucherCancelled, ErrorCode::VoucherNotFound];
+    let want = [
+        ErrorCode::VoucherUsed,
+        ErrorCode::VoucherExpired,
+        ErrorCode::VoucherUsed,
+        ErrorCode::VoucherCancelled,
+        ErrorCode::VoucherNotFound,
+    ];
     let mut messages = std::collections::HashSet::new();
     for ((what, e), w) in codes.iter().zip(want) {
-        assert!(matches!(e, EngineError::Voucher(code, _) if *code == w), "{what}: {e:?}");
+        assert!(
+            matches!(e, EngineError::Voucher(code, _) if *code == w),
+            "{what}: {e:?}"
+        );
         messages.insert(e.message(Lang::ZhCn));
     }
-    assert_eq!(messages.len(), 4, "used / expired / cancelled / unknown read differently: {messages:?}");
+    assert_eq!(
+        messages.len(),
+        4,
+        "used / expired / cancelled / unknown read differently: {messages:?}"
+    );
     // redemptions count on the shift report
     assert_eq!(c.engine.x_report(&s).unwrap().totals.redemptions.count, 1);
 }
@@ -321,15 +565,38 @@ async fn redemption_prepare_verify_cancel_and_distinct_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_skewed_clock_is_refused_before_an_order_exists() {
     let c = Counter::start(fast).await;
-    let Counter { env, engine, cashier, .. } = c;
+    let Counter {
+        env,
+        engine,
+        cashier,
+        ..
+    } = c;
     let mut engine = engine.with_clock_offset_ms(-9 * 60_000);
-    let e = engine.sell(&cashier, &SellRequest::new("CM-HF-50", "13300000000")).await.unwrap_err();
-    assert!(matches!(e, EngineError::ClockSkew { secs } if (-600..=-500).contains(&secs)), "{e:?}");
+    let e = engine
+        .sell(&cashier, &SellRequest::new("CM-HF-50", "13300000000"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, EngineError::ClockSkew { secs } if (-600..=-500).contains(&secs)),
+        "{e:?}"
+    );
     use cardcat_core::{Lang, Localized};
     assert!(e.message(Lang::ZhCn).contains("校准系统时间"));
-    let n: i64 = engine.store().conn().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap();
+    let n: i64 = engine
+        .store()
+        .conn()
+        .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 0, "nothing persisted, nothing left UNKNOWN");
     let mut engine = engine.with_clock_offset_ms(60_000);
-    assert_eq!(engine.sell(&cashier, &SellRequest::new("CM-HF-50", "13300000000")).await.unwrap().state, OrderState::Succeeded, "a minute off is fine");
+    assert_eq!(
+        engine
+            .sell(&cashier, &SellRequest::new("CM-HF-50", "13300000000"))
+            .await
+            .unwrap()
+            .state,
+        OrderState::Succeeded,
+        "a minute off is fine"
+    );
     env.sandbox.shutdown().await;
 }

@@ -17,7 +17,13 @@ use cardcat_tests::CaptureOut as Out;
 
 async fn emulator(width: PaperWidth) -> (Emulator, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let emu = Emulator::start("127.0.0.1:0".parse().unwrap(), dir.path().to_path_buf(), width).await.unwrap();
+    let emu = Emulator::start(
+        "127.0.0.1:0".parse().unwrap(),
+        dir.path().to_path_buf(),
+        width,
+    )
+    .await
+    .unwrap();
     (emu, dir)
 }
 
@@ -38,11 +44,22 @@ async fn the_escpos_network_driver_prints_on_the_emulator() {
     let t: Target = emu.target().parse().unwrap();
     let p = profile::find("xprinter-80").unwrap();
     let ctx = cardcat_cli::print::sample_context(Lang::ZhCn);
-    let (_, doc) = cardcat_cli::print::samples(Lang::ZhCn).into_iter().nth(1).unwrap();
+    let (_, doc) = cardcat_cli::print::samples(Lang::ZhCn)
+        .into_iter()
+        .nth(1)
+        .unwrap();
     let bytes = cardcat_printer::encode::receipt_bytes(&doc, &ctx, p, None).unwrap();
     let n = bytes.len();
-    let rep = tokio::task::spawn_blocking(move || transport::send(&t, &bytes, Duration::from_secs(2))).await.unwrap().unwrap();
-    assert_eq!(rep.before, Some(PrinterStatus::ready()), "status polled before the job");
+    let rep =
+        tokio::task::spawn_blocking(move || transport::send(&t, &bytes, Duration::from_secs(2)))
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        rep.before,
+        Some(PrinterStatus::ready()),
+        "status polled before the job"
+    );
     let jobs = wait_jobs(&emu, 1).await;
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].bytes, n, "status polls are not part of the job");
@@ -50,9 +67,17 @@ async fn the_escpos_network_driver_prints_on_the_emulator() {
     let png = std::fs::read(&jobs[0].png).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     // paper out: refused before anything is sent
-    emu.set_status(PrinterStatus { paper_out: true, ..PrinterStatus::ready() });
+    emu.set_status(PrinterStatus {
+        paper_out: true,
+        ..PrinterStatus::ready()
+    });
     let t: Target = emu.target().parse().unwrap();
-    let e = tokio::task::spawn_blocking(move || transport::send(&t, b"\x1b@hello\n", Duration::from_secs(2))).await.unwrap().unwrap_err();
+    let e = tokio::task::spawn_blocking(move || {
+        transport::send(&t, b"\x1b@hello\n", Duration::from_secs(2))
+    })
+    .await
+    .unwrap()
+    .unwrap_err();
     assert!(matches!(e, PrintError::NotReady(s) if s.paper_out), "{e:?}");
     assert_eq!(emu.jobs().len(), 1);
     emu.stop();
@@ -64,12 +89,34 @@ async fn await_emu(w: PaperWidth) -> (Emulator, tempfile::TempDir) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_receipt_type_prints_from_the_cli_at_both_widths() {
-    for (w, pid, cols_dots) in [(PaperWidth::Mm58, "xprinter-58", 384u32), (PaperWidth::Mm80, "xprinter-80", 576)] {
+    for (w, pid, cols_dots) in [
+        (PaperWidth::Mm58, "xprinter-58", 384u32),
+        (PaperWidth::Mm80, "xprinter-80", 576),
+    ] {
         let (emu, _dir) = emulator(w).await;
         let db = tempfile::tempdir().unwrap();
         let out = Out::default();
-        let mut ctx = Ctx { db: db.path().join("t.sqlite"), lang: Lang::ZhCn, secrets: Box::new(cardcat_client::secrets::MemoryStore::default()), out: Box::new(out.clone()), progress: false, user: None, pin: None };
-        let code = cardcat_cli::run(Cmd::Printer { cmd: PrinterCmd::Samples { target: Some(emu.target()), profile: Some(pid.into()), preview_dir: None } }, &mut ctx).await.unwrap();
+        let mut ctx = Ctx {
+            db: db.path().join("t.sqlite"),
+            lang: Lang::ZhCn,
+            secrets: Box::new(cardcat_client::secrets::MemoryStore::default()),
+            out: Box::new(out.clone()),
+            progress: false,
+            user: None,
+            pin: None,
+        };
+        let code = cardcat_cli::run(
+            Cmd::Printer {
+                cmd: PrinterCmd::Samples {
+                    target: Some(emu.target()),
+                    profile: Some(pid.into()),
+                    preview_dir: None,
+                },
+            },
+            &mut ctx,
+        )
+        .await
+        .unwrap();
         assert_eq!(code, 0);
         let samples = cardcat_cli::print::samples(Lang::ZhCn);
         let jobs = wait_jobs(&emu, samples.len()).await;
@@ -79,10 +126,27 @@ async fn every_receipt_type_prints_from_the_cli_at_both_widths() {
             let dec = png::Decoder::new(std::io::Cursor::new(png));
             let info = dec.read_info().unwrap();
             assert_eq!(info.info().width, cols_dots, "{pid}");
-            assert!(j.text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "Chinese text decoded: {}", j.text);
+            assert!(
+                j.text
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "Chinese text decoded: {}",
+                j.text
+            );
         }
         let all: String = jobs.iter().map(|j| j.text.clone()).collect();
-        for needle in ["话费", "卡密", "直充", "处理中", "退款", "核销", "X 报表", "Z 报表", "测试页", "编码探测"] {
+        for needle in [
+            "话费",
+            "卡密",
+            "直充",
+            "处理中",
+            "退款",
+            "核销",
+            "X 报表",
+            "Z 报表",
+            "测试页",
+            "编码探测",
+        ] {
             assert!(all.contains(needle), "{pid}: {needle} missing");
         }
         emu.stop();
@@ -93,20 +157,41 @@ async fn every_receipt_type_prints_from_the_cli_at_both_widths() {
 async fn paper_out_queues_the_receipt_and_keeps_the_sale() {
     let mut c = Counter::start(|_| {}).await;
     let (emu, _dir) = emulator(PaperWidth::Mm80).await;
-    c.engine.store().set_setting(cardcat_cli::print::K_PRINTER_TARGET, &emu.target()).unwrap();
-    c.engine.store().set_setting(cardcat_cli::print::K_PRINTER_PROFILE, "xprinter-80").unwrap();
-    emu.set_status(PrinterStatus { paper_out: true, ..PrinterStatus::ready() });
+    c.engine
+        .store()
+        .set_setting(cardcat_cli::print::K_PRINTER_TARGET, &emu.target())
+        .unwrap();
+    c.engine
+        .store()
+        .set_setting(cardcat_cli::print::K_PRINTER_PROFILE, "xprinter-80")
+        .unwrap();
+    emu.set_status(PrinterStatus {
+        paper_out: true,
+        ..PrinterStatus::ready()
+    });
 
     let sold = c.sell("WY-YKT-30", "").await.unwrap();
     assert_eq!(sold.state, OrderState::Succeeded);
     let cashier = c.cashier.clone();
     let line = cardcat_cli::print::print_sale(c.engine.store(), Lang::ZhCn, &cashier, &sold, false);
-    assert!(line.contains("缺纸") && line.contains("交易不受影响"), "{line}");
+    assert!(
+        line.contains("缺纸") && line.contains("交易不受影响"),
+        "{line}"
+    );
     let jobs = queue::list(c.engine.store().conn(), 10).unwrap();
     assert_eq!((jobs.len(), jobs[0].state.as_str()), (1, "queued"));
-    assert!(jobs[0].last_error.as_deref().unwrap_or("").contains("paper_out: true"));
+    assert!(
+        jobs[0]
+            .last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("paper_out: true")
+    );
     assert_eq!(emu.jobs().len(), 0, "nothing printed");
-    let s = c.engine.show(&cashier, &sold.client_key.to_string(), false).unwrap();
+    let s = c
+        .engine
+        .show(&cashier, &sold.client_key.to_string(), false)
+        .unwrap();
     assert_eq!(s.state, OrderState::Succeeded, "the sale is intact");
 
     // paper loaded: the queued job prints exactly once
@@ -119,12 +204,22 @@ async fn paper_out_queues_the_receipt_and_keeps_the_sale() {
     let printed = wait_jobs(&emu, 1).await;
     assert_eq!(printed.len(), 1);
     // the PIN was printed in full on that first receipt; a reprint is a masked 副本
-    assert!(printed[0].text.contains(&sold.pins[0].pin), "{}", printed[0].text);
-    let copy = c.engine.show(&cashier, &sold.client_key.to_string(), false).unwrap();
+    assert!(
+        printed[0].text.contains(&sold.pins[0].pin),
+        "{}",
+        printed[0].text
+    );
+    let copy = c
+        .engine
+        .show(&cashier, &sold.client_key.to_string(), false)
+        .unwrap();
     cardcat_cli::print::print_sale(c.engine.store(), Lang::ZhCn, &cashier, &copy, true);
     let printed = wait_jobs(&emu, 2).await;
     assert!(printed[1].text.contains("副本"), "{}", printed[1].text);
-    assert!(!printed[1].text.contains(&sold.pins[0].pin), "reprint masks the PIN");
+    assert!(
+        !printed[1].text.contains(&sold.pins[0].pin),
+        "reprint masks the PIN"
+    );
     emu.stop();
 }
 
@@ -135,9 +230,21 @@ async fn a_job_that_may_have_printed_is_not_resent_unless_asked() {
     let (emu, _edir) = emulator(PaperWidth::Mm80).await;
     let t: Target = emu.target().parse().unwrap();
     let c = store.conn();
-    let id = queue::enqueue(c, Some("k1"), "sale", "sale k1", b"\x1b@\x1c&job one\n", None).unwrap();
+    let id = queue::enqueue(
+        c,
+        Some("k1"),
+        "sale",
+        "sale k1",
+        b"\x1b@\x1c&job one\n",
+        None,
+    )
+    .unwrap();
     // the process died while sending
-    c.execute("UPDATE print_jobs SET state = 'sending' WHERE id = ?1", [&id]).unwrap();
+    c.execute(
+        "UPDATE print_jobs SET state = 'sending' WHERE id = ?1",
+        [&id],
+    )
+    .unwrap();
     assert_eq!(queue::recover(c).unwrap(), 1);
     assert_eq!(queue::get(c, &id).unwrap().unwrap().state, "uncertain");
     let r = queue::process(c, &t, Duration::from_secs(2), true).unwrap();
@@ -147,7 +254,10 @@ async fn a_job_that_may_have_printed_is_not_resent_unless_asked() {
     let copy = queue::requeue_copy(c, &id).unwrap().unwrap();
     let r = queue::process(c, &t, Duration::from_secs(2), true).unwrap();
     assert_eq!(r.printed, vec![copy.clone()]);
-    assert_eq!(queue::get(c, &copy).unwrap().unwrap().reprint_of.as_deref(), Some(id.as_str()));
+    assert_eq!(
+        queue::get(c, &copy).unwrap().unwrap().reprint_of.as_deref(),
+        Some(id.as_str())
+    );
     assert_eq!(wait_jobs(&emu, 1).await.len(), 1);
     // an unreachable printer keeps the job queued with the reason
     let id2 = queue::enqueue(c, None, "x-report", "x", b"\x1b@x\n", None).unwrap();
@@ -164,24 +274,84 @@ async fn an_installer_finds_the_printer_and_doctor_reports_it() {
     let port = emu.addr.port();
     let db = tempfile::tempdir().unwrap();
     let out = Out::default();
-    let mut ctx = Ctx { db: db.path().join("t.sqlite"), lang: Lang::En, secrets: Box::new(cardcat_client::secrets::MemoryStore::default()), out: Box::new(out.clone()), progress: false, user: None, pin: None };
-    let code = cardcat_cli::run(Cmd::Printer { cmd: PrinterCmd::Find { subnet: Some("127.0.0.1/32".into()), port, timeout_ms: 500 } }, &mut ctx).await.unwrap();
+    let mut ctx = Ctx {
+        db: db.path().join("t.sqlite"),
+        lang: Lang::En,
+        secrets: Box::new(cardcat_client::secrets::MemoryStore::default()),
+        out: Box::new(out.clone()),
+        progress: false,
+        user: None,
+        pin: None,
+    };
+    let code = cardcat_cli::run(
+        Cmd::Printer {
+            cmd: PrinterCmd::Find {
+                subnet: Some("127.0.0.1/32".into()),
+                port,
+                timeout_ms: 500,
+            },
+        },
+        &mut ctx,
+    )
+    .await
+    .unwrap();
     let s = out.take();
     assert_eq!(code, 0, "{s}");
-    assert!(s.contains(&format!("tcp://127.0.0.1:{port}")) && s.contains("ready"), "{s}");
+    assert!(
+        s.contains(&format!("tcp://127.0.0.1:{port}")) && s.contains("ready"),
+        "{s}"
+    );
     // nothing listens on port 1: nothing found, exit 1
-    let code = cardcat_cli::run(Cmd::Printer { cmd: PrinterCmd::Find { subnet: Some("127.0.0.1/32".into()), port: 1, timeout_ms: 200 } }, &mut ctx).await.unwrap();
+    let code = cardcat_cli::run(
+        Cmd::Printer {
+            cmd: PrinterCmd::Find {
+                subnet: Some("127.0.0.1/32".into()),
+                port: 1,
+                timeout_ms: 200,
+            },
+        },
+        &mut ctx,
+    )
+    .await
+    .unwrap();
     assert_eq!(code, 1);
     out.take();
     // set it, and the doctor checks it (here before activation: the platform checks fail, the printer's passes)
-    cardcat_cli::run(Cmd::Printer { cmd: PrinterCmd::Set { target: emu.target(), profile: "xprinter-80".into(), footer: None, logo: false } }, &mut ctx).await.unwrap();
-    emu.set_status(PrinterStatus { paper_near_end: true, ..PrinterStatus::ready() });
+    cardcat_cli::run(
+        Cmd::Printer {
+            cmd: PrinterCmd::Set {
+                target: emu.target(),
+                profile: "xprinter-80".into(),
+                footer: None,
+                logo: false,
+            },
+        },
+        &mut ctx,
+    )
+    .await
+    .unwrap();
+    emu.set_status(PrinterStatus {
+        paper_near_end: true,
+        ..PrinterStatus::ready()
+    });
     cardcat_cli::run(Cmd::Doctor, &mut ctx).await.unwrap();
     let s = out.take();
-    assert!(s.lines().any(|l| l.starts_with('✓') && l.contains("receipt printer") && l.contains("paper near end")), "{s}");
-    emu.set_status(PrinterStatus { cover_open: true, ..PrinterStatus::ready() });
+    assert!(
+        s.lines().any(|l| l.starts_with('✓')
+            && l.contains("receipt printer")
+            && l.contains("paper near end")),
+        "{s}"
+    );
+    emu.set_status(PrinterStatus {
+        cover_open: true,
+        ..PrinterStatus::ready()
+    });
     cardcat_cli::run(Cmd::Doctor, &mut ctx).await.unwrap();
     let s = out.take();
-    assert!(s.lines().any(|l| l.starts_with('✗') && l.contains("cover open")), "{s}");
+    assert!(
+        s.lines()
+            .any(|l| l.starts_with('✗') && l.contains("cover open")),
+        "{s}"
+    );
     emu.stop();
 }

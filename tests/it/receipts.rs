@@ -8,7 +8,12 @@ use cardcat_core::receipt::{Laid, build, layout};
 use cardcat_printer::profile::{self, Mode};
 use cardcat_printer::{decode, encode, render};
 
-const CASES: [(&str, Lang); 4] = [("xprinter-58", Lang::ZhCn), ("xprinter-80", Lang::ZhCn), ("epson-tm-t88", Lang::En), ("raster-80", Lang::ZhCn)];
+const CASES: [(&str, Lang); 4] = [
+    ("xprinter-58", Lang::ZhCn),
+    ("xprinter-80", Lang::ZhCn),
+    ("epson-tm-t88", Lang::En),
+    ("raster-80", Lang::ZhCn),
+];
 
 #[test]
 fn golden_text_and_png_for_every_receipt_type() {
@@ -38,7 +43,9 @@ fn round_trip_receipt_bytes_decoder_same_text() {
             let want: Vec<String> = laid
                 .iter()
                 .filter_map(|l| match l {
-                    Laid::Line { text, .. } => Some(encode::printable(text, p.mode).trim_end().to_string()),
+                    Laid::Line { text, .. } => {
+                        Some(encode::printable(text, p.mode).trim_end().to_string())
+                    }
                     _ => None,
                 })
                 .collect();
@@ -47,9 +54,15 @@ fn round_trip_receipt_bytes_decoder_same_text() {
             assert_eq!(got.text_lines(), want, "{name} on {pid}");
             if p.mode == Mode::Chinese {
                 assert!(got.modes.chinese_text, "{name}: FS & in force for text");
-                assert!(want.iter().any(|l| l.chars().any(|c| c > '\u{2e80}')), "{name}: has Chinese");
+                assert!(
+                    want.iter().any(|l| l.chars().any(|c| c > '\u{2e80}')),
+                    "{name}: has Chinese"
+                );
             } else {
-                assert!(got.modes.code_pages.contains(&16), "{name}: WPC1252 selected");
+                assert!(
+                    got.modes.code_pages.contains(&16),
+                    "{name}: WPC1252 selected"
+                );
             }
         }
     }
@@ -61,10 +74,19 @@ fn chinese_mode_is_reentered_after_every_init() {
     let ctx = sample_context(Lang::ZhCn);
     let (_, doc) = samples(Lang::ZhCn).into_iter().next().expect("sample");
     let bytes = encode::receipt_bytes(&doc, &ctx, p, None).expect("encode");
-    let inits: Vec<usize> = bytes.windows(2).enumerate().filter(|(_, w)| w == &[0x1B, 0x40]).map(|(i, _)| i).collect();
+    let inits: Vec<usize> = bytes
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| w == &[0x1B, 0x40])
+        .map(|(i, _)| i)
+        .collect();
     assert!(!inits.is_empty());
     for i in inits {
-        assert_eq!(bytes.get(i + 2..i + 4), Some(&[0x1C, 0x26][..]), "FS & right after ESC @ at {i}");
+        assert_eq!(
+            bytes.get(i + 2..i + 4),
+            Some(&[0x1C, 0x26][..]),
+            "FS & right after ESC @ at {i}"
+        );
     }
 }
 
@@ -76,7 +98,10 @@ fn layout_fits_both_widths() {
                 for l in layout(&build(&doc, &sample_context(lang)), cols) {
                     if let Laid::Line { text, double, .. } = l {
                         let max = if double { cols / 2 } else { cols };
-                        assert!(cardcat_core::receipt::display_width(&text) <= max, "{name} @{cols}: {text:?}");
+                        assert!(
+                            cardcat_core::receipt::display_width(&text) <= max,
+                            "{name} @{cols}: {text:?}"
+                        );
                     }
                 }
             }

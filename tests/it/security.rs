@@ -11,16 +11,41 @@ use reqwest::Method;
 async fn wrong_signature_is_rejected() {
     let env = Env::start(0).await;
     let (good, act) = env.activated().await;
-    good.catalog_full_page(None, 5).await.expect("the right key works");
-    let bad = PlatformClient::new(&env.url()).unwrap().with_credentials(Credentials { terminal_id: act.terminal_id.clone(), secret: vec![7u8; 32] });
+    good.catalog_full_page(None, 5)
+        .await
+        .expect("the right key works");
+    let bad = PlatformClient::new(&env.url())
+        .unwrap()
+        .with_credentials(Credentials {
+            terminal_id: act.terminal_id.clone(),
+            secret: vec![7u8; 32],
+        });
     let e = bad.catalog_full_page(None, 5).await.unwrap_err();
     assert_eq!(e.api_code(), Some(ErrorCode::BadSignature), "{e:?}");
     assert!(!e.is_unknown_outcome());
-    let stranger = PlatformClient::new(&env.url()).unwrap().with_credentials(Credentials { terminal_id: "T-nobody".into(), secret: vec![1u8; 32] });
-    assert_eq!(stranger.health().await.map(|h| h.status).ok().as_deref(), Some("ok"), "health is public");
-    assert_eq!(stranger.catalog_full_page(None, 5).await.unwrap_err().api_code(), Some(ErrorCode::UnknownTerminal));
+    let stranger = PlatformClient::new(&env.url())
+        .unwrap()
+        .with_credentials(Credentials {
+            terminal_id: "T-nobody".into(),
+            secret: vec![1u8; 32],
+        });
+    assert_eq!(
+        stranger.health().await.map(|h| h.status).ok().as_deref(),
+        Some("ok"),
+        "health is public"
+    );
+    assert_eq!(
+        stranger
+            .catalog_full_page(None, 5)
+            .await
+            .unwrap_err()
+            .api_code(),
+        Some(ErrorCode::UnknownTerminal)
+    );
     // unsigned request to a signed route
-    let r = reqwest::get(format!("{}/v1/catalog/full", env.url())).await.unwrap();
+    let r = reqwest::get(format!("{}/v1/catalog/full", env.url()))
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 401);
     env.sandbox.shutdown().await;
 }
@@ -29,14 +54,40 @@ async fn wrong_signature_is_rejected() {
 async fn replayed_nonce_is_rejected() {
     let env = Env::start(0).await;
     let (client, _) = env.activated().await;
-    let first = client.signed_with_nonce(Method::GET, "/v1/catalog/full?limit=3", Vec::new(), "nonce-123").await.unwrap();
+    let first = client
+        .signed_with_nonce(
+            Method::GET,
+            "/v1/catalog/full?limit=3",
+            Vec::new(),
+            "nonce-123",
+        )
+        .await
+        .unwrap();
     assert_eq!(first.status().as_u16(), 200);
-    let again = client.signed_with_nonce(Method::GET, "/v1/catalog/full?limit=3", Vec::new(), "nonce-123").await.unwrap();
+    let again = client
+        .signed_with_nonce(
+            Method::GET,
+            "/v1/catalog/full?limit=3",
+            Vec::new(),
+            "nonce-123",
+        )
+        .await
+        .unwrap();
     assert_eq!(again.status().as_u16(), 409);
-    let e = cardcat_client::api::decode::<serde_json::Value>(again).await.unwrap_err();
+    let e = cardcat_client::api::decode::<serde_json::Value>(again)
+        .await
+        .unwrap_err();
     assert_eq!(e.api_code(), Some(ErrorCode::ReplayedNonce));
     // a fresh nonce on the same request is fine
-    let fresh = client.signed_with_nonce(Method::GET, "/v1/catalog/full?limit=3", Vec::new(), "nonce-124").await.unwrap();
+    let fresh = client
+        .signed_with_nonce(
+            Method::GET,
+            "/v1/catalog/full?limit=3",
+            Vec::new(),
+            "nonce-124",
+        )
+        .await
+        .unwrap();
     assert_eq!(fresh.status().as_u16(), 200);
     env.sandbox.shutdown().await;
 }
@@ -48,16 +99,29 @@ async fn clock_skew_is_rejected_with_server_time() {
     for offset_min in [-10i64, 10] {
         let skewed = client.clone().with_clock_offset_ms(offset_min * 60_000);
         let e = skewed.catalog_full_page(None, 5).await.unwrap_err();
-        let ClientError::Api { status, error } = &e else { panic!("{e:?}") };
+        let ClientError::Api { status, error } = &e else {
+            panic!("{e:?}")
+        };
         assert_eq!((*status, error.code), (401, ErrorCode::ClockSkew));
-        assert!(error.message.to_lowercase().contains("clock skew"), "{}", error.message);
+        assert!(
+            error.message.to_lowercase().contains("clock skew"),
+            "{}",
+            error.message
+        );
         let server = error.server_time_ms.expect("server time given");
         assert!((server - cardcat_store::now_ms()).abs() < 5_000);
-        assert!(e.message(Lang::ZhCn).contains("clock skew") && e.message(Lang::ZhCn).contains("校准"));
+        assert!(
+            e.message(Lang::ZhCn).contains("clock skew") && e.message(Lang::ZhCn).contains("校准")
+        );
         assert!(e.message(Lang::En).contains("clock skew"));
     }
     // inside the window is accepted
-    client.clone().with_clock_offset_ms(4 * 60_000).catalog_full_page(None, 5).await.expect("4 min is within ±5 min");
+    client
+        .clone()
+        .with_clock_offset_ms(4 * 60_000)
+        .catalog_full_page(None, 5)
+        .await
+        .expect("4 min is within ±5 min");
     env.sandbox.shutdown().await;
 }
 

@@ -27,8 +27,15 @@ impl Env {
         cfg.extra_skus = extra_skus;
         tweak(&mut cfg);
         let admin_token = cfg.admin_token.clone();
-        let sandbox = cardcat_sandbox::start(cfg, SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("sandbox starts");
-        Env { dir, sandbox, sandbox_db, admin_token }
+        let sandbox = cardcat_sandbox::start(cfg, SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .expect("sandbox starts");
+        Env {
+            dir,
+            sandbox,
+            sandbox_db,
+            admin_token,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -40,13 +47,18 @@ impl Env {
     }
 
     pub fn pairing_code(&self) -> String {
-        cardcat_sandbox::create_pairing_code(&self.sandbox_db, None).expect("pairing code").code
+        cardcat_sandbox::create_pairing_code(&self.sandbox_db, None)
+            .expect("pairing code")
+            .code
     }
 
     /// Activates a new terminal over HTTP and returns its signed client.
     pub async fn activated(&self) -> (PlatformClient, ActivateResponse) {
         let c = PlatformClient::new(&self.url()).expect("client");
-        let a = c.activate(&self.pairing_code(), "test-counter").await.expect("activation");
+        let a = c
+            .activate(&self.pairing_code(), "test-counter")
+            .await
+            .expect("activation");
         let creds = Credentials::from_hex(a.terminal_id.clone(), &a.secret).expect("hex secret");
         (c.with_credentials(creds), a)
     }
@@ -79,37 +91,81 @@ impl Counter {
     }
 
     /// Like [`start`](Self::start) with the client's per-request time limit set.
-    pub async fn start_with_timeout(tweak: impl FnOnce(&mut SandboxConfig), timeout: std::time::Duration) -> Counter {
+    pub async fn start_with_timeout(
+        tweak: impl FnOnce(&mut SandboxConfig),
+        timeout: std::time::Duration,
+    ) -> Counter {
         let env = Env::start_with(0, tweak).await;
         let db = env.terminal_db("counter.sqlite");
         let secrets = cardcat_client::secrets::MemoryStore::default();
         let mut engine = Self::setup(&env, &db, &secrets, timeout).await;
-        engine.add_user(None, "boss", "老板", cardcat_core::roles::Role::Owner, "8888").expect("owner");
+        engine
+            .add_user(
+                None,
+                "boss",
+                "老板",
+                cardcat_core::roles::Role::Owner,
+                "8888",
+            )
+            .expect("owner");
         let owner = engine.login("boss", "8888").expect("owner login");
-        engine.add_user(Some(&owner), "c1", "小王", cardcat_core::roles::Role::Cashier, "1234").expect("cashier");
+        engine
+            .add_user(
+                Some(&owner),
+                "c1",
+                "小王",
+                cardcat_core::roles::Role::Cashier,
+                "1234",
+            )
+            .expect("cashier");
         let cashier = engine.login("c1", "1234").expect("cashier login");
-        engine.open_shift(&cashier, cardcat_core::Money::from_yuan(200)).expect("shift");
+        engine
+            .open_shift(&cashier, cardcat_core::Money::from_yuan(200))
+            .expect("shift");
         engine.follow_for = std::time::Duration::from_secs(0);
-        Counter { env, engine, owner, cashier, db }
+        Counter {
+            env,
+            engine,
+            owner,
+            cashier,
+            db,
+        }
     }
 
     /// Activates a terminal into `db` (secret into `secrets`), syncs the catalog, opens the engine.
-    pub async fn setup(env: &Env, db: &std::path::Path, secrets: &dyn cardcat_client::SecretStore, timeout: std::time::Duration) -> cardcat_engine::Engine {
+    pub async fn setup(
+        env: &Env,
+        db: &std::path::Path,
+        secrets: &dyn cardcat_client::SecretStore,
+        timeout: std::time::Duration,
+    ) -> cardcat_engine::Engine {
         use cardcat_engine as e;
         let (client, act) = env.activated().await;
         let mut store = cardcat_store::Store::open(db).expect("store");
-        for (k, v) in [(e::K_PLATFORM_URL, env.url()), (e::K_TERMINAL_ID, act.terminal_id.clone()), (e::K_STORE_ID, act.store_id.clone())] {
+        for (k, v) in [
+            (e::K_PLATFORM_URL, env.url()),
+            (e::K_TERMINAL_ID, act.terminal_id.clone()),
+            (e::K_STORE_ID, act.store_id.clone()),
+        ] {
             store.set_setting(k, &v).expect("setting");
         }
         secrets.set(&act.terminal_id, &act.secret).expect("secret");
-        cardcat_client::sync::sync(&client, &mut store, Default::default(), &mut |_| {}).await.expect("sync");
+        cardcat_client::sync::sync(&client, &mut store, Default::default(), &mut |_| {})
+            .await
+            .expect("sync");
         cardcat_engine::Engine::open_with(store, secrets, timeout).expect("engine")
     }
 
     /// Sells with defaults (cash, qty 1) as the cashier.
-    pub async fn sell(&mut self, sku: &str, account: &str) -> Result<cardcat_engine::OrderRecord, cardcat_engine::EngineError> {
+    pub async fn sell(
+        &mut self,
+        sku: &str,
+        account: &str,
+    ) -> Result<cardcat_engine::OrderRecord, cardcat_engine::EngineError> {
         let s = self.cashier.clone();
-        self.engine.sell(&s, &cardcat_engine::SellRequest::new(sku, account)).await
+        self.engine
+            .sell(&s, &cardcat_engine::SellRequest::new(sku, account))
+            .await
     }
 
     /// Resumes until no order is open (or `secs` pass).
@@ -125,14 +181,16 @@ impl Counter {
     }
 }
 
-
 /// A `Write` that keeps what the CLI printed, for assertions.
 #[derive(Clone, Default)]
 pub struct CaptureOut(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
 impl std::io::Write for CaptureOut {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(b);
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(b);
         Ok(b.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {

@@ -17,7 +17,11 @@ pub mod counter;
 pub mod print;
 
 #[derive(Parser, Debug)]
-#[command(name = "cardcat", version, about = "卡盟猫收银台 CardCat POS — terminal command line")]
+#[command(
+    name = "cardcat",
+    version,
+    about = "卡盟猫收银台 CardCat POS — terminal command line"
+)]
 pub struct Cli {
     /// Local store (SQLite file).
     #[arg(long, env = "CARDCAT_DB", global = true)]
@@ -343,9 +347,11 @@ impl Ctx {
 
     pub(crate) fn open_store(&self) -> Result<Store, CliError> {
         if let Some(dir) = self.db.parent()
-            && !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| CliError(format!("{}: {e}", dir.display())))?;
-            }
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| CliError(format!("{}: {e}", dir.display())))?;
+        }
         Store::open(&self.db).map_err(|e| CliError::from((e, self.lang)))
     }
 
@@ -356,8 +362,16 @@ impl Ctx {
 
 /// Entry point for the binary: parses env, runs, prints a localised error, returns the exit code.
 pub fn main_with(cli: Cli) -> i32 {
-    let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_env("CARDCAT_LOG")).with_writer(std::io::stderr).try_init();
-    let lang = Lang::from_tag(&cli.lang.clone().or_else(|| std::env::var("LANG").ok().filter(|l| l.starts_with("en"))).unwrap_or_default());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("CARDCAT_LOG"))
+        .with_writer(std::io::stderr)
+        .try_init();
+    let lang = Lang::from_tag(
+        &cli.lang
+            .clone()
+            .or_else(|| std::env::var("LANG").ok().filter(|l| l.starts_with("en")))
+            .unwrap_or_default(),
+    );
     let mut ctx = Ctx {
         db: cli.db.clone().unwrap_or_else(default_db),
         lang,
@@ -367,7 +381,11 @@ pub fn main_with(cli: Cli) -> i32 {
         user: cli.user.clone(),
         pin: cli.pin.clone(),
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("{e}");
@@ -386,16 +404,57 @@ pub fn main_with(cli: Cli) -> i32 {
 pub async fn run(cmd: Cmd, ctx: &mut Ctx) -> Result<i32, CliError> {
     match cmd {
         Cmd::Activate { url, code, device } => activate(ctx, &url, &code, &device).await.map(|_| 0),
-        Cmd::Catalog { cmd: CatalogCmd::Sync { full } } => catalog_sync(ctx, full).await.map(|_| 0),
-        Cmd::Catalog { cmd: CatalogCmd::Search { query, limit, json } } => catalog_search(ctx, &query, limit, json).map(|_| 0),
-        Cmd::Catalog { cmd: CatalogCmd::Info } => catalog_info(ctx).map(|_| 0),
+        Cmd::Catalog {
+            cmd: CatalogCmd::Sync { full },
+        } => catalog_sync(ctx, full).await.map(|_| 0),
+        Cmd::Catalog {
+            cmd: CatalogCmd::Search { query, limit, json },
+        } => catalog_search(ctx, &query, limit, json).map(|_| 0),
+        Cmd::Catalog {
+            cmd: CatalogCmd::Info,
+        } => catalog_info(ctx).map(|_| 0),
         Cmd::Doctor => doctor(ctx).await,
-        Cmd::Demo { dir, extra_skus, serve } => demo(ctx, dir, extra_skus, serve).await.map(|_| 0),
-        Cmd::Sell { sku, account, zone, qty, pay, override_user, override_pin, replaces, wait_secs, no_print } => {
-            counter::sell(ctx, counter::SellArgs { sku, account, zone, qty, pay, override_user, override_pin, replaces, wait_secs, no_print }).await
+        Cmd::Demo {
+            dir,
+            extra_skus,
+            serve,
+        } => demo(ctx, dir, extra_skus, serve).await.map(|_| 0),
+        Cmd::Sell {
+            sku,
+            account,
+            zone,
+            qty,
+            pay,
+            override_user,
+            override_pin,
+            replaces,
+            wait_secs,
+            no_print,
+        } => {
+            counter::sell(
+                ctx,
+                counter::SellArgs {
+                    sku,
+                    account,
+                    zone,
+                    qty,
+                    pay,
+                    override_user,
+                    override_pin,
+                    replaces,
+                    wait_secs,
+                    no_print,
+                },
+            )
+            .await
         }
         Cmd::Printer { cmd } => print::printer(ctx, cmd).await,
-        Cmd::Redeem { code, prepare_only, cancel, query } => counter::redeem(ctx, code, prepare_only, cancel, query).await,
+        Cmd::Redeem {
+            code,
+            prepare_only,
+            cancel,
+            query,
+        } => counter::redeem(ctx, code, prepare_only, cancel, query).await,
         Cmd::Orders { cmd } => counter::orders(ctx, cmd).await,
         Cmd::Shift { cmd } => counter::shift(ctx, cmd).await,
         Cmd::Commission { cmd } => counter::commission(ctx, cmd).await,
@@ -415,15 +474,33 @@ pub async fn activate(ctx: &mut Ctx, url: &str, code: &str, device: &str) -> Res
     // when the secret would have nowhere to go.
     ctx.secrets.probe().map_err(|e| CliError::from((e, lang)))?;
     let client = PlatformClient::new(url).map_err(|e| CliError::from((e, lang)))?;
-    let resp = client.activate(code, device).await.map_err(|e| CliError::from((e, lang)))?;
-    ctx.secrets.set(&resp.terminal_id, &resp.secret).map_err(|e| CliError::from((e, lang)))?;
-    for (k, v) in [(K_PLATFORM_URL, client.base_url()), (K_TERMINAL_ID, &resp.terminal_id), (K_STORE_ID, &resp.store_id), (K_STORE_NAME, &resp.store_name)] {
-        store.set_setting(k, v).map_err(|e| CliError::from((e, lang)))?;
+    let resp = client
+        .activate(code, device)
+        .await
+        .map_err(|e| CliError::from((e, lang)))?;
+    ctx.secrets
+        .set(&resp.terminal_id, &resp.secret)
+        .map_err(|e| CliError::from((e, lang)))?;
+    for (k, v) in [
+        (K_PLATFORM_URL, client.base_url()),
+        (K_TERMINAL_ID, &resp.terminal_id),
+        (K_STORE_ID, &resp.store_id),
+        (K_STORE_NAME, &resp.store_name),
+    ] {
+        store
+            .set_setting(k, v)
+            .map_err(|e| CliError::from((e, lang)))?;
     }
     let backend = ctx.secrets.backend();
     ctx.say(match lang {
-        Lang::ZhCn => format!("终端已激活：{}（门店 {} {}），密钥已存入系统密钥环（{backend}）", resp.terminal_id, resp.store_id, resp.store_name),
-        Lang::En => format!("Terminal activated: {} (store {} {}); secret stored in the OS keyring ({backend})", resp.terminal_id, resp.store_id, resp.store_name),
+        Lang::ZhCn => format!(
+            "终端已激活：{}（门店 {} {}），密钥已存入系统密钥环（{backend}）",
+            resp.terminal_id, resp.store_id, resp.store_name
+        ),
+        Lang::En => format!(
+            "Terminal activated: {} (store {} {}); secret stored in the OS keyring ({backend})",
+            resp.terminal_id, resp.store_id, resp.store_name
+        ),
     });
     Ok(())
 }
@@ -433,14 +510,28 @@ pub fn load_client(ctx: &Ctx, store: &Store) -> Result<PlatformClient, CliError>
     let lang = ctx.lang;
     let url = std::env::var("CARDCAT_PLATFORM_URL")
         .ok()
-        .or(store.setting(K_PLATFORM_URL).map_err(|e| CliError::from((e, lang)))?)
+        .or(store
+            .setting(K_PLATFORM_URL)
+            .map_err(|e| CliError::from((e, lang)))?)
         .ok_or_else(|| CliError::from((ClientError::NotActivated, lang)))?;
-    let tid = store.setting(K_TERMINAL_ID).map_err(|e| CliError::from((e, lang)))?.ok_or_else(|| CliError::from((ClientError::NotActivated, lang)))?;
-    let secret = ctx.secrets.get(&tid).map_err(|e| CliError::from((e, lang)))?.ok_or_else(|| {
-        CliError(ctx.t("系统密钥环中没有本终端的密钥，请重新激活（cardcat activate）", "The terminal secret is not in the OS keyring; activate again (cardcat activate)"))
-    })?;
+    let tid = store
+        .setting(K_TERMINAL_ID)
+        .map_err(|e| CliError::from((e, lang)))?
+        .ok_or_else(|| CliError::from((ClientError::NotActivated, lang)))?;
+    let secret = ctx
+        .secrets
+        .get(&tid)
+        .map_err(|e| CliError::from((e, lang)))?
+        .ok_or_else(|| {
+            CliError(ctx.t(
+                "系统密钥环中没有本终端的密钥，请重新激活（cardcat activate）",
+                "The terminal secret is not in the OS keyring; activate again (cardcat activate)",
+            ))
+        })?;
     let creds = Credentials::from_hex(tid, &secret).map_err(|e| CliError::from((e, lang)))?;
-    Ok(PlatformClient::new(&url).map_err(|e| CliError::from((e, lang)))?.with_credentials(creds))
+    Ok(PlatformClient::new(&url)
+        .map_err(|e| CliError::from((e, lang)))?
+        .with_credentials(creds))
 }
 
 pub async fn catalog_sync(ctx: &mut Ctx, full: bool) -> Result<sync::SyncReport, CliError> {
@@ -449,7 +540,9 @@ pub async fn catalog_sync(ctx: &mut Ctx, full: bool) -> Result<sync::SyncReport,
     let client = load_client(ctx, &store)?;
     let bar = if ctx.progress {
         let b = indicatif::ProgressBar::new(0);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({per_sec})") {
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({per_sec})")
+        {
             b.set_style(style.progress_chars("=> "));
         }
         Some(b)
@@ -468,14 +561,23 @@ pub async fn catalog_sync(ctx: &mut Ctx, full: bool) -> Result<sync::SyncReport,
             b.set_position(p.done);
         }
     };
-    let opts = SyncOptions { force_full: full, ..SyncOptions::default() };
+    let opts = SyncOptions {
+        force_full: full,
+        ..SyncOptions::default()
+    };
     let r = sync::sync(&client, &mut store, opts, &mut on_progress).await;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
     let r = r.map_err(|e| CliError::from((e, lang)))?;
-    let count = store.product_count().map_err(|e| CliError::from((e, lang)))?;
-    let version = store.sync_state().map_err(|e| CliError::from((e, lang)))?.catalog_version.unwrap_or(0);
+    let count = store
+        .product_count()
+        .map_err(|e| CliError::from((e, lang)))?;
+    let version = store
+        .sync_state()
+        .map_err(|e| CliError::from((e, lang)))?
+        .catalog_version
+        .unwrap_or(0);
     let ms = r.elapsed.as_millis();
     ctx.say(match lang {
         Lang::ZhCn => format!(
@@ -496,14 +598,30 @@ pub async fn catalog_sync(ctx: &mut Ctx, full: bool) -> Result<sync::SyncReport,
 pub fn build_index(store: &Store, lang: Lang) -> Result<SearchIndex, CliError> {
     let products = store.products().map_err(|e| CliError::from((e, lang)))?;
     let cats = store.categories().map_err(|e| CliError::from((e, lang)))?;
-    Ok(SearchIndex::build(products, cats.into_iter().map(|c| (c.id, c.name))))
+    Ok(SearchIndex::build(
+        products,
+        cats.into_iter().map(|c| (c.id, c.name)),
+    ))
 }
 
-pub fn catalog_search(ctx: &mut Ctx, query: &str, limit: usize, json: bool) -> Result<(), CliError> {
+pub fn catalog_search(
+    ctx: &mut Ctx,
+    query: &str,
+    limit: usize,
+    json: bool,
+) -> Result<(), CliError> {
     let lang = ctx.lang;
     let store = ctx.open_store()?;
-    if store.sync_state().map_err(|e| CliError::from((e, lang)))?.catalog_version.is_none() {
-        return Err(CliError(ctx.t("本地还没有商品目录，请先运行 cardcat catalog sync", "No catalog yet; run cardcat catalog sync first")));
+    if store
+        .sync_state()
+        .map_err(|e| CliError::from((e, lang)))?
+        .catalog_version
+        .is_none()
+    {
+        return Err(CliError(ctx.t(
+            "本地还没有商品目录，请先运行 cardcat catalog sync",
+            "No catalog yet; run cardcat catalog sync first",
+        )));
     }
     let idx = build_index(&store, lang)?;
     let hits = idx.search(query, limit);
@@ -529,15 +647,33 @@ pub fn catalog_search(ctx: &mut Ctx, query: &str, limit: usize, json: bool) -> R
             (MatchTier::Prefix, Lang::En) => "prefix",
             (MatchTier::Substring, Lang::En) => "substring",
         };
-        let avail = if p.available { "" } else if lang == Lang::ZhCn { " [暂停销售]" } else { " [unavailable]" };
+        let avail = if p.available {
+            ""
+        } else if lang == Lang::ZhCn {
+            " [暂停销售]"
+        } else {
+            " [unavailable]"
+        };
         let line = match lang {
             Lang::ZhCn => format!(
                 "{:<16} {}  售价 {}  面值 {}  佣金 {}  [{}|{}]{avail}",
-                p.sku, p.name, p.retail_price.display_cny(), p.face_value.display_cny(), p.commission().display_cny(), p.kind.label(lang), tier
+                p.sku,
+                p.name,
+                p.retail_price.display_cny(),
+                p.face_value.display_cny(),
+                p.commission().display_cny(),
+                p.kind.label(lang),
+                tier
             ),
             Lang::En => format!(
                 "{:<16} {}  price {}  face {}  commission {}  [{}|{}]{avail}",
-                p.sku, p.name, p.retail_price.display_cny(), p.face_value.display_cny(), p.commission().display_cny(), p.kind.label(lang), tier
+                p.sku,
+                p.name,
+                p.retail_price.display_cny(),
+                p.face_value.display_cny(),
+                p.commission().display_cny(),
+                p.kind.label(lang),
+                tier
             ),
         };
         ctx.say(line);
@@ -547,10 +683,20 @@ pub fn catalog_search(ctx: &mut Ctx, query: &str, limit: usize, json: bool) -> R
 
 fn fmt_time(ms: Option<i64>, lang: Lang) -> String {
     match ms {
-        None => if lang == Lang::ZhCn { "从未".into() } else { "never".into() },
+        None => {
+            if lang == Lang::ZhCn {
+                "从未".into()
+            } else {
+                "never".into()
+            }
+        }
         Some(ms) => {
             let ago = (cardcat_store::now_ms() - ms).max(0) / 1000;
-            if lang == Lang::ZhCn { format!("{ago} 秒前") } else { format!("{ago} s ago") }
+            if lang == Lang::ZhCn {
+                format!("{ago} 秒前")
+            } else {
+                format!("{ago} s ago")
+            }
         }
     }
 }
@@ -559,13 +705,32 @@ pub fn catalog_info(ctx: &mut Ctx) -> Result<(), CliError> {
     let lang = ctx.lang;
     let store = ctx.open_store()?;
     let st = store.sync_state().map_err(|e| CliError::from((e, lang)))?;
-    let n = store.product_count().map_err(|e| CliError::from((e, lang)))?;
-    let v = st.catalog_version.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+    let n = store
+        .product_count()
+        .map_err(|e| CliError::from((e, lang)))?;
+    let v = st
+        .catalog_version
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| "-".into());
     let last = fmt_time(st.last_sync_ms, lang);
     let err = st.last_error.unwrap_or_default();
     ctx.say(match lang {
-        Lang::ZhCn => format!("商品 {n} 个，目录版本 {v}，上次成功同步 {last}{}", if err.is_empty() { String::new() } else { format!("，上次错误：{err}") }),
-        Lang::En => format!("{n} products, catalog version {v}, last successful sync {last}{}", if err.is_empty() { String::new() } else { format!(", last error: {err}") }),
+        Lang::ZhCn => format!(
+            "商品 {n} 个，目录版本 {v}，上次成功同步 {last}{}",
+            if err.is_empty() {
+                String::new()
+            } else {
+                format!("，上次错误：{err}")
+            }
+        ),
+        Lang::En => format!(
+            "{n} products, catalog version {v}, last successful sync {last}{}",
+            if err.is_empty() {
+                String::new()
+            } else {
+                format!(", last error: {err}")
+            }
+        ),
     });
     Ok(())
 }
@@ -631,7 +796,10 @@ pub async fn doctor(ctx: &mut Ctx) -> Result<i32, CliError> {
     // Receipt printer (when one is set)
     if let Some((t, p)) = print::configured(&store) {
         let t2 = t.clone();
-        let st = tokio::task::spawn_blocking(move || cardcat_printer::transport::query(&t2, std::time::Duration::from_secs(2))).await;
+        let st = tokio::task::spawn_blocking(move || {
+            cardcat_printer::transport::query(&t2, std::time::Duration::from_secs(2))
+        })
+        .await;
         let (ok, what) = match st {
             Ok(Ok(Some(s))) => (s.can_print(), s.describe(lang)),
             Ok(Ok(None)) => (true, ctx.t("无实时状态", "no real-time status")),
@@ -657,8 +825,16 @@ pub async fn doctor(ctx: &mut Ctx) -> Result<i32, CliError> {
         Ok(h) => {
             let ms = t0.elapsed().as_millis();
             let msg = match lang {
-                Lang::ZhCn => format!("平台可达：{}（{ms} ms，目录版本 {}）", client.base_url(), h.catalog_version),
-                Lang::En => format!("platform reachable: {} ({ms} ms, catalog version {})", client.base_url(), h.catalog_version),
+                Lang::ZhCn => format!(
+                    "平台可达：{}（{ms} ms，目录版本 {}）",
+                    client.base_url(),
+                    h.catalog_version
+                ),
+                Lang::En => format!(
+                    "platform reachable: {} ({ms} ms, catalog version {})",
+                    client.base_url(),
+                    h.catalog_version
+                ),
             };
             line(ctx, true, msg)
         }
@@ -678,10 +854,17 @@ pub async fn doctor(ctx: &mut Ctx) -> Result<i32, CliError> {
         }
         Err(e) => line(ctx, false, e.message(lang)),
     }
-    let since = store.sync_state().ok().and_then(|s| s.catalog_version).unwrap_or(0);
+    let since = store
+        .sync_state()
+        .ok()
+        .and_then(|s| s.catalog_version)
+        .unwrap_or(0);
     match client.catalog_delta(since, None, 1).await {
         Ok(_) => {
-            let m = ctx.t("签名请求被平台接受", "signed request accepted by the platform");
+            let m = ctx.t(
+                "签名请求被平台接受",
+                "signed request accepted by the platform",
+            );
             line(ctx, true, m)
         }
         Err(e) => line(ctx, false, e.message(lang)),
@@ -689,7 +872,12 @@ pub async fn doctor(ctx: &mut Ctx) -> Result<i32, CliError> {
     Ok(i32::from(failed > 0))
 }
 
-pub async fn demo(ctx: &mut Ctx, dir: Option<PathBuf>, extra_skus: u32, serve: bool) -> Result<(), CliError> {
+pub async fn demo(
+    ctx: &mut Ctx,
+    dir: Option<PathBuf>,
+    extra_skus: u32,
+    serve: bool,
+) -> Result<(), CliError> {
     let lang = ctx.lang;
     let dir = match dir {
         Some(d) => d,
@@ -701,11 +889,14 @@ pub async fn demo(ctx: &mut Ctx, dir: Option<PathBuf>, extra_skus: u32, serve: b
     let mut cfg = cardcat_sandbox::SandboxConfig::new(&sandbox_db);
     cfg.extra_skus = extra_skus;
     let bind = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    let sb = cardcat_sandbox::start(cfg, bind).await.map_err(|e| CliError(format!("sandbox: {e:#}")))?;
+    let sb = cardcat_sandbox::start(cfg, bind)
+        .await
+        .map_err(|e| CliError(format!("sandbox: {e:#}")))?;
     let url = sb.url();
     let head = ctx.t("== 沙箱平台已启动：", "== Sandbox platform listening at ");
     ctx.say(format!("{head}{url}  (db {})", sandbox_db.display()));
-    let code = cardcat_sandbox::create_pairing_code(&sandbox_db, None).map_err(|e| CliError(format!("{e:#}")))?;
+    let code = cardcat_sandbox::create_pairing_code(&sandbox_db, None)
+        .map_err(|e| CliError(format!("{e:#}")))?;
     let head = ctx.t("== 配对码：", "== Pairing code: ");
     ctx.say(format!("{head}{}", code.code));
     activate(ctx, &url, &code.code, "demo-counter").await?;
@@ -716,8 +907,14 @@ pub async fn demo(ctx: &mut Ctx, dir: Option<PathBuf>, extra_skus: u32, serve: b
         ctx.say(format!("{head} «{q}»"));
         catalog_search(ctx, q, 5, false)?;
     }
-    let churn = sb.churn(100).await.map_err(|e| CliError(format!("{e:#}")))?;
-    let head = ctx.t("== 平台改价/上下架 100 条，增量同步，目录版本 ", "== Platform changed 100 prices/availabilities; delta sync to version ");
+    let churn = sb
+        .churn(100)
+        .await
+        .map_err(|e| CliError(format!("{e:#}")))?;
+    let head = ctx.t(
+        "== 平台改价/上下架 100 条，增量同步，目录版本 ",
+        "== Platform changed 100 prices/availabilities; delta sync to version ",
+    );
     ctx.say(format!("{head}{}", churn.version));
     catalog_sync(ctx, false).await?;
     ctx.say(ctx.t("== 诊断", "== Doctor"));
@@ -725,23 +922,58 @@ pub async fn demo(ctx: &mut Ctx, dir: Option<PathBuf>, extra_skus: u32, serve: b
 
     // The counter: a virtual receipt printer, an owner and a cashier, sales of every kind.
     let out = dir.join("printer-out");
-    let emu = cardcat_printer::emulator::Emulator::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), out.clone(), cardcat_printer::PaperWidth::Mm80)
-        .await
-        .map_err(|e| CliError(e.to_string()))?;
+    let emu = cardcat_printer::emulator::Emulator::start(
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        out.clone(),
+        cardcat_printer::PaperWidth::Mm80,
+    )
+    .await
+    .map_err(|e| CliError(e.to_string()))?;
     {
         let store = ctx.open_store()?;
-        store.set_setting(print::K_PRINTER_TARGET, &emu.target()).map_err(|e| CliError::from((e, lang)))?;
-        store.set_setting(print::K_PRINTER_PROFILE, "xprinter-80").map_err(|e| CliError::from((e, lang)))?;
+        store
+            .set_setting(print::K_PRINTER_TARGET, &emu.target())
+            .map_err(|e| CliError::from((e, lang)))?;
+        store
+            .set_setting(print::K_PRINTER_PROFILE, "xprinter-80")
+            .map_err(|e| CliError::from((e, lang)))?;
     }
-    let head = ctx.t("== 柜台：虚拟小票打印机 ", "== Counter: virtual receipt printer at ");
+    let head = ctx.t(
+        "== 柜台：虚拟小票打印机 ",
+        "== Counter: virtual receipt printer at ",
+    );
     ctx.say(format!("{head}{}", emu.target()));
-    counter::user(ctx, UserCmd::Add { id: "boss".into(), name: ctx.t("老板", "Boss"), role: "owner".into(), new_pin: "8888".into() }).await?;
+    counter::user(
+        ctx,
+        UserCmd::Add {
+            id: "boss".into(),
+            name: ctx.t("老板", "Boss"),
+            role: "owner".into(),
+            new_pin: "8888".into(),
+        },
+    )
+    .await?;
     ctx.user = Some("boss".into());
     ctx.pin = Some("8888".into());
-    counter::user(ctx, UserCmd::Add { id: "c1".into(), name: ctx.t("小王", "Wang"), role: "cashier".into(), new_pin: "1234".into() }).await?;
+    counter::user(
+        ctx,
+        UserCmd::Add {
+            id: "c1".into(),
+            name: ctx.t("小王", "Wang"),
+            role: "cashier".into(),
+            new_pin: "1234".into(),
+        },
+    )
+    .await?;
     ctx.user = Some("c1".into());
     ctx.pin = Some("1234".into());
-    counter::shift(ctx, ShiftCmd::Open { float: "200".into() }).await?;
+    counter::shift(
+        ctx,
+        ShiftCmd::Open {
+            float: "200".into(),
+        },
+    )
+    .await?;
     let sell = |sku: &str, acct: &str, wait: u64| counter::SellArgs {
         sku: sku.into(),
         account: acct.into(),
@@ -756,33 +988,85 @@ pub async fn demo(ctx: &mut Ctx, dir: Option<PathBuf>, extra_skus: u32, serve: b
     };
     for (sku, acct, wait, what_zh, what_en) in [
         ("CM-HF-50", "13800138000", 30, "话费充值", "mobile top-up"),
-        ("WY-YKT-30", "", 30, "点卡（卡密只显示、打印一次）", "PIN card (PIN shown and printed once)"),
-        ("TX-VIP-M", "13900139000", 30, "视频会员直充", "video membership direct top-up"),
-        ("CM-HF-30", "13800138201", 30, "账号无效：失败单", "invalid account: failed slip"),
-        ("CM-HF-20", "13800138501", 0, "平台已下单但应答丢失：处理中，同单号自动确认", "platform committed but the answer was lost: in progress, resolved by the same key"),
+        (
+            "WY-YKT-30",
+            "",
+            30,
+            "点卡（卡密只显示、打印一次）",
+            "PIN card (PIN shown and printed once)",
+        ),
+        (
+            "TX-VIP-M",
+            "13900139000",
+            30,
+            "视频会员直充",
+            "video membership direct top-up",
+        ),
+        (
+            "CM-HF-30",
+            "13800138201",
+            30,
+            "账号无效：失败单",
+            "invalid account: failed slip",
+        ),
+        (
+            "CM-HF-20",
+            "13800138501",
+            0,
+            "平台已下单但应答丢失：处理中，同单号自动确认",
+            "platform committed but the answer was lost: in progress, resolved by the same key",
+        ),
     ] {
         let what = ctx.t(what_zh, what_en);
         ctx.say(format!("-- {what}"));
         counter::sell(ctx, sell(sku, acct, wait)).await?;
     }
-    counter::orders(ctx, OrdersCmd::Resume { all_now: true, until_settled: 10 }).await?;
+    counter::orders(
+        ctx,
+        OrdersCmd::Resume {
+            all_now: true,
+            until_settled: 10,
+        },
+    )
+    .await?;
     let m = ctx.t("-- 核销", "-- redemption");
     ctx.say(m);
     counter::redeem(ctx, Some("CC-TEST-0001".into()), false, None, None).await?;
-    counter::shift(ctx, ShiftCmd::Close { counted: "330".into() }).await?;
+    counter::shift(
+        ctx,
+        ShiftCmd::Close {
+            counted: "330".into(),
+        },
+    )
+    .await?;
     ctx.user = Some("boss".into());
     ctx.pin = Some("8888".into());
-    counter::commission(ctx, CommissionCmd::Report { from: None, to: None, by: "product".into(), csv: false }).await?;
+    counter::commission(
+        ctx,
+        CommissionCmd::Report {
+            from: None,
+            to: None,
+            by: "product".into(),
+            csv: false,
+        },
+    )
+    .await?;
     counter::commission(ctx, CommissionCmd::Reconcile { date: None }).await?;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let head = ctx.t("== 小票（打印机收到的字节与预览图）：", "== Receipts (bytes the printer received, and previews): ");
+    let head = ctx.t(
+        "== 小票（打印机收到的字节与预览图）：",
+        "== Receipts (bytes the printer received, and previews): ",
+    );
     ctx.say(format!("{head}{}", out.display()));
     for j in emu.jobs() {
         ctx.say(format!("   {}", j.png.display()));
     }
     emu.stop();
     if serve {
-        let m = ctx.t("沙箱继续运行，按 Ctrl-C 结束", "Sandbox keeps serving; Ctrl-C to stop");
+        let m = ctx.t(
+            "沙箱继续运行，按 Ctrl-C 结束",
+            "Sandbox keeps serving; Ctrl-C to stop",
+        );
         ctx.say(m);
         let _ = tokio::signal::ctrl_c().await;
     }

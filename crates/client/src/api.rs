@@ -26,15 +26,25 @@ pub struct Credentials {
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials").field("terminal_id", &self.terminal_id).field("secret", &"<redacted>").finish()
+        f.debug_struct("Credentials")
+            .field("terminal_id", &self.terminal_id)
+            .field("secret", &"<redacted>")
+            .finish()
     }
 }
 
 impl Credentials {
     /// From the hex secret the platform returned at activation.
-    pub fn from_hex(terminal_id: impl Into<String>, secret_hex: &str) -> Result<Credentials, ClientError> {
-        let secret = hex::decode(secret_hex.trim()).map_err(|_| ClientError::Malformed("secret is not hex".into()))?;
-        Ok(Credentials { terminal_id: terminal_id.into(), secret })
+    pub fn from_hex(
+        terminal_id: impl Into<String>,
+        secret_hex: &str,
+    ) -> Result<Credentials, ClientError> {
+        let secret = hex::decode(secret_hex.trim())
+            .map_err(|_| ClientError::Malformed("secret is not hex".into()))?;
+        Ok(Credentials {
+            terminal_id: terminal_id.into(),
+            secret,
+        })
     }
 }
 
@@ -101,38 +111,98 @@ impl Localized for ClientError {
         let zh = lang == Lang::ZhCn;
         match self {
             ClientError::Unreachable(e) => {
-                if zh { format!("无法连接平台（{e}），请检查网络；目录和搜索可离线使用") } else { format!("Cannot reach the platform ({e}); check the network. Catalog and search work offline.") }
+                if zh {
+                    format!("无法连接平台（{e}），请检查网络；目录和搜索可离线使用")
+                } else {
+                    format!(
+                        "Cannot reach the platform ({e}); check the network. Catalog and search work offline."
+                    )
+                }
             }
             ClientError::Timeout => {
-                if zh { "平台未在规定时间内应答，结果未知，稍后将按同一订单号查询".into() } else { "The platform did not answer in time; the outcome is unknown and will be checked with the same order key.".into() }
+                if zh {
+                    "平台未在规定时间内应答，结果未知，稍后将按同一订单号查询".into()
+                } else {
+                    "The platform did not answer in time; the outcome is unknown and will be checked with the same order key.".into()
+                }
             }
             ClientError::Interrupted(_) => {
-                if zh { "连接中断，结果未知，稍后将按同一订单号查询".into() } else { "The connection dropped; the outcome is unknown and will be checked with the same order key.".into() }
+                if zh {
+                    "连接中断，结果未知，稍后将按同一订单号查询".into()
+                } else {
+                    "The connection dropped; the outcome is unknown and will be checked with the same order key.".into()
+                }
             }
             ClientError::Api { error, .. } if error.code == ErrorCode::ClockSkew => {
-                let server = error.server_time_ms.map(|t| t.to_string()).unwrap_or_default();
-                if zh { format!("本机时间与平台相差超过5分钟（clock skew），请校准系统时间。平台时间(ms)：{server}") } else { format!("This terminal's clock differs from the platform's by more than 5 minutes (clock skew). Fix the system time. Server time (ms): {server}") }
+                let server = error
+                    .server_time_ms
+                    .map(|t| t.to_string())
+                    .unwrap_or_default();
+                if zh {
+                    format!(
+                        "本机时间与平台相差超过5分钟（clock skew），请校准系统时间。平台时间(ms)：{server}"
+                    )
+                } else {
+                    format!(
+                        "This terminal's clock differs from the platform's by more than 5 minutes (clock skew). Fix the system time. Server time (ms): {server}"
+                    )
+                }
             }
             ClientError::Api { error, .. } if error.code == ErrorCode::InvalidPairingCode => {
-                if zh { "配对码无效或已使用，请在平台后台重新生成".into() } else { "The pairing code is invalid or already used; create a new one on the platform.".into() }
+                if zh {
+                    "配对码无效或已使用，请在平台后台重新生成".into()
+                } else {
+                    "The pairing code is invalid or already used; create a new one on the platform."
+                        .into()
+                }
             }
-            ClientError::Api { error, .. } if matches!(error.code, ErrorCode::BadSignature | ErrorCode::UnknownTerminal) => {
-                if zh { "平台拒绝了本终端的签名，请重新激活终端".into() } else { "The platform refused this terminal's signature; re-activate the terminal.".into() }
+            ClientError::Api { error, .. }
+                if matches!(
+                    error.code,
+                    ErrorCode::BadSignature | ErrorCode::UnknownTerminal
+                ) =>
+            {
+                if zh {
+                    "平台拒绝了本终端的签名，请重新激活终端".into()
+                } else {
+                    "The platform refused this terminal's signature; re-activate the terminal."
+                        .into()
+                }
             }
             ClientError::Api { error, .. } => {
-                if zh { format!("平台返回错误：{}", error.message) } else { format!("Platform error: {}", error.message) }
+                if zh {
+                    format!("平台返回错误：{}", error.message)
+                } else {
+                    format!("Platform error: {}", error.message)
+                }
             }
             ClientError::Http { status } => {
-                if zh { format!("平台返回 HTTP {status}") } else { format!("Platform answered HTTP {status}") }
+                if zh {
+                    format!("平台返回 HTTP {status}")
+                } else {
+                    format!("Platform answered HTTP {status}")
+                }
             }
             ClientError::Malformed(e) => {
-                if zh { format!("平台返回的数据无法解析：{e}") } else { format!("The platform's answer could not be read: {e}") }
+                if zh {
+                    format!("平台返回的数据无法解析：{e}")
+                } else {
+                    format!("The platform's answer could not be read: {e}")
+                }
             }
             ClientError::NotActivated => {
-                if zh { "终端尚未激活，请先运行 cardcat activate".into() } else { "This terminal is not activated; run cardcat activate first.".into() }
+                if zh {
+                    "终端尚未激活，请先运行 cardcat activate".into()
+                } else {
+                    "This terminal is not activated; run cardcat activate first.".into()
+                }
             }
             ClientError::BadUrl(u) => {
-                if zh { format!("平台地址无效：{u}") } else { format!("Invalid platform URL: {u}") }
+                if zh {
+                    format!("平台地址无效：{u}")
+                } else {
+                    format!("Invalid platform URL: {u}")
+                }
             }
         }
     }
@@ -184,7 +254,10 @@ pub struct PlatformClient {
 
 impl fmt::Debug for PlatformClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PlatformClient").field("base", &self.base).field("creds", &self.creds).finish()
+        f.debug_struct("PlatformClient")
+            .field("base", &self.base)
+            .field("creds", &self.creds)
+            .finish()
     }
 }
 
@@ -206,7 +279,12 @@ impl PlatformClient {
             .user_agent(concat!("cardcat/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::BadUrl(short(&e)))?;
-        Ok(PlatformClient { http, base: base.into(), creds: None, clock_offset_ms: 0 })
+        Ok(PlatformClient {
+            http,
+            base: base.into(),
+            creds: None,
+            clock_offset_ms: 0,
+        })
     }
 
     pub fn with_credentials(mut self, creds: Credentials) -> PlatformClient {
@@ -229,11 +307,19 @@ impl PlatformClient {
     }
 
     fn now_secs(&self) -> i64 {
-        let ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+        let ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
         (ms + self.clock_offset_ms).div_euclid(1000)
     }
 
-    async fn unsigned<B: Serialize, T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&B>) -> Result<T, ClientError> {
+    async fn unsigned<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
         let mut rb = self.http.request(method, format!("{}{}", self.base, path));
         if let Some(b) = body {
             let bytes = serde_json::to_vec(b).map_err(|e| ClientError::Malformed(e.to_string()))?;
@@ -244,20 +330,41 @@ impl PlatformClient {
     }
 
     /// Sends a signed request with a fresh nonce. `path_and_query` is signed exactly as sent.
-    pub async fn signed_raw(&self, method: Method, path_and_query: &str, body: Vec<u8>) -> Result<reqwest::Response, ClientError> {
+    pub async fn signed_raw(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Vec<u8>,
+    ) -> Result<reqwest::Response, ClientError> {
         let creds = self.creds.as_ref().ok_or(ClientError::NotActivated)?;
         let ts = self.now_secs();
         let nonce = Uuid::new_v4().simple().to_string();
-        self.send_signed(method, path_and_query, body, ts, &nonce, creds).await
+        self.send_signed(method, path_and_query, body, ts, &nonce, creds)
+            .await
     }
 
     /// Like [`signed_raw`](Self::signed_raw) with a caller-chosen nonce and timestamp (replay tests).
-    pub async fn signed_with_nonce(&self, method: Method, path_and_query: &str, body: Vec<u8>, nonce: &str) -> Result<reqwest::Response, ClientError> {
+    pub async fn signed_with_nonce(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Vec<u8>,
+        nonce: &str,
+    ) -> Result<reqwest::Response, ClientError> {
         let creds = self.creds.as_ref().ok_or(ClientError::NotActivated)?;
-        self.send_signed(method, path_and_query, body, self.now_secs(), nonce, creds).await
+        self.send_signed(method, path_and_query, body, self.now_secs(), nonce, creds)
+            .await
     }
 
-    async fn send_signed(&self, method: Method, pq: &str, body: Vec<u8>, ts: i64, nonce: &str, creds: &Credentials) -> Result<reqwest::Response, ClientError> {
+    async fn send_signed(
+        &self,
+        method: Method,
+        pq: &str,
+        body: Vec<u8>,
+        ts: i64,
+        nonce: &str,
+        creds: &Credentials,
+    ) -> Result<reqwest::Response, ClientError> {
         let sig = sign::sign(&creds.secret, method.as_str(), pq, ts, nonce, &body);
         let mut rb = self
             .http
@@ -272,7 +379,12 @@ impl PlatformClient {
         rb.send().await.map_err(map_send_error)
     }
 
-    async fn signed<B: Serialize, T: DeserializeOwned>(&self, method: Method, pq: &str, body: Option<&B>) -> Result<T, ClientError> {
+    async fn signed<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        pq: &str,
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
         let bytes = match body {
             Some(b) => serde_json::to_vec(b).map_err(|e| ClientError::Malformed(e.to_string()))?,
             None => Vec::new(),
@@ -283,9 +395,17 @@ impl PlatformClient {
 
     // ---------- endpoints ----------
 
-    pub async fn activate(&self, code: &str, device_name: &str) -> Result<ActivateResponse, ClientError> {
-        let req = ActivateRequest { code: code.trim().to_string(), device_name: device_name.to_string() };
-        self.unsigned(Method::POST, "/v1/activate", Some(&req)).await
+    pub async fn activate(
+        &self,
+        code: &str,
+        device_name: &str,
+    ) -> Result<ActivateResponse, ClientError> {
+        let req = ActivateRequest {
+            code: code.trim().to_string(),
+            device_name: device_name.to_string(),
+        };
+        self.unsigned(Method::POST, "/v1/activate", Some(&req))
+            .await
     }
 
     pub async fn time(&self) -> Result<TimeResponse, ClientError> {
@@ -293,10 +413,15 @@ impl PlatformClient {
     }
 
     pub async fn health(&self) -> Result<HealthResponse, ClientError> {
-        self.unsigned::<(), _>(Method::GET, "/v1/health", None).await
+        self.unsigned::<(), _>(Method::GET, "/v1/health", None)
+            .await
     }
 
-    pub async fn catalog_full_page(&self, after: Option<&str>, limit: u32) -> Result<CatalogPage, ClientError> {
+    pub async fn catalog_full_page(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<CatalogPage, ClientError> {
         let mut pq = format!("/v1/catalog/full?limit={limit}");
         if let Some(a) = after {
             pq.push_str("&after=");
@@ -305,10 +430,19 @@ impl PlatformClient {
         self.signed::<(), _>(Method::GET, &pq, None).await
     }
 
-    pub async fn catalog_delta(&self, since: i64, cursor: Option<&DeltaCursor>, limit: u32) -> Result<CatalogDelta, ClientError> {
+    pub async fn catalog_delta(
+        &self,
+        since: i64,
+        cursor: Option<&DeltaCursor>,
+        limit: u32,
+    ) -> Result<CatalogDelta, ClientError> {
         let mut pq = format!("/v1/catalog/delta?since={since}&limit={limit}");
         if let Some(c) = cursor {
-            pq.push_str(&format!("&after_version={}&after_sku={}", c.after_version, encode_query(&c.after_sku)));
+            pq.push_str(&format!(
+                "&after_version={}&after_sku={}",
+                c.after_version,
+                encode_query(&c.after_sku)
+            ));
         }
         self.signed::<(), _>(Method::GET, &pq, None).await
     }
@@ -319,7 +453,10 @@ impl PlatformClient {
 
     /// `Ok(None)` when the platform has never seen this key.
     pub async fn order_status(&self, key: Uuid) -> Result<Option<OrderView>, ClientError> {
-        match self.signed::<(), OrderView>(Method::GET, &format!("/v1/orders/{key}"), None).await {
+        match self
+            .signed::<(), OrderView>(Method::GET, &format!("/v1/orders/{key}"), None)
+            .await
+        {
             Ok(v) => Ok(Some(v)),
             Err(ClientError::Api { error, .. }) if error.code == ErrorCode::NotFound => Ok(None),
             Err(e) => Err(e),
@@ -327,40 +464,80 @@ impl PlatformClient {
     }
 
     pub async fn batch_status(&self, keys: &[Uuid]) -> Result<BatchStatusResponse, ClientError> {
-        self.signed(Method::POST, "/v1/orders/status", Some(&BatchStatusRequest { client_keys: keys.to_vec() })).await
+        self.signed(
+            Method::POST,
+            "/v1/orders/status",
+            Some(&BatchStatusRequest {
+                client_keys: keys.to_vec(),
+            }),
+        )
+        .await
     }
 
     pub async fn redemption_prepare(&self, code: &str) -> Result<VoucherInfo, ClientError> {
-        self.signed(Method::POST, "/v1/redemptions/prepare", Some(&PrepareRequest { code: code.trim().to_string() })).await
+        self.signed(
+            Method::POST,
+            "/v1/redemptions/prepare",
+            Some(&PrepareRequest {
+                code: code.trim().to_string(),
+            }),
+        )
+        .await
     }
 
-    pub async fn redemption_verify(&self, req: &VerifyRequest) -> Result<RedemptionView, ClientError> {
-        self.signed(Method::POST, "/v1/redemptions/verify", Some(req)).await
+    pub async fn redemption_verify(
+        &self,
+        req: &VerifyRequest,
+    ) -> Result<RedemptionView, ClientError> {
+        self.signed(Method::POST, "/v1/redemptions/verify", Some(req))
+            .await
     }
 
     pub async fn redemption_cancel(&self, request_id: Uuid) -> Result<RedemptionView, ClientError> {
-        self.signed(Method::POST, "/v1/redemptions/cancel", Some(&CancelRedemptionRequest { request_id })).await
+        self.signed(
+            Method::POST,
+            "/v1/redemptions/cancel",
+            Some(&CancelRedemptionRequest { request_id }),
+        )
+        .await
     }
 
     pub async fn redemption_query(&self, request_id: Uuid) -> Result<RedemptionView, ClientError> {
-        self.signed::<(), _>(Method::GET, &format!("/v1/redemptions/{request_id}"), None).await
+        self.signed::<(), _>(Method::GET, &format!("/v1/redemptions/{request_id}"), None)
+            .await
     }
 
     pub async fn statement(&self, date: &str) -> Result<Statement, ClientError> {
-        self.signed::<(), _>(Method::GET, &format!("/v1/statements/{}", encode_query(date)), None).await
+        self.signed::<(), _>(
+            Method::GET,
+            &format!("/v1/statements/{}", encode_query(date)),
+            None,
+        )
+        .await
     }
 }
 
 /// Reads a response: 2xx body as `T`, anything else as [`ClientError`].
 pub async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, ClientError> {
     let status = resp.status();
-    let bytes = resp.bytes().await.map_err(|e| if e.is_timeout() { ClientError::Timeout } else { ClientError::Interrupted(short(&e)) })?;
+    let bytes = resp.bytes().await.map_err(|e| {
+        if e.is_timeout() {
+            ClientError::Timeout
+        } else {
+            ClientError::Interrupted(short(&e))
+        }
+    })?;
     if status.is_success() {
         return serde_json::from_slice(&bytes).map_err(|e| ClientError::Malformed(e.to_string()));
     }
     match serde_json::from_slice::<ApiError>(&bytes) {
-        Ok(error) => Err(ClientError::Api { status: status.as_u16(), error }),
+        Ok(error) => Err(ClientError::Api {
+            status: status.as_u16(),
+            error,
+        }),
         Err(_) if status == StatusCode::NOT_MODIFIED => Err(ClientError::Http { status: 304 }),
-        Err(_) => Err(ClientError::Http { status: status.as_u16() }),
+        Err(_) => Err(ClientError::Http {
+            status: status.as_u16(),
+        }),
     }
 }

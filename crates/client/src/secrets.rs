@@ -54,7 +54,11 @@ pub trait SecretStore: Send + Sync {
         self.set(&acct, "probe")?;
         let back = self.get(&acct)?;
         self.delete(&acct)?;
-        if back.as_deref() == Some("probe") { Ok(()) } else { Err(SecretError::Unavailable("read-back mismatch".into())) }
+        if back.as_deref() == Some("probe") {
+            Ok(())
+        } else {
+            Err(SecretError::Unavailable("read-back mismatch".into()))
+        }
     }
 }
 
@@ -75,10 +79,18 @@ impl KeyringStore {
     pub fn new(keyutils: bool) -> KeyringStore {
         static INIT: OnceLock<()> = OnceLock::new();
         if keyutils {
-            INIT.get_or_init(|| keyring::set_default_credential_builder(keyring::keyutils::default_credential_builder()));
-            KeyringStore { backend: "keyutils" }
+            INIT.get_or_init(|| {
+                keyring::set_default_credential_builder(
+                    keyring::keyutils::default_credential_builder(),
+                )
+            });
+            KeyringStore {
+                backend: "keyutils",
+            }
         } else {
-            KeyringStore { backend: "secret-service" }
+            KeyringStore {
+                backend: "secret-service",
+            }
         }
     }
 
@@ -118,14 +130,25 @@ impl SecretStore for MemoryStore {
         "memory"
     }
     fn get(&self, account: &str) -> Result<Option<String>, SecretError> {
-        Ok(self.0.lock().map_err(|_| SecretError::Other("poisoned".into()))?.get(account).cloned())
+        Ok(self
+            .0
+            .lock()
+            .map_err(|_| SecretError::Other("poisoned".into()))?
+            .get(account)
+            .cloned())
     }
     fn set(&self, account: &str, secret: &str) -> Result<(), SecretError> {
-        self.0.lock().map_err(|_| SecretError::Other("poisoned".into()))?.insert(account.into(), secret.into());
+        self.0
+            .lock()
+            .map_err(|_| SecretError::Other("poisoned".into()))?
+            .insert(account.into(), secret.into());
         Ok(())
     }
     fn delete(&self, account: &str) -> Result<(), SecretError> {
-        self.0.lock().map_err(|_| SecretError::Other("poisoned".into()))?.remove(account);
+        self.0
+            .lock()
+            .map_err(|_| SecretError::Other("poisoned".into()))?
+            .remove(account);
         Ok(())
     }
 }

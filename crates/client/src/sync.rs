@@ -67,7 +67,9 @@ impl Localized for SyncError {
         };
         match lang {
             Lang::ZhCn => format!("商品目录同步失败，原有目录保持不变、可继续使用。原因：{inner}"),
-            Lang::En => format!("Catalog sync failed; the previous catalog is intact and usable. Reason: {inner}"),
+            Lang::En => format!(
+                "Catalog sync failed; the previous catalog is intact and usable. Reason: {inner}"
+            ),
         }
     }
 }
@@ -81,12 +83,21 @@ pub struct SyncOptions {
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions { force_full: false, full_page: DEFAULT_FULL_PAGE, delta_page: DEFAULT_DELTA_PAGE }
+        SyncOptions {
+            force_full: false,
+            full_page: DEFAULT_FULL_PAGE,
+            delta_page: DEFAULT_DELTA_PAGE,
+        }
     }
 }
 
 /// Full sync when there is no catalog yet (or an unfinished one, or asked), then a delta.
-pub async fn sync(client: &PlatformClient, store: &mut Store, opts: SyncOptions, progress: &mut dyn FnMut(Progress)) -> Result<SyncReport, SyncError> {
+pub async fn sync(
+    client: &PlatformClient,
+    store: &mut Store,
+    opts: SyncOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
     let result = run(client, store, opts, progress).await;
     match result {
@@ -102,7 +113,12 @@ pub async fn sync(client: &PlatformClient, store: &mut Store, opts: SyncOptions,
     }
 }
 
-async fn run(client: &PlatformClient, store: &mut Store, opts: SyncOptions, progress: &mut dyn FnMut(Progress)) -> Result<SyncReport, SyncError> {
+async fn run(
+    client: &PlatformClient,
+    store: &mut Store,
+    opts: SyncOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SyncReport, SyncError> {
     let st = store.sync_state()?;
     let mut report = SyncReport::default();
     if opts.force_full || st.catalog_version.is_none() || st.staging.is_some() {
@@ -112,14 +128,28 @@ async fn run(client: &PlatformClient, store: &mut Store, opts: SyncOptions, prog
     Ok(report)
 }
 
-async fn fetch_page(client: PlatformClient, after: Option<String>, limit: u32) -> Result<CatalogPage, ClientError> {
+async fn fetch_page(
+    client: PlatformClient,
+    after: Option<String>,
+    limit: u32,
+) -> Result<CatalogPage, ClientError> {
     client.catalog_full_page(after.as_deref(), limit).await
 }
 
-async fn full(client: &PlatformClient, store: &mut Store, limit: u32, progress: &mut dyn FnMut(Progress), report: &mut SyncReport) -> Result<(), SyncError> {
+async fn full(
+    client: &PlatformClient,
+    store: &mut Store,
+    limit: u32,
+    progress: &mut dyn FnMut(Progress),
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
     let mut staging = store.begin_full_sync()?;
     report.full = true;
-    let mut pending = Some(tokio::spawn(fetch_page(client.clone(), staging.after.clone(), limit)));
+    let mut pending = Some(tokio::spawn(fetch_page(
+        client.clone(),
+        staging.after.clone(),
+        limit,
+    )));
     while let Some(handle) = pending.take() {
         let page = handle.await.map_err(|e| SyncError::Task(e.to_string()))??;
         let last = page.next_after.is_none();
@@ -138,16 +168,28 @@ async fn full(client: &PlatformClient, store: &mut Store, limit: u32, progress: 
         }
         report.pages += 1;
         report.full_rows = staging.done;
-        progress(Progress { phase: SyncPhase::Full, done: staging.done, total: staging.total.max(staging.done) });
+        progress(Progress {
+            phase: SyncPhase::Full,
+            done: staging.done,
+            total: staging.total.max(staging.done),
+        });
         debug_assert_eq!(last, pending.is_none());
     }
     store.finish_full_sync(&staging)?;
     Ok(())
 }
 
-async fn delta(client: &PlatformClient, store: &mut Store, limit: u32, progress: &mut dyn FnMut(Progress), report: &mut SyncReport) -> Result<(), SyncError> {
+async fn delta(
+    client: &PlatformClient,
+    store: &mut Store,
+    limit: u32,
+    progress: &mut dyn FnMut(Progress),
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
     let st = store.sync_state()?;
-    let Some(since) = st.catalog_version else { return Ok(()) };
+    let Some(since) = st.catalog_version else {
+        return Ok(());
+    };
     let mut cursor = st.delta_cursor;
     let mut done = 0u64;
     loop {
@@ -155,7 +197,11 @@ async fn delta(client: &PlatformClient, store: &mut Store, limit: u32, progress:
         store.apply_delta_page(&d)?;
         report.pages += 1;
         done += d.changes.len() as u64;
-        progress(Progress { phase: SyncPhase::Delta, done, total: done + d.remaining.saturating_sub(d.changes.len() as u64) });
+        progress(Progress {
+            phase: SyncPhase::Delta,
+            done,
+            total: done + d.remaining.saturating_sub(d.changes.len() as u64),
+        });
         report.version = d.version;
         report.delta_changes.extend(d.changes);
         match d.next {

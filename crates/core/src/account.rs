@@ -37,7 +37,10 @@ pub struct AccountInput {
 
 impl AccountInput {
     pub fn new(account: impl Into<String>) -> Self {
-        AccountInput { account: account.into(), zone: None }
+        AccountInput {
+            account: account.into(),
+            zone: None,
+        }
     }
 }
 
@@ -86,7 +89,9 @@ impl Localized for AccountError {
         match (self, lang) {
             (AccountError::Mobile(e), l) => e.message(l),
             (AccountError::Qq, Lang::ZhCn) => "QQ号应为5到11位数字，且不以0开头".into(),
-            (AccountError::Qq, Lang::En) => "A QQ number is 5–11 digits and does not start with 0".into(),
+            (AccountError::Qq, Lang::En) => {
+                "A QQ number is 5–11 digits and does not start with 0".into()
+            }
             (AccountError::AccountMissing, Lang::ZhCn) => "请输入充值账号".into(),
             (AccountError::AccountMissing, Lang::En) => "Enter the account to top up".into(),
             (AccountError::ZoneMissing, Lang::ZhCn) => "请选择游戏区服".into(),
@@ -102,7 +107,9 @@ impl Localized for AccountError {
 }
 
 fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
@@ -117,32 +124,56 @@ impl AccountTemplate {
         if raw.chars().count() > 64 {
             return Err(AccountError::TooLong);
         }
-        let plain = |account: String| ValidAccount { account, zone: None, carrier: None };
+        let plain = |account: String| ValidAccount {
+            account,
+            zone: None,
+            carrier: None,
+        };
         match self {
             AccountTemplate::None => Ok(plain(String::new())),
             AccountTemplate::Mobile => {
                 let (n, hint) = phone::parse(raw)?;
-                Ok(ValidAccount { account: n, zone: None, carrier: Some(hint) })
+                Ok(ValidAccount {
+                    account: n,
+                    zone: None,
+                    carrier: Some(hint),
+                })
             }
             AccountTemplate::Qq => {
                 let ok = (5..=11).contains(&raw.len())
                     && raw.bytes().all(|b| b.is_ascii_digit())
                     && !raw.starts_with('0');
-                if ok { Ok(plain(raw.to_string())) } else { Err(AccountError::Qq) }
+                if ok {
+                    Ok(plain(raw.to_string()))
+                } else {
+                    Err(AccountError::Qq)
+                }
             }
             AccountTemplate::GameAccount { zones } => {
                 if raw.is_empty() {
                     return Err(AccountError::AccountMissing);
                 }
-                let zone = input.zone.as_deref().map(str::trim).filter(|z| !z.is_empty());
+                let zone = input
+                    .zone
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|z| !z.is_empty());
                 let zone = zone.ok_or(AccountError::ZoneMissing)?;
                 if !zones.is_empty() && !zones.iter().any(|z| z == zone) {
                     return Err(AccountError::UnknownZone(zone.to_string()));
                 }
-                Ok(ValidAccount { account: raw.to_string(), zone: Some(zone.to_string()), carrier: None })
+                Ok(ValidAccount {
+                    account: raw.to_string(),
+                    zone: Some(zone.to_string()),
+                    carrier: None,
+                })
             }
             AccountTemplate::Email => {
-                if is_email(raw) { Ok(plain(raw.to_ascii_lowercase())) } else { Err(AccountError::Email) }
+                if is_email(raw) {
+                    Ok(plain(raw.to_ascii_lowercase()))
+                } else {
+                    Err(AccountError::Email)
+                }
             }
             AccountTemplate::MobileOrEmail => {
                 if raw.is_empty() {
@@ -179,31 +210,92 @@ mod tests {
     use super::*;
 
     fn input(a: &str, z: Option<&str>) -> AccountInput {
-        AccountInput { account: a.into(), zone: z.map(Into::into) }
+        AccountInput {
+            account: a.into(),
+            zone: z.map(Into::into),
+        }
     }
 
     #[test]
     fn table() {
-        let game = AccountTemplate::GameAccount { zones: vec!["电信一区".into(), "网通一区".into()] };
+        let game = AccountTemplate::GameAccount {
+            zones: vec!["电信一区".into(), "网通一区".into()],
+        };
         let cases: Vec<(AccountTemplate, AccountInput, Result<&str, &str>)> = vec![
-            (AccountTemplate::Mobile, input("138 0013 8000", None), Ok("13800138000")),
-            (AccountTemplate::Mobile, input("1380013800", None), Err("phone.wrong_length")),
+            (
+                AccountTemplate::Mobile,
+                input("138 0013 8000", None),
+                Ok("13800138000"),
+            ),
+            (
+                AccountTemplate::Mobile,
+                input("1380013800", None),
+                Err("phone.wrong_length"),
+            ),
             (AccountTemplate::Qq, input("10001", None), Ok("10001")),
-            (AccountTemplate::Qq, input("01234567", None), Err("account.qq")),
-            (AccountTemplate::Qq, input("123456789012", None), Err("account.qq")),
+            (
+                AccountTemplate::Qq,
+                input("01234567", None),
+                Err("account.qq"),
+            ),
+            (
+                AccountTemplate::Qq,
+                input("123456789012", None),
+                Err("account.qq"),
+            ),
             (AccountTemplate::Qq, input("1234", None), Err("account.qq")),
-            (game.clone(), input("player01", Some("电信一区")), Ok("player01")),
-            (game.clone(), input("player01", None), Err("account.zone_missing")),
-            (game.clone(), input("player01", Some("火星区")), Err("account.unknown_zone")),
+            (
+                game.clone(),
+                input("player01", Some("电信一区")),
+                Ok("player01"),
+            ),
+            (
+                game.clone(),
+                input("player01", None),
+                Err("account.zone_missing"),
+            ),
+            (
+                game.clone(),
+                input("player01", Some("火星区")),
+                Err("account.unknown_zone"),
+            ),
             (game, input("", Some("电信一区")), Err("account.missing")),
-            (AccountTemplate::Email, input("Ann@Example.com", None), Ok("ann@example.com")),
-            (AccountTemplate::Email, input("ann@", None), Err("account.email")),
-            (AccountTemplate::Email, input("a b@x.cn", None), Err("account.email")),
-            (AccountTemplate::MobileOrEmail, input("13912345678", None), Ok("13912345678")),
-            (AccountTemplate::MobileOrEmail, input("x@y.cn", None), Ok("x@y.cn")),
-            (AccountTemplate::MobileOrEmail, input("", None), Err("account.missing")),
+            (
+                AccountTemplate::Email,
+                input("Ann@Example.com", None),
+                Ok("ann@example.com"),
+            ),
+            (
+                AccountTemplate::Email,
+                input("ann@", None),
+                Err("account.email"),
+            ),
+            (
+                AccountTemplate::Email,
+                input("a b@x.cn", None),
+                Err("account.email"),
+            ),
+            (
+                AccountTemplate::MobileOrEmail,
+                input("13912345678", None),
+                Ok("13912345678"),
+            ),
+            (
+                AccountTemplate::MobileOrEmail,
+                input("x@y.cn", None),
+                Ok("x@y.cn"),
+            ),
+            (
+                AccountTemplate::MobileOrEmail,
+                input("", None),
+                Err("account.missing"),
+            ),
             (AccountTemplate::None, input("whatever", None), Ok("")),
-            (AccountTemplate::Qq, input(&"1".repeat(70), None), Err("account.too_long")),
+            (
+                AccountTemplate::Qq,
+                input(&"1".repeat(70), None),
+                Err("account.too_long"),
+            ),
         ];
         for (t, i, want) in cases {
             let got = t.validate(&i).map(|v| v.account).map_err(|e| e.code());
@@ -213,13 +305,22 @@ mod tests {
 
     #[test]
     fn every_error_is_localised() {
-        let errs = [AccountError::Qq, AccountError::AccountMissing, AccountError::ZoneMissing,
-            AccountError::UnknownZone("x".into()), AccountError::Email, AccountError::TooLong,
-            AccountError::Mobile(PhoneError::Empty)];
+        let errs = [
+            AccountError::Qq,
+            AccountError::AccountMissing,
+            AccountError::ZoneMissing,
+            AccountError::UnknownZone("x".into()),
+            AccountError::Email,
+            AccountError::TooLong,
+            AccountError::Mobile(PhoneError::Empty),
+        ];
         for e in errs {
             let zh = e.message(Lang::ZhCn);
             let en = e.message(Lang::En);
-            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{zh}");
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{zh}"
+            );
             assert!(en.is_ascii() || en.contains('–'), "{en}");
             assert_ne!(zh, en);
         }

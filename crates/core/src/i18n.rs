@@ -16,7 +16,11 @@ impl Lang {
     /// Anything unrecognised falls back to zh-CN.
     pub fn from_tag(tag: &str) -> Lang {
         let t = tag.trim().to_ascii_lowercase();
-        if t.starts_with("en") { Lang::En } else { Lang::ZhCn }
+        if t.starts_with("en") {
+            Lang::En
+        } else {
+            Lang::ZhCn
+        }
     }
 }
 

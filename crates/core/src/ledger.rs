@@ -30,7 +30,9 @@ impl EntryKind {
         }
     }
     pub fn parse(s: &str) -> Option<EntryKind> {
-        [EntryKind::Sale, EntryKind::Cost, EntryKind::Commission].into_iter().find(|k| k.as_str() == s)
+        [EntryKind::Sale, EntryKind::Cost, EntryKind::Commission]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 }
 
@@ -40,7 +42,10 @@ pub fn entries_for(from: OrderState, to: OrderState, q: &Quote) -> Vec<(EntryKin
         vec![
             (EntryKind::Sale, Money::from_fen(q.price.fen() * sign)),
             (EntryKind::Cost, Money::from_fen(q.cost.fen() * sign)),
-            (EntryKind::Commission, Money::from_fen(q.commission.fen() * sign)),
+            (
+                EntryKind::Commission,
+                Money::from_fen(q.commission.fen() * sign),
+            ),
         ]
     };
     match (from, to) {
@@ -57,7 +62,12 @@ mod tests {
     use proptest::prelude::*;
 
     fn quote() -> Quote {
-        Quote { qty: 1, price: Money::from_fen(5000), cost: Money::from_fen(4925), commission: Money::from_fen(75) }
+        Quote {
+            qty: 1,
+            price: Money::from_fen(5000),
+            cost: Money::from_fen(4925),
+            commission: Money::from_fen(75),
+        }
     }
 
     proptest! {

@@ -56,7 +56,13 @@ mod day_tests {
 /// Local time in China Standard Time, `YYYY-MM-DD HH:MM:SS`, for receipts and reports.
 pub fn time_utc8(ms: i64) -> String {
     let secs = (ms + 8 * 3_600_000).div_euclid(1000).rem_euclid(86_400);
-    format!("{} {:02}:{:02}:{:02}", day_utc8(ms), secs / 3600, secs / 60 % 60, secs % 60)
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        day_utc8(ms),
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 #[cfg(test)]
@@ -64,6 +70,9 @@ mod time_tests {
     #[test]
     fn times() {
         assert_eq!(super::time_utc8(0), "1970-01-01 08:00:00");
-        assert_eq!(super::time_utc8(1_795_881_600_000 + 3_723_000), "2026-11-29 01:02:03");
+        assert_eq!(
+            super::time_utc8(1_795_881_600_000 + 3_723_000),
+            "2026-11-29 01:02:03"
+        );
     }
 }

@@ -44,7 +44,9 @@ impl Localized for MoneyError {
             (MoneyError::NotANumber(s), Lang::ZhCn) => format!("金额格式不正确：{s}"),
             (MoneyError::NotANumber(s), Lang::En) => format!("Not a valid amount: {s}"),
             (MoneyError::TooPrecise(s), Lang::ZhCn) => format!("金额最多精确到分（两位小数）：{s}"),
-            (MoneyError::TooPrecise(s), Lang::En) => format!("Amounts have at most two decimals (fen): {s}"),
+            (MoneyError::TooPrecise(s), Lang::En) => {
+                format!("Amounts have at most two decimals (fen): {s}")
+            }
             (MoneyError::Overflow, Lang::ZhCn) => "金额超出范围".into(),
             (MoneyError::Overflow, Lang::En) => "Amount out of range".into(),
         }
@@ -100,15 +102,24 @@ impl Money {
     }
 
     pub fn checked_add(self, o: Money) -> Option<Money> {
-        self.fen().checked_add(o.fen()).filter(|f| f.abs() <= MAX_YUAN * 100).map(Money::from_fen)
+        self.fen()
+            .checked_add(o.fen())
+            .filter(|f| f.abs() <= MAX_YUAN * 100)
+            .map(Money::from_fen)
     }
 
     pub fn checked_sub(self, o: Money) -> Option<Money> {
-        self.fen().checked_sub(o.fen()).filter(|f| f.abs() <= MAX_YUAN * 100).map(Money::from_fen)
+        self.fen()
+            .checked_sub(o.fen())
+            .filter(|f| f.abs() <= MAX_YUAN * 100)
+            .map(Money::from_fen)
     }
 
     pub fn checked_mul(self, qty: u32) -> Option<Money> {
-        self.fen().checked_mul(i64::from(qty)).filter(|f| f.abs() <= MAX_YUAN * 100).map(Money::from_fen)
+        self.fen()
+            .checked_mul(i64::from(qty))
+            .filter(|f| f.abs() <= MAX_YUAN * 100)
+            .map(Money::from_fen)
     }
 
     pub fn negated(self) -> Money {
@@ -117,7 +128,11 @@ impl Money {
 
     /// "¥12.50" / "-¥3.00": only for the edges (UI, receipts, CLI).
     pub fn display_cny(self) -> String {
-        if self.is_negative() { format!("-¥{}", self.negated()) } else { format!("¥{self}") }
+        if self.is_negative() {
+            format!("-¥{}", self.negated())
+        } else {
+            format!("¥{self}")
+        }
     }
 }
 
@@ -171,7 +186,15 @@ mod tests {
 
     #[test]
     fn parse_table() {
-        let ok = [("10", "10.00"), ("10.5", "10.50"), ("0.01", "0.01"), ("¥30", "30.00"), (" 1.10 ", "1.10"), ("-2.5", "-2.50"), ("100.000", "100.00")];
+        let ok = [
+            ("10", "10.00"),
+            ("10.5", "10.50"),
+            ("0.01", "0.01"),
+            ("¥30", "30.00"),
+            (" 1.10 ", "1.10"),
+            ("-2.5", "-2.50"),
+            ("100.000", "100.00"),
+        ];
         for (i, want) in ok {
             assert_eq!(i.parse::<Money>().unwrap().to_string(), want, "{i}");
         }
@@ -188,7 +211,10 @@ mod tests {
         assert_eq!(serde_json::to_string(&m).unwrap(), "\"12.50\"");
         let back: Money = serde_json::from_str("\"12.5\"").unwrap();
         assert_eq!(back, m);
-        assert!(serde_json::from_str::<Money>("12.5").is_err(), "numbers are not accepted on the wire");
+        assert!(
+            serde_json::from_str::<Money>("12.5").is_err(),
+            "numbers are not accepted on the wire"
+        );
         assert!(serde_json::from_str::<Money>("\"12.555\"").is_err());
     }
 
@@ -197,7 +223,11 @@ mod tests {
         assert_eq!(Money::from_fen(-300).display_cny(), "-¥3.00");
         assert_eq!(Money::from_yuan(50).display_cny(), "¥50.00");
         assert_eq!(Money::ZERO.to_string(), "0.00");
-        assert_eq!(Money::default().to_string(), "0.00", "Default keeps the 分 scale");
+        assert_eq!(
+            Money::default().to_string(),
+            "0.00",
+            "Default keeps the 分 scale"
+        );
     }
 
     proptest! {

@@ -56,7 +56,10 @@ impl OrderState {
 
     /// A new key for the same sale may only be minted after one of these.
     pub fn allows_new_key(self) -> bool {
-        matches!(self, OrderState::Failed | OrderState::Refunded | OrderState::Cancelled)
+        matches!(
+            self,
+            OrderState::Failed | OrderState::Refunded | OrderState::Cancelled
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -136,7 +139,10 @@ pub enum Transition {
     /// Same state reported again (duplicate callback, repeated poll).
     Unchanged(OrderState),
     /// A report that arrived too late to matter (e.g. FAILED after SUCCEEDED); kept for audit.
-    Stale { state: OrderState, ignored: RemoteStatus },
+    Stale {
+        state: OrderState,
+        ignored: RemoteStatus,
+    },
 }
 
 impl Transition {
@@ -224,7 +230,11 @@ pub fn transition(state: OrderState, event: OrderEvent) -> Result<Transition, Tr
             match state {
                 S::Draft | S::Cancelled => err,
                 S::Sending | S::Unknown | S::Pending => {
-                    if target == state { Ok(Transition::Unchanged(state)) } else { changed(target) }
+                    if target == state {
+                        Ok(Transition::Unchanged(state))
+                    } else {
+                        changed(target)
+                    }
                 }
                 S::Succeeded => match r {
                     RemoteStatus::Succeeded => Ok(Transition::Unchanged(state)),
@@ -246,8 +256,8 @@ pub fn transition(state: OrderState, event: OrderEvent) -> Result<Transition, Tr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
     use OrderState as S;
+    use proptest::prelude::*;
 
     fn any_state() -> impl Strategy<Value = OrderState> {
         proptest::sample::select(OrderState::ALL.to_vec())
@@ -278,11 +288,31 @@ mod tests {
         let steps = [
             (S::Draft, OrderEvent::Send, S::Sending),
             (S::Sending, OrderEvent::NoAnswer, S::Unknown),
-            (S::Unknown, OrderEvent::Remote(RemoteStatus::Pending), S::Pending),
-            (S::Pending, OrderEvent::Remote(RemoteStatus::Succeeded), S::Succeeded),
-            (S::Succeeded, OrderEvent::Remote(RemoteStatus::Reversed), S::Reversed),
-            (S::Unknown, OrderEvent::Remote(RemoteStatus::Failed), S::Failed),
-            (S::Pending, OrderEvent::Remote(RemoteStatus::Refunded), S::Refunded),
+            (
+                S::Unknown,
+                OrderEvent::Remote(RemoteStatus::Pending),
+                S::Pending,
+            ),
+            (
+                S::Pending,
+                OrderEvent::Remote(RemoteStatus::Succeeded),
+                S::Succeeded,
+            ),
+            (
+                S::Succeeded,
+                OrderEvent::Remote(RemoteStatus::Reversed),
+                S::Reversed,
+            ),
+            (
+                S::Unknown,
+                OrderEvent::Remote(RemoteStatus::Failed),
+                S::Failed,
+            ),
+            (
+                S::Pending,
+                OrderEvent::Remote(RemoteStatus::Refunded),
+                S::Refunded,
+            ),
             (S::Draft, OrderEvent::Cancel, S::Cancelled),
             (S::Unknown, OrderEvent::RemoteNotFound, S::Unknown),
             (S::Unknown, OrderEvent::NoAnswer, S::Unknown),
@@ -297,7 +327,13 @@ mod tests {
     #[test]
     fn late_failed_is_stale() {
         let t = transition(S::Succeeded, OrderEvent::Remote(RemoteStatus::Failed)).unwrap();
-        assert_eq!(t, Transition::Stale { state: S::Succeeded, ignored: RemoteStatus::Failed });
+        assert_eq!(
+            t,
+            Transition::Stale {
+                state: S::Succeeded,
+                ignored: RemoteStatus::Failed
+            }
+        );
     }
 
     proptest! {

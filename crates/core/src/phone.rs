@@ -73,9 +73,13 @@ impl Localized for PhoneError {
             (PhoneError::NotDigits, Lang::ZhCn) => "手机号只能包含数字".into(),
             (PhoneError::NotDigits, Lang::En) => "A mobile number has digits only".into(),
             (PhoneError::WrongLength(n), Lang::ZhCn) => format!("手机号应为11位，当前为{n}位"),
-            (PhoneError::WrongLength(n), Lang::En) => format!("A mobile number has 11 digits, this has {n}"),
+            (PhoneError::WrongLength(n), Lang::En) => {
+                format!("A mobile number has 11 digits, this has {n}")
+            }
             (PhoneError::UnknownSegment, Lang::ZhCn) => "不是有效的大陆手机号段，请核对号码".into(),
-            (PhoneError::UnknownSegment, Lang::En) => "Not a mainland mobile number segment; check the number".into(),
+            (PhoneError::UnknownSegment, Lang::En) => {
+                "Not a mainland mobile number segment; check the number".into()
+            }
         }
     }
 }
@@ -87,36 +91,77 @@ use Carrier::*;
 /// where they can receive top-ups.
 const SEGMENTS: &[(&str, Carrier, bool)] = &[
     // 中国移动
-    ("134", ChinaMobile, false), ("135", ChinaMobile, false), ("136", ChinaMobile, false),
-    ("137", ChinaMobile, false), ("138", ChinaMobile, false), ("139", ChinaMobile, false),
-    ("147", ChinaMobile, false), ("148", ChinaMobile, false), ("150", ChinaMobile, false),
-    ("151", ChinaMobile, false), ("152", ChinaMobile, false), ("157", ChinaMobile, false),
-    ("158", ChinaMobile, false), ("159", ChinaMobile, false), ("172", ChinaMobile, false),
-    ("178", ChinaMobile, false), ("182", ChinaMobile, false), ("183", ChinaMobile, false),
-    ("184", ChinaMobile, false), ("187", ChinaMobile, false), ("188", ChinaMobile, false),
-    ("195", ChinaMobile, false), ("197", ChinaMobile, false), ("198", ChinaMobile, false),
+    ("134", ChinaMobile, false),
+    ("135", ChinaMobile, false),
+    ("136", ChinaMobile, false),
+    ("137", ChinaMobile, false),
+    ("138", ChinaMobile, false),
+    ("139", ChinaMobile, false),
+    ("147", ChinaMobile, false),
+    ("148", ChinaMobile, false),
+    ("150", ChinaMobile, false),
+    ("151", ChinaMobile, false),
+    ("152", ChinaMobile, false),
+    ("157", ChinaMobile, false),
+    ("158", ChinaMobile, false),
+    ("159", ChinaMobile, false),
+    ("172", ChinaMobile, false),
+    ("178", ChinaMobile, false),
+    ("182", ChinaMobile, false),
+    ("183", ChinaMobile, false),
+    ("184", ChinaMobile, false),
+    ("187", ChinaMobile, false),
+    ("188", ChinaMobile, false),
+    ("195", ChinaMobile, false),
+    ("197", ChinaMobile, false),
+    ("198", ChinaMobile, false),
     // 1349 is the satellite segment (中国电信卫星)
     ("1349", ChinaTelecom, false),
     // 中国联通
-    ("130", ChinaUnicom, false), ("131", ChinaUnicom, false), ("132", ChinaUnicom, false),
-    ("145", ChinaUnicom, false), ("146", ChinaUnicom, false), ("155", ChinaUnicom, false),
-    ("156", ChinaUnicom, false), ("166", ChinaUnicom, false), ("175", ChinaUnicom, false),
-    ("176", ChinaUnicom, false), ("185", ChinaUnicom, false), ("186", ChinaUnicom, false),
+    ("130", ChinaUnicom, false),
+    ("131", ChinaUnicom, false),
+    ("132", ChinaUnicom, false),
+    ("145", ChinaUnicom, false),
+    ("146", ChinaUnicom, false),
+    ("155", ChinaUnicom, false),
+    ("156", ChinaUnicom, false),
+    ("166", ChinaUnicom, false),
+    ("175", ChinaUnicom, false),
+    ("176", ChinaUnicom, false),
+    ("185", ChinaUnicom, false),
+    ("186", ChinaUnicom, false),
     ("196", ChinaUnicom, false),
     // 中国电信
-    ("133", ChinaTelecom, false), ("149", ChinaTelecom, false), ("153", ChinaTelecom, false),
-    ("173", ChinaTelecom, false), ("174", ChinaTelecom, false), ("177", ChinaTelecom, false),
-    ("180", ChinaTelecom, false), ("181", ChinaTelecom, false), ("189", ChinaTelecom, false),
-    ("190", ChinaTelecom, false), ("191", ChinaTelecom, false), ("193", ChinaTelecom, false),
+    ("133", ChinaTelecom, false),
+    ("149", ChinaTelecom, false),
+    ("153", ChinaTelecom, false),
+    ("173", ChinaTelecom, false),
+    ("174", ChinaTelecom, false),
+    ("177", ChinaTelecom, false),
+    ("180", ChinaTelecom, false),
+    ("181", ChinaTelecom, false),
+    ("189", ChinaTelecom, false),
+    ("190", ChinaTelecom, false),
+    ("191", ChinaTelecom, false),
+    ("193", ChinaTelecom, false),
     ("199", ChinaTelecom, false),
     // 中国广电
     ("192", ChinaBroadnet, false),
     // 虚拟运营商 (host network)
-    ("1700", ChinaTelecom, true), ("1701", ChinaTelecom, true), ("1702", ChinaTelecom, true),
-    ("1703", ChinaMobile, true), ("1705", ChinaMobile, true), ("1706", ChinaMobile, true),
-    ("1704", ChinaUnicom, true), ("1707", ChinaUnicom, true), ("1708", ChinaUnicom, true),
-    ("1709", ChinaUnicom, true), ("171", ChinaUnicom, true), ("162", ChinaTelecom, true),
-    ("165", ChinaMobile, true), ("167", ChinaUnicom, true),
+    ("1700", ChinaTelecom, true),
+    ("1701", ChinaTelecom, true),
+    ("1702", ChinaTelecom, true),
+    ("1703", ChinaMobile, true),
+    ("1705", ChinaMobile, true),
+    ("1706", ChinaMobile, true),
+    ("1704", ChinaUnicom, true),
+    ("1707", ChinaUnicom, true),
+    ("1708", ChinaUnicom, true),
+    ("1709", ChinaUnicom, true),
+    ("171", ChinaUnicom, true),
+    ("162", ChinaTelecom, true),
+    ("165", ChinaMobile, true),
+    ("167", ChinaUnicom, true),
 ];
 
 /// Strips what people and scanners add around a number: spaces, dashes, dots,
@@ -165,7 +210,10 @@ pub fn carrier_of(number: &str) -> Option<CarrierHint> {
             best = Some((p, c, v));
         }
     }
-    best.map(|(_, carrier, virtual_operator)| CarrierHint { carrier, virtual_operator })
+    best.map(|(_, carrier, virtual_operator)| CarrierHint {
+        carrier,
+        virtual_operator,
+    })
 }
 
 #[cfg(test)]
@@ -211,6 +259,10 @@ mod tests {
         assert_eq!(parse("1380013800a"), Err(PhoneError::NotDigits));
         assert_eq!(parse("12012345678"), Err(PhoneError::UnknownSegment));
         assert_eq!(parse("10086123456"), Err(PhoneError::UnknownSegment));
-        assert!(PhoneError::WrongLength(10).message(Lang::ZhCn).contains("11位"));
+        assert!(
+            PhoneError::WrongLength(10)
+                .message(Lang::ZhCn)
+                .contains("11位")
+        );
     }
 }

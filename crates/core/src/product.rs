@@ -121,7 +121,9 @@ pub enum QuoteError {
 impl Product {
     /// 佣金 per unit.
     pub fn commission(&self) -> Money {
-        self.retail_price.checked_sub(self.cost).unwrap_or(Money::ZERO)
+        self.retail_price
+            .checked_sub(self.cost)
+            .unwrap_or(Money::ZERO)
     }
 
     pub fn quote(&self, qty: u32) -> Result<Quote, QuoteError> {
@@ -131,10 +133,18 @@ impl Product {
         if !self.available {
             return Err(QuoteError::Unavailable);
         }
-        let price = self.retail_price.checked_mul(qty).ok_or(QuoteError::Overflow)?;
+        let price = self
+            .retail_price
+            .checked_mul(qty)
+            .ok_or(QuoteError::Overflow)?;
         let cost = self.cost.checked_mul(qty).ok_or(QuoteError::Overflow)?;
         let commission = price.checked_sub(cost).ok_or(QuoteError::Overflow)?;
-        Ok(Quote { qty, price, cost, commission })
+        Ok(Quote {
+            qty,
+            price,
+            cost,
+            commission,
+        })
     }
 }
 

@@ -108,9 +108,18 @@ pub enum Align {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Block {
-    Text { text: String, align: Align, bold: bool, double: bool },
+    Text {
+        text: String,
+        align: Align,
+        bold: bool,
+        double: bool,
+    },
     /// Label on the left, value (an amount) on the right.
-    Pair { label: String, value: String, bold: bool },
+    Pair {
+        label: String,
+        value: String,
+        bold: bool,
+    },
     /// A rule across the paper.
     Rule,
     Qr(String),
@@ -132,7 +141,12 @@ pub struct Receipt {
 /// A receipt laid out for a given width.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Laid {
-    Line { text: String, align: Align, bold: bool, double: bool },
+    Line {
+        text: String,
+        align: Align,
+        bold: bool,
+        double: bool,
+    },
     Qr(String),
     Barcode(String),
     Logo,
@@ -145,18 +159,38 @@ pub fn layout(r: &Receipt, cols: usize) -> Vec<Laid> {
     let mut out = Vec::new();
     for b in &r.blocks {
         match b {
-            Block::Text { text, align, bold, double } => {
+            Block::Text {
+                text,
+                align,
+                bold,
+                double,
+            } => {
                 let w = if *double { cols / 2 } else { cols };
                 for l in wrap(text, w) {
-                    out.push(Laid::Line { text: l, align: *align, bold: *bold, double: *double });
+                    out.push(Laid::Line {
+                        text: l,
+                        align: *align,
+                        bold: *bold,
+                        double: *double,
+                    });
                 }
             }
             Block::Pair { label, value, bold } => {
                 for l in pair(label, value, cols) {
-                    out.push(Laid::Line { text: l, align: Align::Left, bold: *bold, double: false });
+                    out.push(Laid::Line {
+                        text: l,
+                        align: Align::Left,
+                        bold: *bold,
+                        double: false,
+                    });
                 }
             }
-            Block::Rule => out.push(Laid::Line { text: "-".repeat(cols), align: Align::Left, bold: false, double: false }),
+            Block::Rule => out.push(Laid::Line {
+                text: "-".repeat(cols),
+                align: Align::Left,
+                bold: false,
+                double: false,
+            }),
             Block::Qr(d) => out.push(Laid::Qr(d.clone())),
             Block::Barcode(d) => out.push(Laid::Barcode(d.clone())),
             Block::Logo => out.push(Laid::Logo),
@@ -235,7 +269,11 @@ pub enum Doc {
     Sale(SaleInfo),
     Redemption(RedemptionInfo),
     Shift(ShiftInfoR),
-    TestPage { profile: String, width_mm: u8, mode: String },
+    TestPage {
+        profile: String,
+        width_mm: u8,
+        mode: String,
+    },
     /// Installer's code-page probe: prints sample glyphs so the right profile can be chosen.
     CodePageProbe,
 }
@@ -257,9 +295,18 @@ pub fn sale_slip(s: &SaleInfo) -> SaleSlip {
             ProductKind::MobileTopup | ProductKind::DataPack => SaleSlip::TopUp,
             ProductKind::PinCard => SaleSlip::PinCard,
             ProductKind::DirectTopup => SaleSlip::DirectTopUp,
-            ProductKind::Voucher | ProductKind::Bundle => if s.pins.is_empty() { SaleSlip::DirectTopUp } else { SaleSlip::Voucher },
+            ProductKind::Voucher | ProductKind::Bundle => {
+                if s.pins.is_empty() {
+                    SaleSlip::DirectTopUp
+                } else {
+                    SaleSlip::Voucher
+                }
+            }
         },
-        OrderState::Failed | OrderState::Refunded | OrderState::Reversed | OrderState::Cancelled => SaleSlip::Failed,
+        OrderState::Failed
+        | OrderState::Refunded
+        | OrderState::Reversed
+        | OrderState::Cancelled => SaleSlip::Failed,
         _ => SaleSlip::Pending,
     }
 }
@@ -271,19 +318,41 @@ struct B {
 
 impl B {
     fn t(&self, zh: &str, en: &str) -> String {
-        if self.zh { zh.to_string() } else { en.to_string() }
+        if self.zh {
+            zh.to_string()
+        } else {
+            en.to_string()
+        }
     }
     fn text(&mut self, s: impl Into<String>) {
-        self.blocks.push(Block::Text { text: s.into(), align: Align::Left, bold: false, double: false });
+        self.blocks.push(Block::Text {
+            text: s.into(),
+            align: Align::Left,
+            bold: false,
+            double: false,
+        });
     }
     fn center(&mut self, s: impl Into<String>, bold: bool, double: bool) {
-        self.blocks.push(Block::Text { text: s.into(), align: Align::Center, bold, double });
+        self.blocks.push(Block::Text {
+            text: s.into(),
+            align: Align::Center,
+            bold,
+            double,
+        });
     }
     fn pair(&mut self, l: impl Into<String>, v: impl Into<String>) {
-        self.blocks.push(Block::Pair { label: l.into(), value: v.into(), bold: false });
+        self.blocks.push(Block::Pair {
+            label: l.into(),
+            value: v.into(),
+            bold: false,
+        });
     }
     fn pair_bold(&mut self, l: impl Into<String>, v: impl Into<String>) {
-        self.blocks.push(Block::Pair { label: l.into(), value: v.into(), bold: true });
+        self.blocks.push(Block::Pair {
+            label: l.into(),
+            value: v.into(),
+            bold: true,
+        });
     }
     fn rule(&mut self) {
         self.blocks.push(Block::Rule);
@@ -307,7 +376,11 @@ fn header(b: &mut B, ctx: &ReceiptContext, title: &str, copy: bool) {
         b.center(c, true, false);
     }
     b.rule();
-    let (t, term, cash) = (b.t("时间", "Time"), b.t("终端", "Terminal"), b.t("收银员", "Cashier"));
+    let (t, term, cash) = (
+        b.t("时间", "Time"),
+        b.t("终端", "Terminal"),
+        b.t("收银员", "Cashier"),
+    );
     b.pair(t, ctx.time.clone());
     b.pair(term, ctx.terminal_id.clone());
     b.pair(cash, ctx.cashier.clone());
@@ -327,7 +400,10 @@ fn footer(b: &mut B, ctx: &ReceiptContext, lookup: Option<&str>) {
 
 /// The receipt for a document.
 pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
-    let mut b = B { blocks: Vec::new(), zh: ctx.lang == Lang::ZhCn };
+    let mut b = B {
+        blocks: Vec::new(),
+        zh: ctx.lang == Lang::ZhCn,
+    };
     let lang = ctx.lang;
     let mut drawer_kick = false;
     match doc {
@@ -372,9 +448,17 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
                             b.text(format!("#{}", i + 1));
                         }
                         b.pair(cl, card.clone());
-                        b.blocks.push(Block::Text { text: format!("{pl}: {pin}"), align: Align::Left, bold: true, double: false });
+                        b.blocks.push(Block::Text {
+                            text: format!("{pl}: {pin}"),
+                            align: Align::Left,
+                            bold: true,
+                            double: false,
+                        });
                     }
-                    let warn = b.t("卡密请妥善保管，泄露后不予补发", "Keep the PIN safe; it cannot be reissued if disclosed");
+                    let warn = b.t(
+                        "卡密请妥善保管，泄露后不予补发",
+                        "Keep the PIN safe; it cannot be reissued if disclosed",
+                    );
                     b.text(warn);
                 }
                 SaleSlip::Pending => {
@@ -389,7 +473,10 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
                         let r = b.t("原因", "Reason");
                         b.text(format!("{r}: {f}"));
                     }
-                    let m = b.t("本单未成功，款项已退还顾客。", "This order did not go through; the money was returned to the customer.");
+                    let m = b.t(
+                        "本单未成功，款项已退还顾客。",
+                        "This order did not go through; the money was returned to the customer.",
+                    );
                     b.text(m);
                 }
                 _ => {}
@@ -401,7 +488,11 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
             drawer_kick = s.payment == PaymentMethod::Cash && !s.copy && slip != SaleSlip::Failed;
         }
         Doc::Redemption(r) => {
-            let title = if r.cancelled { b.t("核销撤销凭证", "Redemption cancelled") } else { b.t("核销凭证", "Redemption receipt") };
+            let title = if r.cancelled {
+                b.t("核销撤销凭证", "Redemption cancelled")
+            } else {
+                b.t("核销凭证", "Redemption receipt")
+            };
             header(&mut b, ctx, &title, false);
             let id = b.t("核销单号", "Request");
             b.text(format!("{id}: {}", r.request_id));
@@ -417,7 +508,11 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
             footer(&mut b, ctx, Some(&r.request_id));
         }
         Doc::Shift(s) => {
-            let title = if s.closing { b.t("交班 Z 报表", "Z report (shift close)") } else { b.t("班中 X 报表", "X report (mid-shift)") };
+            let title = if s.closing {
+                b.t("交班 Z 报表", "Z report (shift close)")
+            } else {
+                b.t("班中 X 报表", "X report (mid-shift)")
+            };
             header(&mut b, ctx, &title, false);
             let t = &s.totals;
             let (sid, op) = (b.t("班次", "Shift"), b.t("开班", "Opened"));
@@ -443,12 +538,20 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
                 (b.t("销售合计", "Sales"), t.sales.count, t.sales.amount),
                 (b.t("处理中", "Pending"), t.pending.count, t.pending.amount),
                 (b.t("退款", "Refunds"), t.refunds.count, t.refunds.amount),
-                (b.t("核销", "Redemptions"), t.redemptions.count, t.redemptions.amount),
+                (
+                    b.t("核销", "Redemptions"),
+                    t.redemptions.count,
+                    t.redemptions.amount,
+                ),
             ];
             for (l, n, a) in rows {
                 b.pair(format!("{l} x{n}"), amt(a));
             }
-            let (cm, fl, ex) = (b.t("佣金", "Commission"), b.t("备用金", "Float"), b.t("应有现金", "Expected cash"));
+            let (cm, fl, ex) = (
+                b.t("佣金", "Commission"),
+                b.t("备用金", "Float"),
+                b.t("应有现金", "Expected cash"),
+            );
             b.pair_bold(cm, amt(t.commission));
             b.pair(fl, amt(t.float));
             b.pair_bold(ex, amt(t.expected_cash));
@@ -459,10 +562,18 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
             }
             footer(&mut b, ctx, None);
         }
-        Doc::TestPage { profile, width_mm, mode } => {
+        Doc::TestPage {
+            profile,
+            width_mm,
+            mode,
+        } => {
             let title = b.t("打印机测试页", "Printer test page");
             header(&mut b, ctx, &title, false);
-            let (p, w, m) = (b.t("型号配置", "Profile"), b.t("纸宽", "Paper"), b.t("模式", "Mode"));
+            let (p, w, m) = (
+                b.t("型号配置", "Profile"),
+                b.t("纸宽", "Paper"),
+                b.t("模式", "Mode"),
+            );
             b.pair(p, profile.clone());
             b.pair(w, format!("{width_mm} mm"));
             b.pair(m, mode.clone());
@@ -470,9 +581,24 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
             b.text("0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz");
             b.text("中文测试：话费充值 流量包 游戏点卡 视频会员 核销");
             b.center("居中 CENTER", false, false);
-            b.blocks.push(Block::Text { text: "右对齐 RIGHT".into(), align: Align::Right, bold: false, double: false });
-            b.blocks.push(Block::Text { text: "加粗 BOLD".into(), align: Align::Left, bold: true, double: false });
-            b.blocks.push(Block::Text { text: "倍宽倍高 2x".into(), align: Align::Left, bold: false, double: true });
+            b.blocks.push(Block::Text {
+                text: "右对齐 RIGHT".into(),
+                align: Align::Right,
+                bold: false,
+                double: false,
+            });
+            b.blocks.push(Block::Text {
+                text: "加粗 BOLD".into(),
+                align: Align::Left,
+                bold: true,
+                double: false,
+            });
+            b.blocks.push(Block::Text {
+                text: "倍宽倍高 2x".into(),
+                align: Align::Left,
+                bold: false,
+                double: true,
+            });
             let l = b.t("金额", "Amount");
             b.pair(l, "12345.67");
             b.blocks.push(Block::Barcode("CARDCAT-TEST".into()));
@@ -494,7 +620,11 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
             footer(&mut b, ctx, None);
         }
     }
-    Receipt { blocks: b.blocks, cut: true, drawer_kick }
+    Receipt {
+        blocks: b.blocks,
+        cut: true,
+        drawer_kick,
+    }
 }
 
 #[cfg(test)]
@@ -532,7 +662,11 @@ mod tests {
             ("自动查询，请勿", 8, &["自动查", "询，请勿"]),
         ];
         for (s, w, want) in cases {
-            assert_eq!(wrap(s, *w), want.iter().map(|x| x.to_string()).collect::<Vec<_>>(), "{s} @ {w}");
+            assert_eq!(
+                wrap(s, *w),
+                want.iter().map(|x| x.to_string()).collect::<Vec<_>>(),
+                "{s} @ {w}"
+            );
         }
     }
 

@@ -18,9 +18,19 @@ pub struct Line {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Diff {
-    AmountMismatch { client_key: String, local: Line, platform: Line },
-    MissingOnPlatform { client_key: String, local: Line },
-    MissingLocally { client_key: String, platform: Line },
+    AmountMismatch {
+        client_key: String,
+        local: Line,
+        platform: Line,
+    },
+    MissingOnPlatform {
+        client_key: String,
+        local: Line,
+    },
+    MissingLocally {
+        client_key: String,
+        platform: Line,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -70,14 +80,24 @@ pub fn reconcile(local: &[Line], platform: &[Line]) -> Report {
     for (k, a) in &l {
         match p.get(k) {
             Some(b) if a.amount == b.amount && a.commission == b.commission => r.matched += 1,
-            Some(b) => r.diffs.push(Diff::AmountMismatch { client_key: k.to_string(), local: (*a).clone(), platform: (*b).clone() }),
+            Some(b) => r.diffs.push(Diff::AmountMismatch {
+                client_key: k.to_string(),
+                local: (*a).clone(),
+                platform: (*b).clone(),
+            }),
             None if zero(a) => {}
-            None => r.diffs.push(Diff::MissingOnPlatform { client_key: k.to_string(), local: (*a).clone() }),
+            None => r.diffs.push(Diff::MissingOnPlatform {
+                client_key: k.to_string(),
+                local: (*a).clone(),
+            }),
         }
     }
     for (k, b) in &p {
         if !l.contains_key(k) && !zero(b) {
-            r.diffs.push(Diff::MissingLocally { client_key: k.to_string(), platform: (*b).clone() });
+            r.diffs.push(Diff::MissingLocally {
+                client_key: k.to_string(),
+                platform: (*b).clone(),
+            });
         } else if !l.contains_key(k) {
             // a zero line the terminal never booked: nothing owed either way
         }
@@ -90,19 +110,43 @@ mod tests {
     use super::*;
 
     fn line(k: &str, a: i64, c: i64) -> Line {
-        Line { client_key: k.into(), amount: Money::from_fen(a), commission: Money::from_fen(c) }
+        Line {
+            client_key: k.into(),
+            amount: Money::from_fen(a),
+            commission: Money::from_fen(c),
+        }
     }
 
     #[test]
     fn table() {
-        let local = vec![line("a", 4925, 75), line("b", 980, 20), line("c", 100, 5), line("z", 0, 0)];
-        let platform = vec![line("a", 4925, 75), line("b", 990, 20), line("d", 500, 10), line("y", 0, 0)];
+        let local = vec![
+            line("a", 4925, 75),
+            line("b", 980, 20),
+            line("c", 100, 5),
+            line("z", 0, 0),
+        ];
+        let platform = vec![
+            line("a", 4925, 75),
+            line("b", 990, 20),
+            line("d", 500, 10),
+            line("y", 0, 0),
+        ];
         let r = reconcile(&local, &platform);
         assert_eq!(r.matched, 1);
         assert_eq!(r.diffs.len(), 3, "{:?}", r.diffs);
-        assert!(matches!(&r.diffs[0], Diff::AmountMismatch { client_key, .. } if client_key == "b"));
-        assert!(r.diffs.iter().any(|d| matches!(d, Diff::MissingOnPlatform { client_key, .. } if client_key == "c")));
-        assert!(r.diffs.iter().any(|d| matches!(d, Diff::MissingLocally { client_key, .. } if client_key == "d")));
+        assert!(
+            matches!(&r.diffs[0], Diff::AmountMismatch { client_key, .. } if client_key == "b")
+        );
+        assert!(
+            r.diffs.iter().any(
+                |d| matches!(d, Diff::MissingOnPlatform { client_key, .. } if client_key == "c")
+            )
+        );
+        assert!(
+            r.diffs
+                .iter()
+                .any(|d| matches!(d, Diff::MissingLocally { client_key, .. } if client_key == "d"))
+        );
         assert_eq!(r.local_amount, Money::from_fen(6005));
         assert!(reconcile(&local[..1], &platform[..1]).is_clean());
     }

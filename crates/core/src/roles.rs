@@ -25,7 +25,9 @@ impl Role {
         }
     }
     pub fn parse(s: &str) -> Option<Role> {
-        [Role::Cashier, Role::Owner, Role::Installer].into_iter().find(|r| r.as_str() == s)
+        [Role::Cashier, Role::Owner, Role::Installer]
+            .into_iter()
+            .find(|r| r.as_str() == s)
     }
     pub fn label(self, lang: Lang) -> &'static str {
         match (self, lang) {
@@ -68,8 +70,21 @@ pub fn allowed(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::Owner => true,
-        Role::Cashier => matches!(action, Sell | Redeem | CancelRedemption | ViewOrders | ResolveOrders | Reprint | ShiftOpen | ShiftClose | ShiftReport),
-        Role::Installer => matches!(action, ActivateTerminal | ConfigurePrinter | ViewOrders | ResolveOrders),
+        Role::Cashier => matches!(
+            action,
+            Sell | Redeem
+                | CancelRedemption
+                | ViewOrders
+                | ResolveOrders
+                | Reprint
+                | ShiftOpen
+                | ShiftClose
+                | ShiftReport
+        ),
+        Role::Installer => matches!(
+            action,
+            ActivateTerminal | ConfigurePrinter | ViewOrders | ResolveOrders
+        ),
     }
 }
 
@@ -86,14 +101,26 @@ impl Localized for Forbidden {
     }
     fn message(&self, lang: Lang) -> String {
         match lang {
-            Lang::ZhCn => format!("权限不足：{}不能执行此操作（{:?}），请店主操作或授权", self.role.label(lang), self.action),
-            Lang::En => format!("Not allowed: a {} may not do this ({:?}); ask the owner", self.role.label(lang), self.action),
+            Lang::ZhCn => format!(
+                "权限不足：{}不能执行此操作（{:?}），请店主操作或授权",
+                self.role.label(lang),
+                self.action
+            ),
+            Lang::En => format!(
+                "Not allowed: a {} may not do this ({:?}); ask the owner",
+                self.role.label(lang),
+                self.action
+            ),
         }
     }
 }
 
 pub fn require(role: Role, action: Action) -> Result<(), Forbidden> {
-    if allowed(role, action) { Ok(()) } else { Err(Forbidden { role, action }) }
+    if allowed(role, action) {
+        Ok(())
+    } else {
+        Err(Forbidden { role, action })
+    }
 }
 
 #[cfg(test)]

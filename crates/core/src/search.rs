@@ -103,7 +103,11 @@ pub fn pinyin_keys(s: &str) -> (String, String) {
 
 fn face_str(p: &Product) -> String {
     let fen = p.face_value.fen();
-    if fen % 100 == 0 { (fen / 100).to_string() } else { p.face_value.to_string() }
+    if fen % 100 == 0 {
+        (fen / 100).to_string()
+    } else {
+        p.face_value.to_string()
+    }
 }
 
 fn push_unique(list: &mut Vec<u32>, id: u32) {
@@ -118,13 +122,23 @@ impl SearchIndex {
     }
 
     /// Builds an index; `categories` maps category ids to names so that 游戏 finds game cards.
-    pub fn build(products: impl IntoIterator<Item = Product>, categories: impl IntoIterator<Item = (String, String)>) -> Self {
-        let mut idx = SearchIndex { categories: categories.into_iter().collect(), ..Default::default() };
+    pub fn build(
+        products: impl IntoIterator<Item = Product>,
+        categories: impl IntoIterator<Item = (String, String)>,
+    ) -> Self {
+        let mut idx = SearchIndex {
+            categories: categories.into_iter().collect(),
+            ..Default::default()
+        };
         let mut ps: Vec<Product> = products.into_iter().collect();
         // Static rank: available first, then shorter names, then smaller face value.
         ps.sort_by(|a, b| {
-            (!a.available, a.name.chars().count(), a.face_value, &a.sku)
-                .cmp(&(!b.available, b.name.chars().count(), b.face_value, &b.sku))
+            (!a.available, a.name.chars().count(), a.face_value, &a.sku).cmp(&(
+                !b.available,
+                b.name.chars().count(),
+                b.face_value,
+                &b.sku,
+            ))
         });
         idx.docs.reserve(ps.len());
         for p in ps {
@@ -143,13 +157,19 @@ impl SearchIndex {
     }
 
     pub fn get(&self, sku: &str) -> Option<&Product> {
-        self.by_sku.get(sku).map(|&i| &self.docs[i as usize].product)
+        self.by_sku
+            .get(sku)
+            .map(|&i| &self.docs[i as usize].product)
     }
 
     /// Share of dead entries; callers may rebuild when it grows large.
     pub fn garbage_ratio(&self) -> f32 {
         #[allow(clippy::float_arithmetic, clippy::cast_precision_loss)]
-        if self.docs.is_empty() { 0.0 } else { 1.0 - self.live_count as f32 / self.docs.len() as f32 }
+        if self.docs.is_empty() {
+            0.0
+        } else {
+            1.0 - self.live_count as f32 / self.docs.len() as f32
+        }
     }
 
     pub fn remove(&mut self, sku: &str) {
@@ -160,19 +180,26 @@ impl SearchIndex {
                 self.live_count -= 1;
             }
             if let Some(bc) = &self.docs[o].product.barcode
-                && self.by_barcode.get(bc) == Some(&old) {
-                    self.by_barcode.remove(bc);
-                }
+                && self.by_barcode.get(bc) == Some(&old)
+            {
+                self.by_barcode.remove(bc);
+            }
         }
     }
 
     /// Adds or replaces a product (delta sync). The new version gets a fresh doc id.
     pub fn upsert(&mut self, p: Product) {
         self.remove(&p.sku);
-        let Ok(id) = u32::try_from(self.docs.len()) else { return };
+        let Ok(id) = u32::try_from(self.docs.len()) else {
+            return;
+        };
         let (name_py, name_in) = pinyin_keys(&p.name);
         let (brand_py, brand_in) = pinyin_keys(&p.brand);
-        let cat = self.categories.get(&p.category).cloned().unwrap_or_else(|| p.category.clone());
+        let cat = self
+            .categories
+            .get(&p.category)
+            .cloned()
+            .unwrap_or_else(|| p.category.clone());
         let fields: Vec<String> = [
             normalize_query(&p.name),
             normalize_query(&p.brand),
@@ -224,7 +251,11 @@ impl SearchIndex {
     /// refreshes the sorted barcode list used for barcode-prefix search.
     pub fn refresh(&mut self) {
         if self.barcodes_dirty {
-            let mut v: Vec<(String, u32)> = self.by_barcode.iter().map(|(b, &i)| (b.clone(), i)).collect();
+            let mut v: Vec<(String, u32)> = self
+                .by_barcode
+                .iter()
+                .map(|(b, &i)| (b.clone(), i))
+                .collect();
             v.sort_unstable();
             self.barcodes_sorted = v;
             self.barcodes_dirty = false;
@@ -248,9 +279,10 @@ impl SearchIndex {
 
         // 1. exact barcode (a scanner sends the whole code)
         if let Some(&id) = self.by_barcode.get(&q)
-            && push(&mut out, id, MatchTier::Barcode) {
-                return self.hits(out);
-            }
+            && push(&mut out, id, MatchTier::Barcode)
+        {
+            return self.hits(out);
+        }
         // 1b. a partly typed barcode (digits only, at least 4)
         if chars.len() >= 4 && q.bytes().all(|b| b.is_ascii_digit()) {
             let sorted = &self.barcodes_sorted;
@@ -273,11 +305,19 @@ impl SearchIndex {
             }
         }
         // 3. a field starts with the query
-        let pkey = if chars.len() == 1 { key1(chars[0]) } else { key2(chars[0], chars[1]) };
+        let pkey = if chars.len() == 1 {
+            key1(chars[0])
+        } else {
+            key2(chars[0], chars[1])
+        };
         if let Some(list) = self.prefix.get(&pkey) {
             let short = chars.len() <= 2;
             for &id in list {
-                if (short || self.docs[id as usize].fields.iter().any(|f| f.starts_with(&q)))
+                if (short
+                    || self.docs[id as usize]
+                        .fields
+                        .iter()
+                        .any(|f| f.starts_with(&q)))
                     && push(&mut out, id, MatchTier::Prefix)
                 {
                     return self.hits(out);
@@ -318,7 +358,10 @@ impl SearchIndex {
 
     fn hits(&self, out: Vec<(u32, MatchTier)>) -> Vec<SearchHit> {
         out.into_iter()
-            .map(|(id, tier)| SearchHit { tier, product: self.docs[id as usize].product.clone() })
+            .map(|(id, tier)| SearchHit {
+                tier,
+                product: self.docs[id as usize].product.clone(),
+            })
             .collect()
     }
 }
@@ -330,7 +373,14 @@ mod tests {
     use crate::money::Money;
     use crate::product::ProductKind;
 
-    fn p(sku: &str, name: &str, brand: &str, cat: &str, face: i64, barcode: Option<&str>) -> Product {
+    fn p(
+        sku: &str,
+        name: &str,
+        brand: &str,
+        cat: &str,
+        face: i64,
+        barcode: Option<&str>,
+    ) -> Product {
         Product {
             sku: sku.into(),
             name: name.into(),
@@ -350,20 +400,48 @@ mod tests {
     fn index() -> SearchIndex {
         SearchIndex::build(
             vec![
-                p("TX-M", "腾讯视频VIP月卡", "腾讯视频", "video", 30, Some("6901234567892")),
+                p(
+                    "TX-M",
+                    "腾讯视频VIP月卡",
+                    "腾讯视频",
+                    "video",
+                    30,
+                    Some("6901234567892"),
+                ),
                 p("YK-M", "优酷VIP会员月卡", "优酷", "video", 25, None),
                 p("AQY-M", "爱奇艺黄金会员月卡", "爱奇艺", "video", 30, None),
                 p("CM-50", "中国移动话费50元", "中国移动", "mobile", 50, None),
-                p("CM-500", "中国移动话费500元", "中国移动", "mobile", 500, None),
-                p("QB-10", "Q币10元", "腾讯", "game", 10, Some("6920000000105")),
+                p(
+                    "CM-500",
+                    "中国移动话费500元",
+                    "中国移动",
+                    "mobile",
+                    500,
+                    None,
+                ),
+                p(
+                    "QB-10",
+                    "Q币10元",
+                    "腾讯",
+                    "game",
+                    10,
+                    Some("6920000000105"),
+                ),
                 p("WY-50", "网易一卡通50元", "网易", "game", 50, None),
             ],
-            vec![("video".into(), "视频会员".into()), ("game".into(), "游戏点卡".into()), ("mobile".into(), "话费充值".into())],
+            vec![
+                ("video".into(), "视频会员".into()),
+                ("game".into(), "游戏点卡".into()),
+                ("mobile".into(), "话费充值".into()),
+            ],
         )
     }
 
     fn skus(idx: &SearchIndex, q: &str) -> Vec<String> {
-        idx.search(q, 10).into_iter().map(|h| h.product.sku).collect()
+        idx.search(q, 10)
+            .into_iter()
+            .map(|h| h.product.sku)
+            .collect()
     }
 
     #[test]
@@ -399,7 +477,10 @@ mod tests {
         assert_eq!(idx.search("6920000000105", 5)[0].tier, MatchTier::Barcode);
         // a partly typed barcode
         let r = idx.search("69012", 5);
-        assert_eq!((r[0].product.sku.as_str(), r[0].tier), ("TX-M", MatchTier::Prefix));
+        assert_eq!(
+            (r[0].product.sku.as_str(), r[0].tier),
+            ("TX-M", MatchTier::Prefix)
+        );
         // a 3+ character substring found through trigrams
         assert_eq!(skus(&idx, "视频v"), vec!["TX-M"]);
         assert_eq!(skus(&idx, "金会员"), vec!["AQY-M"]);
@@ -415,7 +496,10 @@ mod tests {
         idx.upsert(p("YK-M", "优酷VIP会员月卡(新)", "优酷", "video", 25, None));
         assert_eq!(idx.len(), 7);
         assert_eq!(skus(&idx, "yk")[0], "YK-M");
-        assert_eq!(idx.get("YK-M").map(|p| p.name.as_str()), Some("优酷VIP会员月卡(新)"));
+        assert_eq!(
+            idx.get("YK-M").map(|p| p.name.as_str()),
+            Some("优酷VIP会员月卡(新)")
+        );
         idx.remove("YK-M");
         assert!(skus(&idx, "优酷").is_empty());
         assert!(idx.get("YK-M").is_none());

@@ -19,7 +19,12 @@ pub enum PaymentMethod {
 }
 
 impl PaymentMethod {
-    pub const ALL: [PaymentMethod; 4] = [PaymentMethod::Cash, PaymentMethod::Wechat, PaymentMethod::Alipay, PaymentMethod::Card];
+    pub const ALL: [PaymentMethod; 4] = [
+        PaymentMethod::Cash,
+        PaymentMethod::Wechat,
+        PaymentMethod::Alipay,
+        PaymentMethod::Card,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             PaymentMethod::Cash => "cash",
@@ -88,7 +93,10 @@ pub struct ShiftTotals {
 
 /// The one function behind X and Z reports.
 pub fn totals(float: Money, orders: &[ShiftOrder], redemption_values: &[Money]) -> ShiftTotals {
-    let mut t = ShiftTotals { float, ..Default::default() };
+    let mut t = ShiftTotals {
+        float,
+        ..Default::default()
+    };
     let mut cash_fen = float.fen();
     for o in orders {
         match o.state {
@@ -97,14 +105,20 @@ pub fn totals(float: Money, orders: &[ShiftOrder], redemption_values: &[Money]) 
                 t.sales.add(o.price);
                 t.sales_by_kind.entry(o.kind).or_default().add(o.price);
                 t.commission = Money::from_fen(t.commission.fen() + o.commission.fen());
-                t.taken_by_payment.entry(o.payment).or_default().add(o.price);
+                t.taken_by_payment
+                    .entry(o.payment)
+                    .or_default()
+                    .add(o.price);
                 if o.payment == PaymentMethod::Cash {
                     cash_fen += o.price.fen();
                 }
             }
             OrderState::Sending | OrderState::Pending | OrderState::Unknown => {
                 t.pending.add(o.price);
-                t.taken_by_payment.entry(o.payment).or_default().add(o.price);
+                t.taken_by_payment
+                    .entry(o.payment)
+                    .or_default()
+                    .add(o.price);
                 if o.payment == PaymentMethod::Cash {
                     cash_fen += o.price.fen();
                 }
@@ -127,7 +141,13 @@ mod tests {
     use proptest::prelude::*;
 
     fn o(state: OrderState, pay: PaymentMethod, price: i64) -> ShiftOrder {
-        ShiftOrder { kind: ProductKind::MobileTopup, payment: pay, state, price: Money::from_fen(price), commission: Money::from_fen(price / 100) }
+        ShiftOrder {
+            kind: ProductKind::MobileTopup,
+            payment: pay,
+            state,
+            price: Money::from_fen(price),
+            commission: Money::from_fen(price / 100),
+        }
     }
 
     #[test]
@@ -140,9 +160,21 @@ mod tests {
             o(OrderState::Cancelled, PaymentMethod::Cash, 9999),
         ];
         let t = totals(Money::from_yuan(200), &orders, &[Money::from_yuan(50)]);
-        assert_eq!(t.sales, CountAmount { count: 2, amount: Money::from_fen(8000) });
+        assert_eq!(
+            t.sales,
+            CountAmount {
+                count: 2,
+                amount: Money::from_fen(8000)
+            }
+        );
         assert_eq!(t.pending.count, 1);
-        assert_eq!(t.refunds, CountAmount { count: 1, amount: Money::from_fen(2000) });
+        assert_eq!(
+            t.refunds,
+            CountAmount {
+                count: 1,
+                amount: Money::from_fen(2000)
+            }
+        );
         assert_eq!(t.expected_cash, Money::from_fen(20000 + 5000 + 1000));
         assert_eq!(t.commission, Money::from_fen(80));
         assert_eq!(t.redemptions.count, 1);

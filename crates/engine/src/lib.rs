@@ -103,7 +103,9 @@ pub enum EngineError {
     ShiftNotOpen,
     #[error("shift already open")]
     ShiftAlreadyOpen,
-    #[error("order {key} is {state:?}; a new order may only replace a FAILED, REFUNDED or CANCELLED one")]
+    #[error(
+        "order {key} is {state:?}; a new order may only replace a FAILED, REFUNDED or CANCELLED one"
+    )]
     CannotReplace { key: String, state: OrderState },
     #[error("voucher: {0:?}")]
     Voucher(cardcat_wire::ErrorCode, String),
@@ -165,56 +167,170 @@ impl Localized for EngineError {
             Secret(e) => e.message(lang),
             Forbidden(e) => e.message(lang),
             Account(e) => e.message(lang),
-            Quote(QuoteError::Unavailable) => if zh { "该商品暂停销售".into() } else { "This product is not on sale right now".into() },
-            Quote(QuoteError::Quantity) => if zh { "数量应为1到99".into() } else { "Quantity must be 1 to 99".into() },
-            Quote(QuoteError::Overflow) => if zh { "金额超出范围".into() } else { "Amount out of range".into() },
-            Offline(e) => if zh {
-                format!("平台暂时无法连接，本单未提交、未扣款，请稍后再试或改用其他方式（{}）", e.message(lang))
-            } else {
-                format!("The platform is unreachable; this order was not sent and nothing was charged. Try again later ({})", e.message(lang))
-            },
-            ClockSkew { secs } => if zh {
-                format!("本机时间与平台相差 {secs} 秒（clock skew），平台会拒收订单；请先校准系统时间。本单未提交、未扣款。")
-            } else {
-                format!("This terminal's clock is {secs} s off the platform's (clock skew); the platform would refuse the order. Fix the system time. Nothing was sent or charged.")
-            },
-            NotActivated => if zh { "终端尚未激活，请先运行 cardcat activate".into() } else { "This terminal is not activated; run cardcat activate first".into() },
-            NoSuchProduct(s) => if zh { format!("目录中没有商品 {s}，请先同步目录") } else { format!("No product {s} in the catalog; sync the catalog") },
-            NoSuchOrder(k) => if zh { format!("没有订单 {k}") } else { format!("No order {k}") },
-            BadLogin { attempts_left } => if zh { format!("工号或密码错误，还可尝试 {attempts_left} 次") } else { format!("Wrong user or PIN; {attempts_left} attempts left") },
-            Locked { minutes } => if zh { format!("密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试或联系店主") } else { format!("Too many wrong PINs; locked for {minutes} more minutes") },
-            Duplicate { existing, state } => if zh {
-                format!("该账号有一笔相同金额的订单仍在处理中（{existing}，{}），为防止重复充值已拦截；如确需再充，请店主授权", state.as_str())
-            } else {
-                format!("An order for the same account and amount is still open ({existing}, {}); blocked to prevent a double top-up. The owner can override.", state.as_str())
-            },
-            ShiftNotOpen => if zh { "尚未开班，请先开班（cardcat shift open）".into() } else { "No open shift; open one first (cardcat shift open)".into() },
-            ShiftAlreadyOpen => if zh { "已有未结束的班次".into() } else { "A shift is already open".into() },
-            CannotReplace { key, state } => if zh {
-                format!("原订单 {key} 状态为 {}，只有失败、已退款或已取消的订单才能换单重下", state.as_str())
-            } else {
-                format!("Order {key} is {}; only a FAILED, REFUNDED or CANCELLED order can be replaced", state.as_str())
-            },
+            Quote(QuoteError::Unavailable) => {
+                if zh {
+                    "该商品暂停销售".into()
+                } else {
+                    "This product is not on sale right now".into()
+                }
+            }
+            Quote(QuoteError::Quantity) => {
+                if zh {
+                    "数量应为1到99".into()
+                } else {
+                    "Quantity must be 1 to 99".into()
+                }
+            }
+            Quote(QuoteError::Overflow) => {
+                if zh {
+                    "金额超出范围".into()
+                } else {
+                    "Amount out of range".into()
+                }
+            }
+            Offline(e) => {
+                if zh {
+                    format!(
+                        "平台暂时无法连接，本单未提交、未扣款，请稍后再试或改用其他方式（{}）",
+                        e.message(lang)
+                    )
+                } else {
+                    format!(
+                        "The platform is unreachable; this order was not sent and nothing was charged. Try again later ({})",
+                        e.message(lang)
+                    )
+                }
+            }
+            ClockSkew { secs } => {
+                if zh {
+                    format!(
+                        "本机时间与平台相差 {secs} 秒（clock skew），平台会拒收订单；请先校准系统时间。本单未提交、未扣款。"
+                    )
+                } else {
+                    format!(
+                        "This terminal's clock is {secs} s off the platform's (clock skew); the platform would refuse the order. Fix the system time. Nothing was sent or charged."
+                    )
+                }
+            }
+            NotActivated => {
+                if zh {
+                    "终端尚未激活，请先运行 cardcat activate".into()
+                } else {
+                    "This terminal is not activated; run cardcat activate first".into()
+                }
+            }
+            NoSuchProduct(s) => {
+                if zh {
+                    format!("目录中没有商品 {s}，请先同步目录")
+                } else {
+                    format!("No product {s} in the catalog; sync the catalog")
+                }
+            }
+            NoSuchOrder(k) => {
+                if zh {
+                    format!("没有订单 {k}")
+                } else {
+                    format!("No order {k}")
+                }
+            }
+            BadLogin { attempts_left } => {
+                if zh {
+                    format!("工号或密码错误，还可尝试 {attempts_left} 次")
+                } else {
+                    format!("Wrong user or PIN; {attempts_left} attempts left")
+                }
+            }
+            Locked { minutes } => {
+                if zh {
+                    format!("密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试或联系店主")
+                } else {
+                    format!("Too many wrong PINs; locked for {minutes} more minutes")
+                }
+            }
+            Duplicate { existing, state } => {
+                if zh {
+                    format!(
+                        "该账号有一笔相同金额的订单仍在处理中（{existing}，{}），为防止重复充值已拦截；如确需再充，请店主授权",
+                        state.as_str()
+                    )
+                } else {
+                    format!(
+                        "An order for the same account and amount is still open ({existing}, {}); blocked to prevent a double top-up. The owner can override.",
+                        state.as_str()
+                    )
+                }
+            }
+            ShiftNotOpen => {
+                if zh {
+                    "尚未开班，请先开班（cardcat shift open）".into()
+                } else {
+                    "No open shift; open one first (cardcat shift open)".into()
+                }
+            }
+            ShiftAlreadyOpen => {
+                if zh {
+                    "已有未结束的班次".into()
+                } else {
+                    "A shift is already open".into()
+                }
+            }
+            CannotReplace { key, state } => {
+                if zh {
+                    format!(
+                        "原订单 {key} 状态为 {}，只有失败、已退款或已取消的订单才能换单重下",
+                        state.as_str()
+                    )
+                } else {
+                    format!(
+                        "Order {key} is {}; only a FAILED, REFUNDED or CANCELLED order can be replaced",
+                        state.as_str()
+                    )
+                }
+            }
             Voucher(c, m) => {
                 use cardcat_wire::ErrorCode as E;
                 match (c, zh) {
                     (E::VoucherNotFound, true) => "券码不存在，请核对后重新输入或扫码".into(),
-                    (E::VoucherNotFound, false) => "No such voucher code; check it and scan again".into(),
+                    (E::VoucherNotFound, false) => {
+                        "No such voucher code; check it and scan again".into()
+                    }
                     (E::VoucherUsed, true) => "该券已被核销过，不能重复使用".into(),
                     (E::VoucherUsed, false) => "This voucher has already been redeemed".into(),
                     (E::VoucherExpired, true) => "该券已过期，不能核销".into(),
                     (E::VoucherExpired, false) => "This voucher has expired".into(),
                     (E::VoucherCancelled, true) => "该券已作废".into(),
                     (E::VoucherCancelled, false) => "This voucher has been cancelled".into(),
-                    (E::CancelWindowClosed, true) => "已超过撤销时限（核销后10分钟内可撤销）".into(),
-                    (E::CancelWindowClosed, false) => "Too late to cancel (allowed within 10 minutes of redemption)".into(),
+                    (E::CancelWindowClosed, true) => {
+                        "已超过撤销时限（核销后10分钟内可撤销）".into()
+                    }
+                    (E::CancelWindowClosed, false) => {
+                        "Too late to cancel (allowed within 10 minutes of redemption)".into()
+                    }
                     (_, true) => format!("核销失败：{m}"),
                     (_, false) => format!("Redemption failed: {m}"),
                 }
             }
-            Invalid(m) => if zh { format!("输入有误：{m}") } else { format!("Invalid input: {m}") },
-            Crypto(m) => if zh { format!("卡密加解密失败：{m}") } else { format!("PIN vault error: {m}") },
-            Sql(m) => if zh { format!("本地数据库错误：{m}") } else { format!("Local database error: {m}") },
+            Invalid(m) => {
+                if zh {
+                    format!("输入有误：{m}")
+                } else {
+                    format!("Invalid input: {m}")
+                }
+            }
+            Crypto(m) => {
+                if zh {
+                    format!("卡密加解密失败：{m}")
+                } else {
+                    format!("PIN vault error: {m}")
+                }
+            }
+            Sql(m) => {
+                if zh {
+                    format!("本地数据库错误：{m}")
+                } else {
+                    format!("Local database error: {m}")
+                }
+            }
         }
     }
 }
@@ -246,14 +362,28 @@ impl Engine {
     }
 
     pub fn open_with(store: Store, secrets: &dyn SecretStore, timeout: Duration) -> Result<Engine> {
-        let url = std::env::var("CARDCAT_PLATFORM_URL").ok().or(store.setting(K_PLATFORM_URL)?).ok_or(EngineError::NotActivated)?;
-        let tid = store.setting(K_TERMINAL_ID)?.ok_or(EngineError::NotActivated)?;
+        let url = std::env::var("CARDCAT_PLATFORM_URL")
+            .ok()
+            .or(store.setting(K_PLATFORM_URL)?)
+            .ok_or(EngineError::NotActivated)?;
+        let tid = store
+            .setting(K_TERMINAL_ID)?
+            .ok_or(EngineError::NotActivated)?;
         let secret = secrets.get(&tid)?.ok_or(EngineError::NotActivated)?;
         let creds = Credentials::from_hex(tid.clone(), &secret)?;
         let client = PlatformClient::with_timeout(&url, timeout)?.with_credentials(creds.clone());
-        let probe = PlatformClient::with_timeout(&url, Duration::from_millis(1500).min(timeout))?.with_credentials(creds);
+        let probe = PlatformClient::with_timeout(&url, Duration::from_millis(1500).min(timeout))?
+            .with_credentials(creds);
         let vault = PinVault::load_or_create(secrets, &tid)?;
-        Ok(Engine { store, client, probe, vault, terminal_id: tid, follow_for: Duration::from_secs(30), clock_offset_ms: 0 })
+        Ok(Engine {
+            store,
+            client,
+            probe,
+            vault,
+            terminal_id: tid,
+            follow_for: Duration::from_secs(30),
+            clock_offset_ms: 0,
+        })
     }
 
     /// Pretends this terminal's clock is `ms` off (signing and the skew check both use it).
@@ -286,12 +416,22 @@ impl Engine {
                 let skew_ms = (before + now_ms() + self.clock_offset_ms) / 2 - t.server_time_ms;
                 // a margin inside the platform's ±5 min window
                 if skew_ms.abs() > (cardcat_wire::sign::MAX_SKEW_SECS - 30) * 1000 {
-                    return Err(EngineError::ClockSkew { secs: skew_ms / 1000 });
+                    return Err(EngineError::ClockSkew {
+                        secs: skew_ms / 1000,
+                    });
                 }
                 Ok(())
             }
-            Err(e @ (ClientError::Unreachable(_) | ClientError::Timeout | ClientError::Interrupted(_))) => Err(EngineError::Offline(e)),
-            Err(e @ (ClientError::Http { .. } | ClientError::Api { .. })) if e.is_unknown_outcome() => Err(EngineError::Offline(e)),
+            Err(
+                e @ (ClientError::Unreachable(_)
+                | ClientError::Timeout
+                | ClientError::Interrupted(_)),
+            ) => Err(EngineError::Offline(e)),
+            Err(e @ (ClientError::Http { .. } | ClientError::Api { .. }))
+                if e.is_unknown_outcome() =>
+            {
+                Err(EngineError::Offline(e))
+            }
             Err(e) => Err(e.into()),
         }
     }

@@ -8,8 +8,13 @@ use cardcat_core::ledger::entries_for;
 use cardcat_core::order::{ATTENTION_AFTER_ATTEMPTS, backoff_secs, transition};
 use cardcat_core::roles::Action;
 use cardcat_core::shift::PaymentMethod;
-use cardcat_core::{AccountInput, Money, OrderEvent, OrderState, ProductKind, Quote, RemoteStatus, Transition, day_utc8};
-use cardcat_store::rusqlite_reexport::{Connection, OptionalExtension, TransactionBehavior, params};
+use cardcat_core::{
+    AccountInput, Money, OrderEvent, OrderState, ProductKind, Quote, RemoteStatus, Transition,
+    day_utc8,
+};
+use cardcat_store::rusqlite_reexport::{
+    Connection, OptionalExtension, TransactionBehavior, params,
+};
 use cardcat_wire::{CreateOrderRequest, ErrorCode, OrderView, PinPayload};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -39,7 +44,14 @@ pub struct SellRequest {
 
 impl SellRequest {
     pub fn new(sku: impl Into<String>, account: impl Into<String>) -> SellRequest {
-        SellRequest { sku: sku.into(), account: AccountInput::new(account), qty: 1, payment: PaymentMethod::Cash, override_by: None, replaces: None }
+        SellRequest {
+            sku: sku.into(),
+            account: AccountInput::new(account),
+            qty: 1,
+            payment: PaymentMethod::Cash,
+            override_by: None,
+            replaces: None,
+        }
     }
 }
 
@@ -122,7 +134,9 @@ fn money(s: String) -> Money {
     s.parse().unwrap_or(Money::ZERO)
 }
 
-fn read_row(r: &cardcat_store::rusqlite_reexport::Row<'_>) -> cardcat_store::rusqlite_reexport::Result<Row> {
+fn read_row(
+    r: &cardcat_store::rusqlite_reexport::Row<'_>,
+) -> cardcat_store::rusqlite_reexport::Result<Row> {
     let state: String = r.get(10)?;
     Ok(Row {
         key: r.get(0)?,
@@ -152,29 +166,47 @@ fn read_row(r: &cardcat_store::rusqlite_reexport::Row<'_>) -> cardcat_store::rus
 }
 
 pub(crate) fn load(c: &Connection, key: &str) -> Result<Row> {
-    c.query_row(&format!("SELECT {ROW_COLS} FROM orders WHERE client_key = ?1"), [key], read_row)
-        .optional()?
-        .ok_or_else(|| EngineError::NoSuchOrder(key.to_string()))
+    c.query_row(
+        &format!("SELECT {ROW_COLS} FROM orders WHERE client_key = ?1"),
+        [key],
+        read_row,
+    )
+    .optional()?
+    .ok_or_else(|| EngineError::NoSuchOrder(key.to_string()))
 }
 
 impl Row {
     fn quote(&self) -> Quote {
-        Quote { qty: self.qty, price: self.price, cost: self.cost, commission: self.commission }
+        Quote {
+            qty: self.qty,
+            price: self.price,
+            cost: self.cost,
+            commission: self.commission,
+        }
     }
 
     fn request(&self) -> Result<CreateOrderRequest> {
         Ok(CreateOrderRequest {
-            client_key: Uuid::parse_str(&self.key).map_err(|e| EngineError::Invalid(e.to_string()))?,
+            client_key: Uuid::parse_str(&self.key)
+                .map_err(|e| EngineError::Invalid(e.to_string()))?,
             sku: self.sku.clone(),
             qty: self.qty,
-            account: serde_json::from_str(&self.account).map_err(|e| EngineError::Invalid(e.to_string()))?,
+            account: serde_json::from_str(&self.account)
+                .map_err(|e| EngineError::Invalid(e.to_string()))?,
             unit_cost: self.unit_cost,
             cashier_id: self.cashier_id.clone(),
         })
     }
 }
 
-fn log_event(c: &Connection, key: &str, event: &str, from: Option<OrderState>, to: Option<OrderState>, detail: Option<&str>) -> Result<()> {
+fn log_event(
+    c: &Connection,
+    key: &str,
+    event: &str,
+    from: Option<OrderState>,
+    to: Option<OrderState>,
+    detail: Option<&str>,
+) -> Result<()> {
     c.execute(
         "INSERT INTO order_events (client_key, at_ms, event, from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![key, now_ms(), event, from.map(|s| s.as_str()), to.map(|s| s.as_str()), detail],
@@ -186,12 +218,20 @@ fn watch_next(created_at_ms: i64, step: i64, now: i64) -> i64 {
     if now - created_at_ms > REVERSAL_WATCH_MS {
         return 0;
     }
-    let idx = usize::try_from(step).unwrap_or(0).min(WATCH_STEPS_SECS.len() - 1);
+    let idx = usize::try_from(step)
+        .unwrap_or(0)
+        .min(WATCH_STEPS_SECS.len() - 1);
     now + WATCH_STEPS_SECS[idx] * 1000
 }
 
 fn is_definite_rejection(code: ErrorCode) -> bool {
-    matches!(code, ErrorCode::PriceChanged | ErrorCode::ProductUnavailable | ErrorCode::NotFound | ErrorCode::BadRequest)
+    matches!(
+        code,
+        ErrorCode::PriceChanged
+            | ErrorCode::ProductUnavailable
+            | ErrorCode::NotFound
+            | ErrorCode::BadRequest
+    )
 }
 
 impl Engine {
@@ -199,15 +239,31 @@ impl Engine {
     /// and persist the order (synchronous=FULL) before anything is sent.
     pub fn place(&mut self, s: &Session, req: &SellRequest) -> Result<PreparedOrder> {
         s.require(Action::Sell)?;
-        let product = self.store.product(&req.sku)?.ok_or_else(|| EngineError::NoSuchProduct(req.sku.clone()))?;
+        let product = self
+            .store
+            .product(&req.sku)?
+            .ok_or_else(|| EngineError::NoSuchProduct(req.sku.clone()))?;
         let valid = product.template.validate(&req.account)?;
         let quote = product.quote(req.qty)?;
-        let shift_id = self.open_shift_id(&s.user_id)?.ok_or(EngineError::ShiftNotOpen)?;
+        let shift_id = self
+            .open_shift_id(&s.user_id)?
+            .ok_or(EngineError::ShiftNotOpen)?;
         if let Some(o) = &req.override_by {
             o.require(Action::OverrideDuplicate)?;
         }
-        let sent_account = AccountInput { account: valid.account.clone(), zone: valid.zone.clone() };
-        let account_key = if valid.account.is_empty() { String::new() } else { format!("{}|{}", valid.account, valid.zone.clone().unwrap_or_default()) };
+        let sent_account = AccountInput {
+            account: valid.account.clone(),
+            zone: valid.zone.clone(),
+        };
+        let account_key = if valid.account.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{}|{}",
+                valid.account,
+                valid.zone.clone().unwrap_or_default()
+            )
+        };
         let key = Uuid::now_v7();
         let key_s = key.to_string();
         let request = CreateOrderRequest {
@@ -218,16 +274,25 @@ impl Engine {
             unit_cost: product.cost,
             cashier_id: s.user_id.clone(),
         };
-        let account_json = serde_json::to_string(&request.account).map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let account_json = serde_json::to_string(&request.account)
+            .map_err(|e| EngineError::Invalid(e.to_string()))?;
         let body = serde_json::to_vec(&request).map_err(|e| EngineError::Invalid(e.to_string()))?;
         let now = now_ms();
-        let sending = transition(OrderState::Draft, OrderEvent::Send).map_err(|e| EngineError::Invalid(e.to_string()))?.state();
+        let sending = transition(OrderState::Draft, OrderEvent::Send)
+            .map_err(|e| EngineError::Invalid(e.to_string()))?
+            .state();
 
-        let tx = self.store.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .store
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         if let Some(old) = req.replaces {
             let old_row = load(&tx, &old.to_string())?;
             if !old_row.state.allows_new_key() {
-                return Err(EngineError::CannotReplace { key: old.to_string(), state: old_row.state });
+                return Err(EngineError::CannotReplace {
+                    key: old.to_string(),
+                    state: old_row.state,
+                });
             }
         }
         if !account_key.is_empty() {
@@ -248,7 +313,10 @@ impl Engine {
                         &owner.user_id,
                         "order.duplicate_override",
                         &key_s,
-                        Some(&format!("open order {existing} ({st}) for {account_key} {}", quote.price)),
+                        Some(&format!(
+                            "open order {existing} ({st}) for {account_key} {}",
+                            quote.price
+                        )),
                         Some(&format!("new order {key_s} by cashier {}", s.user_id)),
                     )?,
                 }
@@ -284,8 +352,29 @@ impl Engine {
             ],
         )?;
         log_event(&tx, &key_s, "create", None, Some(OrderState::Draft), None)?;
-        log_event(&tx, &key_s, "send", Some(OrderState::Draft), Some(sending), None)?;
-        audit(&tx, &s.user_id, "order.create", &key_s, None, Some(&format!("{} ×{} {} {} {}", product.sku, req.qty, quote.price, req.payment.as_str(), valid.account)))?;
+        log_event(
+            &tx,
+            &key_s,
+            "send",
+            Some(OrderState::Draft),
+            Some(sending),
+            None,
+        )?;
+        audit(
+            &tx,
+            &s.user_id,
+            "order.create",
+            &key_s,
+            None,
+            Some(&format!(
+                "{} ×{} {} {} {}",
+                product.sku,
+                req.qty,
+                quote.price,
+                req.payment.as_str(),
+                valid.account
+            )),
+        )?;
         tx.commit()?;
         Ok(PreparedOrder { key, request, body })
     }
@@ -303,11 +392,19 @@ impl Engine {
     }
 
     /// Sends (or re-sends, under the same key) and applies the answer.
-    fn handle_create(&mut self, key: &str, r: std::result::Result<OrderView, ClientError>) -> Result<()> {
+    fn handle_create(
+        &mut self,
+        key: &str,
+        r: std::result::Result<OrderView, ClientError>,
+    ) -> Result<()> {
         match r {
             Ok(view) => self.apply_view(key, &view),
-            Err(ClientError::Api { error, .. }) if is_definite_rejection(error.code) => self.apply_rejection(key, &error.message),
-            Err(e @ (ClientError::Api { .. } | ClientError::Http { .. })) if !e.is_unknown_outcome() => {
+            Err(ClientError::Api { error, .. }) if is_definite_rejection(error.code) => {
+                self.apply_rejection(key, &error.message)
+            }
+            Err(e @ (ClientError::Api { .. } | ClientError::Http { .. }))
+                if !e.is_unknown_outcome() =>
+            {
                 // Refused for a reason that is not about the order (signature, clock, conflict):
                 // the outcome is not known to be "not created", so keep it open for a person.
                 self.note_no_answer(key, &e.to_string(), true)
@@ -317,31 +414,60 @@ impl Engine {
     }
 
     fn note_no_answer(&mut self, key: &str, detail: &str, attention: bool) -> Result<()> {
-        let tx = self.store.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .store
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row = load(&tx, key)?;
-        let t = transition(row.state, OrderEvent::NoAnswer).map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let t = transition(row.state, OrderEvent::NoAnswer)
+            .map_err(|e| EngineError::Invalid(e.to_string()))?;
         let attempts = row.attempts + 1;
-        let next = now_ms() + i64::try_from(backoff_secs(u32::try_from(row.attempts).unwrap_or(u32::MAX))).unwrap_or(60) * 1000;
-        let needs = attention || row.needs_attention || attempts >= i64::from(ATTENTION_AFTER_ATTEMPTS);
+        let next = now_ms()
+            + i64::try_from(backoff_secs(
+                u32::try_from(row.attempts).unwrap_or(u32::MAX),
+            ))
+            .unwrap_or(60)
+                * 1000;
+        let needs =
+            attention || row.needs_attention || attempts >= i64::from(ATTENTION_AFTER_ATTEMPTS);
         tx.execute(
             "UPDATE orders SET state = ?1, attempts = ?2, next_check_ms = ?3, needs_attention = ?4, updated_at_ms = ?5 WHERE client_key = ?6",
             params![t.state().as_str(), attempts, next, needs, now_ms(), key],
         )?;
-        log_event(&tx, key, "no_answer", Some(row.state), Some(t.state()), Some(detail))?;
+        log_event(
+            &tx,
+            key,
+            "no_answer",
+            Some(row.state),
+            Some(t.state()),
+            Some(detail),
+        )?;
         tx.commit()?;
         Ok(())
     }
 
     fn apply_rejection(&mut self, key: &str, message: &str) -> Result<()> {
-        let tx = self.store.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .store
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row = load(&tx, key)?;
-        if let Ok(Transition::Changed { from, to }) = transition(row.state, OrderEvent::Remote(RemoteStatus::Failed)) {
+        if let Ok(Transition::Changed { from, to }) =
+            transition(row.state, OrderEvent::Remote(RemoteStatus::Failed))
+        {
             tx.execute(
                 "UPDATE orders SET state = ?1, failure = ?2, next_check_ms = 0, updated_at_ms = ?3 WHERE client_key = ?4",
                 params![to.as_str(), message, now_ms(), key],
             )?;
             log_event(&tx, key, "rejected", Some(from), Some(to), Some(message))?;
-            audit(&tx, "platform", "order.rejected", key, Some(from.as_str()), Some(message))?;
+            audit(
+                &tx,
+                "platform",
+                "order.rejected",
+                key,
+                Some(from.as_str()),
+                Some(message),
+            )?;
         }
         tx.commit()?;
         Ok(())
@@ -350,24 +476,48 @@ impl Engine {
     /// The one place platform reports (create response, poll, batch, callback) change an order.
     pub(crate) fn apply_view(&mut self, key: &str, view: &OrderView) -> Result<()> {
         let now = now_ms();
-        let tx = self.store.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .store
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row = load(&tx, key)?;
-        let failure = view.failure.as_ref().map(|f| format!("{}: {}", f.code, f.message));
+        let failure = view
+            .failure
+            .as_ref()
+            .map(|f| format!("{}: {}", f.code, f.message));
         // FAILED must be read twice in a row before a customer is refunded.
-        if view.status == RemoteStatus::Failed && !row.state.is_final() && row.failed_reads + 1 < FAILED_CONFIRMATIONS {
+        if view.status == RemoteStatus::Failed
+            && !row.state.is_final()
+            && row.failed_reads + 1 < FAILED_CONFIRMATIONS
+        {
             tx.execute(
                 "UPDATE orders SET failed_reads = failed_reads + 1, next_check_ms = ?1, platform_order_id = ?2, updated_at_ms = ?1 WHERE client_key = ?3",
                 params![now, view.platform_order_id, key],
             )?;
-            log_event(&tx, key, "failed_unconfirmed", Some(row.state), None, failure.as_deref())?;
+            log_event(
+                &tx,
+                key,
+                "failed_unconfirmed",
+                Some(row.state),
+                None,
+                failure.as_deref(),
+            )?;
             tx.commit()?;
             return Ok(());
         }
-        let t = transition(row.state, OrderEvent::Remote(view.status)).map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let t = transition(row.state, OrderEvent::Remote(view.status))
+            .map_err(|e| EngineError::Invalid(e.to_string()))?;
         // PINs arrive with SUCCEEDED; seal them once.
-        let sealed = if row.pins_enc.is_none() && !view.pins.is_empty() { Some(self.vault.seal(key, &view.pins)?) } else { None };
+        let sealed = if row.pins_enc.is_none() && !view.pins.is_empty() {
+            Some(self.vault.seal(key, &view.pins)?)
+        } else {
+            None
+        };
         if let Some(blob) = &sealed {
-            tx.execute("UPDATE orders SET pins_enc = ?1 WHERE client_key = ?2", params![blob, key])?;
+            tx.execute(
+                "UPDATE orders SET pins_enc = ?1 WHERE client_key = ?2",
+                params![blob, key],
+            )?;
         }
         match t {
             Transition::Changed { from, to } => {
@@ -391,7 +541,14 @@ impl Engine {
                 }
                 log_event(&tx, key, "remote", Some(from), Some(to), failure.as_deref())?;
                 if to.is_final() {
-                    audit(&tx, "platform", &format!("order.{}", to.as_str().to_lowercase()), key, Some(from.as_str()), Some(&format!("{} {}", row.sku, row.price)))?;
+                    audit(
+                        &tx,
+                        "platform",
+                        &format!("order.{}", to.as_str().to_lowercase()),
+                        key,
+                        Some(from.as_str()),
+                        Some(&format!("{} {}", row.sku, row.price)),
+                    )?;
                 }
             }
             Transition::Unchanged(s) => {
@@ -400,10 +557,15 @@ impl Engine {
                 } else if s.is_final() {
                     0
                 } else {
-                    now + i64::try_from(backoff_secs(u32::try_from(row.attempts).unwrap_or(u32::MAX))).unwrap_or(60) * 1000
+                    now + i64::try_from(backoff_secs(
+                        u32::try_from(row.attempts).unwrap_or(u32::MAX),
+                    ))
+                    .unwrap_or(60)
+                        * 1000
                 };
                 let attempts = row.attempts + 1;
-                let needs = !s.is_final() && (row.needs_attention || attempts >= i64::from(ATTENTION_AFTER_ATTEMPTS));
+                let needs = !s.is_final()
+                    && (row.needs_attention || attempts >= i64::from(ATTENTION_AFTER_ATTEMPTS));
                 tx.execute(
                     "UPDATE orders SET platform_order_id = COALESCE(platform_order_id, ?1), failed_reads = 0, attempts = ?2,
                         next_check_ms = ?3, needs_attention = ?4, updated_at_ms = ?5 WHERE client_key = ?6",
@@ -411,12 +573,23 @@ impl Engine {
                 )?;
             }
             Transition::Stale { state, ignored } => {
-                let next = if state == OrderState::Succeeded { watch_next(row.created_at_ms, row.attempts, now) } else { 0 };
+                let next = if state == OrderState::Succeeded {
+                    watch_next(row.created_at_ms, row.attempts, now)
+                } else {
+                    0
+                };
                 tx.execute(
                     "UPDATE orders SET attempts = attempts + 1, next_check_ms = ?1, updated_at_ms = ?2 WHERE client_key = ?3",
                     params![next, now, key],
                 )?;
-                log_event(&tx, key, "stale_ignored", Some(state), Some(state), Some(&format!("{ignored:?} {}", failure.unwrap_or_default())))?;
+                log_event(
+                    &tx,
+                    key,
+                    "stale_ignored",
+                    Some(state),
+                    Some(state),
+                    Some(&format!("{ignored:?} {}", failure.unwrap_or_default())),
+                )?;
             }
         }
         tx.commit()?;
@@ -441,14 +614,31 @@ impl Engine {
         match row.state {
             OrderState::Sending | OrderState::Unknown => {
                 // Never received: send again under the same key (idempotent on the platform).
-                log_event(self.store.conn(), &row.key, "resend_same_key", Some(row.state), None, None)?;
+                log_event(
+                    self.store.conn(),
+                    &row.key,
+                    "resend_same_key",
+                    Some(row.state),
+                    None,
+                    None,
+                )?;
                 let req = row.request()?;
                 let r = self.client.create_order(&req).await;
                 self.handle_create(&row.key, r)
             }
             _ => {
-                self.store.conn().execute("UPDATE orders SET needs_attention = 1 WHERE client_key = ?1", [&row.key])?;
-                log_event(self.store.conn(), &row.key, "platform_lost_order", Some(row.state), None, None)?;
+                self.store.conn().execute(
+                    "UPDATE orders SET needs_attention = 1 WHERE client_key = ?1",
+                    [&row.key],
+                )?;
+                log_event(
+                    self.store.conn(),
+                    &row.key,
+                    "platform_lost_order",
+                    Some(row.state),
+                    None,
+                    None,
+                )?;
                 Ok(())
             }
         }
@@ -489,20 +679,32 @@ impl Engine {
                    OR (state = 'SUCCEEDED' AND next_check_ms > 0 AND (?1 OR next_check_ms <= ?2) AND created_at_ms > ?3)
                  ORDER BY created_at_ms",
             )?;
-            let rows = st.query_map(params![all_now, now, now - REVERSAL_WATCH_MS], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let rows = st.query_map(params![all_now, now, now - REVERSAL_WATCH_MS], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
         let mut rep = ResumeReport::default();
         for chunk in keys.chunks(500) {
-            let uuids: Vec<Uuid> = chunk.iter().filter_map(|(k, _)| Uuid::parse_str(k).ok()).collect();
-            let before: Vec<OrderState> = chunk.iter().map(|(_, s)| OrderState::parse(s).unwrap_or(OrderState::Unknown)).collect();
+            let uuids: Vec<Uuid> = chunk
+                .iter()
+                .filter_map(|(k, _)| Uuid::parse_str(k).ok())
+                .collect();
+            let before: Vec<OrderState> = chunk
+                .iter()
+                .map(|(_, s)| OrderState::parse(s).unwrap_or(OrderState::Unknown))
+                .collect();
             match self.client.batch_status(&uuids).await {
                 Ok(resp) => {
                     for view in &resp.orders {
                         let k = view.client_key.to_string();
                         self.apply_view(&k, view)?;
                         // a first unconfirmed FAILED: read again right away
-                        let fr: i64 = self.store.conn().query_row("SELECT failed_reads FROM orders WHERE client_key = ?1", [&k], |r| r.get(0))?;
+                        let fr: i64 = self.store.conn().query_row(
+                            "SELECT failed_reads FROM orders WHERE client_key = ?1",
+                            [&k],
+                            |r| r.get(0),
+                        )?;
                         if fr > 0 {
                             self.check(&k).await?;
                         }
@@ -553,7 +755,9 @@ impl Engine {
             let rows = st.query_map([], |r| r.get(0))?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
-        keys.iter().map(|k| self.record(k, PinView::Masked, None)).collect()
+        keys.iter()
+            .map(|k| self.record(k, PinView::Masked, None))
+            .collect()
     }
 
     /// One order for display or reprint. PINs are masked (a 副本) unless this is their
@@ -567,7 +771,12 @@ impl Engine {
         self.record(key, PinView::FirstOrMasked, Some(s))
     }
 
-    pub(crate) fn record(&mut self, key: &str, view: PinView, who: Option<&Session>) -> Result<OrderRecord> {
+    pub(crate) fn record(
+        &mut self,
+        key: &str,
+        view: PinView,
+        who: Option<&Session>,
+    ) -> Result<OrderRecord> {
         let row = load(self.store.conn(), key)?;
         let mut pins = Vec::new();
         let mut in_full = false;
@@ -582,20 +791,40 @@ impl Engine {
             };
             copy = !first;
             if in_full {
-                let actor = who.map(|s| s.user_id.as_str()).unwrap_or(row.cashier_id.as_str());
+                let actor = who
+                    .map(|s| s.user_id.as_str())
+                    .unwrap_or(row.cashier_id.as_str());
                 let tx = self.store.conn_mut().transaction()?;
-                tx.execute("UPDATE orders SET pin_views = pin_views + 1 WHERE client_key = ?1", [key])?;
+                tx.execute(
+                    "UPDATE orders SET pin_views = pin_views + 1 WHERE client_key = ?1",
+                    [key],
+                )?;
                 let action = if first { "pin.shown" } else { "pin.reveal" };
-                audit(&tx, actor, action, key, Some(&format!("views={}", row.pin_views)), Some(&format!("views={}", row.pin_views + 1)))?;
+                audit(
+                    &tx,
+                    actor,
+                    action,
+                    key,
+                    Some(&format!("views={}", row.pin_views)),
+                    Some(&format!("views={}", row.pin_views + 1)),
+                )?;
                 tx.commit()?;
                 pins = clear;
             } else {
-                pins = clear.into_iter().map(|p| PinPayload { card_no: mask(&p.card_no), pin: mask(&p.pin), expires: p.expires }).collect();
+                pins = clear
+                    .into_iter()
+                    .map(|p| PinPayload {
+                        card_no: mask(&p.card_no),
+                        pin: mask(&p.pin),
+                        expires: p.expires,
+                    })
+                    .collect();
             }
         }
         let account: AccountInput = serde_json::from_str(&row.account).unwrap_or_default();
         Ok(OrderRecord {
-            client_key: Uuid::parse_str(&row.key).map_err(|e| EngineError::Invalid(e.to_string()))?,
+            client_key: Uuid::parse_str(&row.key)
+                .map_err(|e| EngineError::Invalid(e.to_string()))?,
             kind: ProductKind::parse(&row.kind).unwrap_or(ProductKind::PinCard),
             qty: row.qty,
             account: match account.zone {

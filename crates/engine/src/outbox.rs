@@ -11,7 +11,14 @@ use uuid::Uuid;
 use crate::{Engine, Result, now_ms};
 
 /// Appends an audit entry (who, when, what, before/after) and queues it for the platform.
-pub(crate) fn audit(c: &Connection, actor: &str, action: &str, subject: &str, before: Option<&str>, after: Option<&str>) -> Result<()> {
+pub(crate) fn audit(
+    c: &Connection,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> Result<()> {
     let at = now_ms();
     c.execute(
         "INSERT INTO audit (at_ms, actor, action, subject, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -21,7 +28,12 @@ pub(crate) fn audit(c: &Connection, actor: &str, action: &str, subject: &str, be
     enqueue(c, "audit", &payload, at)
 }
 
-pub(crate) fn enqueue(c: &Connection, kind: &str, payload: &serde_json::Value, at: i64) -> Result<()> {
+pub(crate) fn enqueue(
+    c: &Connection,
+    kind: &str,
+    payload: &serde_json::Value,
+    at: i64,
+) -> Result<()> {
     c.execute(
         "INSERT INTO outbox (id, kind, payload, created_at_ms) VALUES (?1, ?2, ?3, ?4)",
         params![Uuid::now_v7().to_string(), kind, payload.to_string(), at],
@@ -47,7 +59,8 @@ impl Engine {
             let batch: Vec<(String, String, String, i64)> = {
                 let c = self.store.conn();
                 let mut st = c.prepare("SELECT id, kind, payload, created_at_ms FROM outbox WHERE sent_at_ms IS NULL ORDER BY created_at_ms, id LIMIT 200")?;
-                let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+                let rows =
+                    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
                 rows.collect::<Result<Vec<_>, _>>()?
             };
             if batch.is_empty() {
@@ -56,25 +69,44 @@ impl Engine {
             let events: Vec<TerminalEvent> = batch
                 .iter()
                 .filter_map(|(id, kind, payload, at)| {
-                    Some(TerminalEvent { id: Uuid::parse_str(id).ok()?, kind: kind.clone(), at_ms: *at, payload: serde_json::from_str(payload).unwrap_or(serde_json::Value::Null) })
+                    Some(TerminalEvent {
+                        id: Uuid::parse_str(id).ok()?,
+                        kind: kind.clone(),
+                        at_ms: *at,
+                        payload: serde_json::from_str(payload).unwrap_or(serde_json::Value::Null),
+                    })
                 })
                 .collect();
-            let body = serde_json::to_vec(&EventBatch { events }).map_err(|e| crate::EngineError::Invalid(e.to_string()))?;
-            let resp = match self.client.signed_raw(reqwest_method_post(), "/v1/events", body).await {
+            let body = serde_json::to_vec(&EventBatch { events })
+                .map_err(|e| crate::EngineError::Invalid(e.to_string()))?;
+            let resp = match self
+                .client
+                .signed_raw(reqwest_method_post(), "/v1/events", body)
+                .await
+            {
                 Ok(r) => r,
                 Err(_) => return Ok(sent),
             };
-            if cardcat_client::api::decode::<cardcat_wire::EventAck>(resp).await.is_err() {
+            if cardcat_client::api::decode::<cardcat_wire::EventAck>(resp)
+                .await
+                .is_err()
+            {
                 let c = self.store.conn();
                 for (id, ..) in &batch {
-                    c.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?1", [id])?;
+                    c.execute(
+                        "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?1",
+                        [id],
+                    )?;
                 }
                 return Ok(sent);
             }
             let now = now_ms();
             let tx = self.store.conn_mut().transaction()?;
             for (id, ..) in &batch {
-                tx.execute("UPDATE outbox SET sent_at_ms = ?1, attempts = attempts + 1 WHERE id = ?2", params![now, id])?;
+                tx.execute(
+                    "UPDATE outbox SET sent_at_ms = ?1, attempts = attempts + 1 WHERE id = ?2",
+                    params![now, id],
+                )?;
             }
             tx.commit()?;
             sent += batch.len();
@@ -82,14 +114,25 @@ impl Engine {
     }
 
     pub fn outbox_pending(&self) -> Result<u64> {
-        Ok(self.store.conn().query_row("SELECT count(*) FROM outbox WHERE sent_at_ms IS NULL", [], |r| r.get::<_, i64>(0))? as u64)
+        Ok(self.store.conn().query_row(
+            "SELECT count(*) FROM outbox WHERE sent_at_ms IS NULL",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
     }
 
     pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         let c = self.store.conn();
         let mut st = c.prepare("SELECT at_ms, actor, action, subject, before, after FROM audit ORDER BY id DESC LIMIT ?1")?;
         let rows = st.query_map([limit], |r| {
-            Ok(AuditEntry { at_ms: r.get(0)?, actor: r.get(1)?, action: r.get(2)?, subject: r.get(3)?, before: r.get(4)?, after: r.get(5)? })
+            Ok(AuditEntry {
+                at_ms: r.get(0)?,
+                actor: r.get(1)?,
+                action: r.get(2)?,
+                subject: r.get(3)?,
+                before: r.get(4)?,
+                after: r.get(5)?,
+            })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }

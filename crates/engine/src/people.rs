@@ -46,7 +46,10 @@ fn hash_pin(pin: &str) -> Result<String> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
     let salt = SaltString::encode_b64(&salt).map_err(|e| EngineError::Crypto(e.to_string()))?;
-    Ok(argon().hash_password(pin.as_bytes(), &salt).map_err(|e| EngineError::Crypto(e.to_string()))?.to_string())
+    Ok(argon()
+        .hash_password(pin.as_bytes(), &salt)
+        .map_err(|e| EngineError::Crypto(e.to_string()))?
+        .to_string())
 }
 
 fn valid_pin(pin: &str) -> bool {
@@ -54,16 +57,37 @@ fn valid_pin(pin: &str) -> bool {
 }
 
 /// (cashier, opened, closed, totals, counted, over/short)
-type ShiftRow = (String, i64, Option<i64>, ShiftTotals, Option<Money>, Option<Money>);
+type ShiftRow = (
+    String,
+    i64,
+    Option<i64>,
+    ShiftTotals,
+    Option<Money>,
+    Option<Money>,
+);
 
 impl Engine {
     /// Adds a user. The very first user must be an owner and needs no session (setup);
     /// after that only an owner may add users.
-    pub fn add_user(&mut self, actor: Option<&Session>, id: &str, name: &str, role: Role, pin: &str) -> Result<UserInfo> {
-        let count: i64 = self.store.conn().query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
+    pub fn add_user(
+        &mut self,
+        actor: Option<&Session>,
+        id: &str,
+        name: &str,
+        role: Role,
+        pin: &str,
+    ) -> Result<UserInfo> {
+        let count: i64 = self
+            .store
+            .conn()
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
         let actor_id = match (count, actor) {
             (0, _) if role == Role::Owner => "setup".to_string(),
-            (0, _) => return Err(EngineError::Invalid("the first user must be the owner / 第一个用户必须是店主".into())),
+            (0, _) => {
+                return Err(EngineError::Invalid(
+                    "the first user must be the owner / 第一个用户必须是店主".into(),
+                ));
+            }
             (_, Some(a)) => {
                 a.require(Action::ManageUsers)?;
                 a.user_id.clone()
@@ -72,10 +96,14 @@ impl Engine {
         };
         let id = id.trim();
         if id.is_empty() || id.len() > 32 {
-            return Err(EngineError::Invalid("user id: 1–32 characters / 工号1到32个字符".into()));
+            return Err(EngineError::Invalid(
+                "user id: 1–32 characters / 工号1到32个字符".into(),
+            ));
         }
         if !valid_pin(pin) {
-            return Err(EngineError::Invalid("PIN: 4–8 digits / 密码为4到8位数字".into()));
+            return Err(EngineError::Invalid(
+                "PIN: 4–8 digits / 密码为4到8位数字".into(),
+            ));
         }
         let hash = hash_pin(pin)?;
         let tx = self.store.conn_mut().transaction()?;
@@ -84,11 +112,25 @@ impl Engine {
             params![id, name, role.as_str(), hash, now_ms()],
         )?;
         if n == 0 {
-            return Err(EngineError::Invalid(format!("user {id} exists / 工号已存在")));
+            return Err(EngineError::Invalid(format!(
+                "user {id} exists / 工号已存在"
+            )));
         }
-        audit(&tx, &actor_id, "user.add", id, None, Some(&format!("{name} {}", role.as_str())))?;
+        audit(
+            &tx,
+            &actor_id,
+            "user.add",
+            id,
+            None,
+            Some(&format!("{name} {}", role.as_str())),
+        )?;
         tx.commit()?;
-        Ok(UserInfo { id: id.to_string(), name: name.to_string(), role, locked: false })
+        Ok(UserInfo {
+            id: id.to_string(),
+            name: name.to_string(),
+            role,
+            locked: false,
+        })
     }
 
     /// Checks a PIN; five wrong PINs lock the user for five minutes (audited).
@@ -102,30 +144,66 @@ impl Engine {
             })
             .optional()?;
         let Some((name, role, hash, failed, locked_until, active)) = row else {
-            return Err(EngineError::BadLogin { attempts_left: MAX_WRONG_PINS as u32 });
+            return Err(EngineError::BadLogin {
+                attempts_left: MAX_WRONG_PINS as u32,
+            });
         };
         if locked_until > now {
-            return Err(EngineError::Locked { minutes: (locked_until - now + 59_999) / 60_000 });
+            return Err(EngineError::Locked {
+                minutes: (locked_until - now + 59_999) / 60_000,
+            });
         }
-        let ok = active && PasswordHash::new(&hash).map(|h| argon().verify_password(pin.as_bytes(), &h).is_ok()).unwrap_or(false);
+        let ok = active
+            && PasswordHash::new(&hash)
+                .map(|h| argon().verify_password(pin.as_bytes(), &h).is_ok())
+                .unwrap_or(false);
         let tx = self.store.conn_mut().transaction()?;
         if ok {
             tx.execute("UPDATE users SET failed = 0 WHERE id = ?1", [id])?;
             tx.commit()?;
-            let role = Role::parse(&role).ok_or_else(|| EngineError::Invalid(format!("role {role}")))?;
-            return Ok(Session { user_id: id.to_string(), name, role });
+            let role =
+                Role::parse(&role).ok_or_else(|| EngineError::Invalid(format!("role {role}")))?;
+            return Ok(Session {
+                user_id: id.to_string(),
+                name,
+                role,
+            });
         }
         let failed = failed + 1;
         if failed >= MAX_WRONG_PINS {
-            tx.execute("UPDATE users SET failed = 0, locked_until_ms = ?1 WHERE id = ?2", params![now + LOCKOUT_MS, id])?;
-            audit(&tx, id, "user.locked", id, Some(&format!("{failed} wrong PINs")), Some("locked 5 min"))?;
+            tx.execute(
+                "UPDATE users SET failed = 0, locked_until_ms = ?1 WHERE id = ?2",
+                params![now + LOCKOUT_MS, id],
+            )?;
+            audit(
+                &tx,
+                id,
+                "user.locked",
+                id,
+                Some(&format!("{failed} wrong PINs")),
+                Some("locked 5 min"),
+            )?;
             tx.commit()?;
-            return Err(EngineError::Locked { minutes: LOCKOUT_MS / 60_000 });
+            return Err(EngineError::Locked {
+                minutes: LOCKOUT_MS / 60_000,
+            });
         }
-        tx.execute("UPDATE users SET failed = ?1 WHERE id = ?2", params![failed, id])?;
-        audit(&tx, id, "user.wrong_pin", id, None, Some(&format!("{failed}")))?;
+        tx.execute(
+            "UPDATE users SET failed = ?1 WHERE id = ?2",
+            params![failed, id],
+        )?;
+        audit(
+            &tx,
+            id,
+            "user.wrong_pin",
+            id,
+            None,
+            Some(&format!("{failed}")),
+        )?;
         tx.commit()?;
-        Err(EngineError::BadLogin { attempts_left: (MAX_WRONG_PINS - failed) as u32 })
+        Err(EngineError::BadLogin {
+            attempts_left: (MAX_WRONG_PINS - failed) as u32,
+        })
     }
 
     pub fn users(&self, s: &Session) -> Result<Vec<UserInfo>> {
@@ -135,7 +213,12 @@ impl Engine {
         let now = now_ms();
         let rows = st.query_map([], |r| {
             let role: String = r.get(2)?;
-            Ok(UserInfo { id: r.get(0)?, name: r.get(1)?, role: Role::parse(&role).unwrap_or(Role::Cashier), locked: r.get::<_, i64>(3)? > now })
+            Ok(UserInfo {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                role: Role::parse(&role).unwrap_or(Role::Cashier),
+                locked: r.get::<_, i64>(3)? > now,
+            })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
@@ -159,8 +242,18 @@ impl Engine {
         let id = Uuid::now_v7().to_string();
         let now = now_ms();
         let tx = self.store.conn_mut().transaction()?;
-        tx.execute("INSERT INTO shifts (id, cashier_id, opened_at_ms, float) VALUES (?1, ?2, ?3, ?4)", params![id, s.user_id, now, float.to_string()])?;
-        audit(&tx, &s.user_id, "shift.open", &id, None, Some(&float.to_string()))?;
+        tx.execute(
+            "INSERT INTO shifts (id, cashier_id, opened_at_ms, float) VALUES (?1, ?2, ?3, ?4)",
+            params![id, s.user_id, now, float.to_string()],
+        )?;
+        audit(
+            &tx,
+            &s.user_id,
+            "shift.open",
+            &id,
+            None,
+            Some(&float.to_string()),
+        )?;
         tx.commit()?;
         self.shift_info(&id)
     }
@@ -172,10 +265,13 @@ impl Engine {
             [id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
         )?;
-        let mut st = c.prepare("SELECT kind, payment_method, state, price, commission FROM orders WHERE shift_id = ?1")?;
+        let mut st = c.prepare(
+            "SELECT kind, payment_method, state, price, commission FROM orders WHERE shift_id = ?1",
+        )?;
         let orders = st
             .query_map([id], |r| {
-                let (k, p, s, price, comm): (String, String, String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+                let (k, p, s, price, comm): (String, String, String, String, String) =
+                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
                 Ok(ShiftOrder {
                     kind: ProductKind::parse(&k).unwrap_or(ProductKind::PinCard),
                     payment: PaymentMethod::parse(&p).unwrap_or(PaymentMethod::Cash),
@@ -185,21 +281,43 @@ impl Engine {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut st = c.prepare("SELECT value FROM redemptions WHERE shift_id = ?1 AND state = 'redeemed'")?;
-        let reds = st.query_map([id], |r| r.get::<_, String>(0))?.filter_map(|v| v.ok()?.parse().ok()).collect::<Vec<Money>>();
+        let mut st =
+            c.prepare("SELECT value FROM redemptions WHERE shift_id = ?1 AND state = 'redeemed'")?;
+        let reds = st
+            .query_map([id], |r| r.get::<_, String>(0))?
+            .filter_map(|v| v.ok()?.parse().ok())
+            .collect::<Vec<Money>>();
         let t = totals(float.parse().unwrap_or(Money::ZERO), &orders, &reds);
-        Ok((cashier, opened, closed, t, counted.and_then(|x| x.parse().ok()), over.and_then(|x| x.parse().ok())))
+        Ok((
+            cashier,
+            opened,
+            closed,
+            t,
+            counted.and_then(|x| x.parse().ok()),
+            over.and_then(|x| x.parse().ok()),
+        ))
     }
 
     fn shift_info(&self, id: &str) -> Result<ShiftInfo> {
-        let (cashier_id, opened_at_ms, closed_at_ms, totals, counted_cash, over_short) = self.shift_totals(id)?;
-        Ok(ShiftInfo { id: id.to_string(), cashier_id, opened_at_ms, closed_at_ms, totals, counted_cash, over_short })
+        let (cashier_id, opened_at_ms, closed_at_ms, totals, counted_cash, over_short) =
+            self.shift_totals(id)?;
+        Ok(ShiftInfo {
+            id: id.to_string(),
+            cashier_id,
+            opened_at_ms,
+            closed_at_ms,
+            totals,
+            counted_cash,
+            over_short,
+        })
     }
 
     /// X report: the open shift's totals so far (works offline).
     pub fn x_report(&self, s: &Session) -> Result<ShiftInfo> {
         s.require(Action::ShiftReport)?;
-        let id = self.open_shift_id(&s.user_id)?.ok_or(EngineError::ShiftNotOpen)?;
+        let id = self
+            .open_shift_id(&s.user_id)?
+            .ok_or(EngineError::ShiftNotOpen)?;
         self.shift_info(&id)
     }
 
@@ -207,9 +325,13 @@ impl Engine {
     /// Works offline; the report reaches the platform through the outbox.
     pub fn close_shift(&mut self, s: &Session, counted: Money) -> Result<ShiftInfo> {
         s.require(Action::ShiftClose)?;
-        let id = self.open_shift_id(&s.user_id)?.ok_or(EngineError::ShiftNotOpen)?;
+        let id = self
+            .open_shift_id(&s.user_id)?
+            .ok_or(EngineError::ShiftNotOpen)?;
         let (_, _, _, t, _, _) = self.shift_totals(&id)?;
-        let over = counted.checked_sub(t.expected_cash).ok_or_else(|| EngineError::Invalid("amount".into()))?;
+        let over = counted
+            .checked_sub(t.expected_cash)
+            .ok_or_else(|| EngineError::Invalid("amount".into()))?;
         let now = now_ms();
         let z = serde_json::to_string(&t).map_err(|e| EngineError::Invalid(e.to_string()))?;
         let tx = self.store.conn_mut().transaction()?;
@@ -217,8 +339,20 @@ impl Engine {
             "UPDATE shifts SET closed_at_ms = ?1, counted_cash = ?2, expected_cash = ?3, over_short = ?4, z_report = ?5 WHERE id = ?6",
             params![now, counted.to_string(), t.expected_cash.to_string(), over.to_string(), z, id],
         )?;
-        audit(&tx, &s.user_id, "shift.close", &id, Some(&format!("expected {}", t.expected_cash)), Some(&format!("counted {counted}, over/short {over}")))?;
-        enqueue(&tx, "shift.z_report", &serde_json::json!({ "shift_id": id, "cashier": s.user_id, "totals": t, "counted": counted, "over_short": over }), now)?;
+        audit(
+            &tx,
+            &s.user_id,
+            "shift.close",
+            &id,
+            Some(&format!("expected {}", t.expected_cash)),
+            Some(&format!("counted {counted}, over/short {over}")),
+        )?;
+        enqueue(
+            &tx,
+            "shift.z_report",
+            &serde_json::json!({ "shift_id": id, "cashier": s.user_id, "totals": t, "counted": counted, "over_short": over }),
+            now,
+        )?;
         tx.commit()?;
         self.shift_info(&id)
     }

@@ -29,7 +29,11 @@ fn voucher_error(e: ClientError) -> EngineError {
         ClientError::Api { error, .. }
             if matches!(
                 error.code,
-                ErrorCode::VoucherNotFound | ErrorCode::VoucherUsed | ErrorCode::VoucherExpired | ErrorCode::VoucherCancelled | ErrorCode::CancelWindowClosed
+                ErrorCode::VoucherNotFound
+                    | ErrorCode::VoucherUsed
+                    | ErrorCode::VoucherExpired
+                    | ErrorCode::VoucherCancelled
+                    | ErrorCode::CancelWindowClosed
             ) =>
         {
             EngineError::Voucher(error.code, error.message)
@@ -44,9 +48,15 @@ impl Engine {
         s.require(Action::Redeem)?;
         let code = code.trim();
         if code.is_empty() || code.len() > 64 {
-            return Err(EngineError::Voucher(ErrorCode::VoucherNotFound, String::new()));
+            return Err(EngineError::Voucher(
+                ErrorCode::VoucherNotFound,
+                String::new(),
+            ));
         }
-        self.client.redemption_prepare(code).await.map_err(voucher_error)
+        self.client
+            .redemption_prepare(code)
+            .await
+            .map_err(voucher_error)
     }
 
     /// Redeems a code. Persisted first; a lost answer is resolved by querying the same id.
@@ -62,25 +72,49 @@ impl Engine {
             "INSERT INTO redemptions (request_id, code, state, cashier_id, shift_id, created_at_ms, updated_at_ms) VALUES (?1, ?2, 'verifying', ?3, ?4, ?5, ?5)",
             params![rid.to_string(), code, s.user_id, shift, now],
         )?;
-        audit(&tx, &s.user_id, "redeem.verify", &rid.to_string(), None, Some(&code))?;
+        audit(
+            &tx,
+            &s.user_id,
+            "redeem.verify",
+            &rid.to_string(),
+            None,
+            Some(&code),
+        )?;
         tx.commit()?;
-        let r = self.client.redemption_verify(&VerifyRequest { request_id: rid, code: code.clone(), cashier_id: s.user_id.clone() }).await;
+        let r = self
+            .client
+            .redemption_verify(&VerifyRequest {
+                request_id: rid,
+                code: code.clone(),
+                cashier_id: s.user_id.clone(),
+            })
+            .await;
         self.apply_verify(rid, r)?;
         let rec = self.redemption(rid)?;
         if rec.state == "failed"
-            && let Some(e) = &rec.error {
-                let code = serde_json::from_value::<ErrorCode>(serde_json::Value::String(e.clone())).unwrap_or(ErrorCode::BadRequest);
-                return Err(EngineError::Voucher(code, e.clone()));
-            }
+            && let Some(e) = &rec.error
+        {
+            let code = serde_json::from_value::<ErrorCode>(serde_json::Value::String(e.clone()))
+                .unwrap_or(ErrorCode::BadRequest);
+            return Err(EngineError::Voucher(code, e.clone()));
+        }
         Ok(rec)
     }
 
-    fn apply_verify(&mut self, rid: Uuid, r: std::result::Result<RedemptionView, ClientError>) -> Result<()> {
+    fn apply_verify(
+        &mut self,
+        rid: Uuid,
+        r: std::result::Result<RedemptionView, ClientError>,
+    ) -> Result<()> {
         let now = now_ms();
         let c = self.store.conn();
         match r {
             Ok(v) => {
-                let state = if v.status == RedemptionStatus::Cancelled { "cancelled" } else { "redeemed" };
+                let state = if v.status == RedemptionStatus::Cancelled {
+                    "cancelled"
+                } else {
+                    "redeemed"
+                };
                 c.execute(
                     "UPDATE redemptions SET state = ?1, title = ?2, value = ?3, cancel_deadline_ms = ?4, updated_at_ms = ?5, error = NULL WHERE request_id = ?6",
                     params![state, v.title, v.value.to_string(), v.cancel_deadline_ms, now, rid.to_string()],
@@ -90,7 +124,10 @@ impl Engine {
                 c.execute("UPDATE redemptions SET state = 'unknown', updated_at_ms = ?1 WHERE request_id = ?2", params![now, rid.to_string()])?;
             }
             Err(ClientError::Api { error, .. }) => {
-                let code = serde_json::to_value(error.code).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                let code = serde_json::to_value(error.code)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default();
                 c.execute(
                     "UPDATE redemptions SET state = 'failed', error = ?1, updated_at_ms = ?2 WHERE request_id = ?3",
                     params![code, now, rid.to_string()],
@@ -104,21 +141,40 @@ impl Engine {
     }
 
     /// Cancels a redemption within the platform's window.
-    pub async fn redeem_cancel(&mut self, s: &Session, request_id: Uuid) -> Result<RedemptionRecord> {
+    pub async fn redeem_cancel(
+        &mut self,
+        s: &Session,
+        request_id: Uuid,
+    ) -> Result<RedemptionRecord> {
         s.require(Action::CancelRedemption)?;
         let before = self.redemption(request_id)?;
-        let v = self.client.redemption_cancel(request_id).await.map_err(voucher_error)?;
+        let v = self
+            .client
+            .redemption_cancel(request_id)
+            .await
+            .map_err(voucher_error)?;
         let tx = self.store.conn_mut().transaction()?;
         tx.execute(
             "UPDATE redemptions SET state = 'cancelled', cancel_deadline_ms = ?1, updated_at_ms = ?2 WHERE request_id = ?3",
             params![v.cancel_deadline_ms, now_ms(), request_id.to_string()],
         )?;
-        audit(&tx, &s.user_id, "redeem.cancel", &request_id.to_string(), Some(&before.state), Some("cancelled"))?;
+        audit(
+            &tx,
+            &s.user_id,
+            "redeem.cancel",
+            &request_id.to_string(),
+            Some(&before.state),
+            Some("cancelled"),
+        )?;
         tx.commit()?;
         self.redemption(request_id)
     }
 
-    pub async fn redeem_query(&mut self, s: &Session, request_id: Uuid) -> Result<RedemptionRecord> {
+    pub async fn redeem_query(
+        &mut self,
+        s: &Session,
+        request_id: Uuid,
+    ) -> Result<RedemptionRecord> {
         s.require(Action::Redeem)?;
         let r = self.client.redemption_query(request_id).await;
         match r {
@@ -162,11 +218,20 @@ impl Engine {
             rows.collect::<Result<Vec<_>, _>>()?
         };
         for (rid, code, cashier) in open {
-            let Ok(id) = Uuid::parse_str(&rid) else { continue };
+            let Ok(id) = Uuid::parse_str(&rid) else {
+                continue;
+            };
             match self.client.redemption_query(id).await {
                 Ok(v) => self.apply_verify(id, Ok(v))?,
                 Err(ClientError::Api { error, .. }) if error.code == ErrorCode::NotFound => {
-                    let r = self.client.redemption_verify(&VerifyRequest { request_id: id, code, cashier_id: cashier }).await;
+                    let r = self
+                        .client
+                        .redemption_verify(&VerifyRequest {
+                            request_id: id,
+                            code,
+                            cashier_id: cashier,
+                        })
+                        .await;
                     self.apply_verify(id, r)?;
                 }
                 Err(_) => return Ok(()),

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use cardcat_core::Money;
 use cardcat_core::ledger::EntryKind;
 use cardcat_core::reconcile::{Line, Report, reconcile};
 use cardcat_core::roles::Action;
-use cardcat_core::Money;
 use cardcat_store::rusqlite_reexport::params;
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +36,13 @@ fn add(a: Money, b: Money) -> Money {
 
 impl Engine {
     /// Commission by day, product or cashier over `[from, to]` (business days, UTC+8).
-    pub fn commission_report(&self, s: &Session, from: &str, to: &str, by: GroupBy) -> Result<Vec<CommissionRow>> {
+    pub fn commission_report(
+        &self,
+        s: &Session,
+        from: &str,
+        to: &str,
+        by: GroupBy,
+    ) -> Result<Vec<CommissionRow>> {
         s.require(Action::ViewCommission)?;
         let col = match by {
             GroupBy::Day => "day",
@@ -45,12 +51,28 @@ impl Engine {
         };
         let c = self.store.conn();
         let mut st = c.prepare(&format!("SELECT {col}, client_key, kind, amount FROM ledger WHERE day >= ?1 AND day <= ?2 ORDER BY id"))?;
-        let rows = st.query_map(params![from, to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
-        let mut groups: BTreeMap<String, (CommissionRow, std::collections::BTreeMap<String, i64>)> = BTreeMap::new();
+        let rows = st.query_map(params![from, to], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut groups: BTreeMap<String, (CommissionRow, std::collections::BTreeMap<String, i64>)> =
+            BTreeMap::new();
         for row in rows {
             let (k, key, kind, amount) = row?;
             let amount: Money = amount.parse().unwrap_or(Money::ZERO);
-            let g = groups.entry(k.clone()).or_insert_with(|| (CommissionRow { key: k, ..Default::default() }, BTreeMap::new()));
+            let g = groups.entry(k.clone()).or_insert_with(|| {
+                (
+                    CommissionRow {
+                        key: k,
+                        ..Default::default()
+                    },
+                    BTreeMap::new(),
+                )
+            });
             match EntryKind::parse(&kind) {
                 Some(EntryKind::Sale) => {
                     g.0.sales = add(g.0.sales, amount);
@@ -76,8 +98,14 @@ impl Engine {
         let mut st = c.prepare("SELECT kind, amount FROM ledger WHERE client_key = ?1")?;
         let mut out = Vec::with_capacity(keys.len());
         for k in keys {
-            let mut line = Line { client_key: k.clone(), amount: Money::ZERO, commission: Money::ZERO };
-            let rows = st.query_map([k], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let mut line = Line {
+                client_key: k.clone(),
+                amount: Money::ZERO,
+                commission: Money::ZERO,
+            };
+            let rows = st.query_map([k], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
             for row in rows {
                 let (kind, amount) = row?;
                 let m: Money = amount.parse().unwrap_or(Money::ZERO);
@@ -100,7 +128,11 @@ impl Engine {
         let platform: Vec<Line> = st
             .lines
             .iter()
-            .map(|l| Line { client_key: l.client_key.to_string(), amount: l.amount, commission: l.commission })
+            .map(|l| Line {
+                client_key: l.client_key.to_string(),
+                amount: l.amount,
+                commission: l.commission,
+            })
             .collect();
         let mut keys: Vec<String> = platform.iter().map(|l| l.client_key.clone()).collect();
         {
@@ -120,18 +152,36 @@ impl Engine {
             let mut q = c.prepare("SELECT state FROM orders WHERE client_key = ?1")?;
             for k in &keys {
                 let st: Option<String> = q.query_row([k], |r| r.get(0)).ok();
-                if st.as_deref().and_then(cardcat_core::OrderState::parse).is_some_and(|s| !s.is_final()) {
+                if st
+                    .as_deref()
+                    .and_then(cardcat_core::OrderState::parse)
+                    .is_some_and(|s| !s.is_final())
+                {
                     open.push(k.clone());
                 }
             }
         }
         keys.retain(|k| !open.contains(k));
-        let platform: Vec<Line> = platform.into_iter().filter(|l| !open.contains(&l.client_key)).collect();
+        let platform: Vec<Line> = platform
+            .into_iter()
+            .filter(|l| !open.contains(&l.client_key))
+            .collect();
         let local = self.local_lines(&keys)?;
         let mut report = reconcile(&local, &platform);
         report.open = open;
         let tx = self.store.conn_mut().transaction()?;
-        audit(&tx, &s.user_id, "commission.reconcile", date, None, Some(&format!("matched {} diffs {}", report.matched, report.diffs.len())))?;
+        audit(
+            &tx,
+            &s.user_id,
+            "commission.reconcile",
+            date,
+            None,
+            Some(&format!(
+                "matched {} diffs {}",
+                report.matched,
+                report.diffs.len()
+            )),
+        )?;
         tx.commit()?;
         Ok(report)
     }
@@ -144,10 +194,28 @@ impl Engine {
             "SELECT l.day, l.client_key, l.sku, o.product_name, l.cashier_id, l.kind, l.amount, l.reason, o.state
              FROM ledger l JOIN orders o ON o.client_key = l.client_key WHERE l.day >= ?1 AND l.day <= ?2 ORDER BY l.id",
         )?;
-        let mut out = String::from("\u{feff}day,client_key,sku,product,cashier,entry,amount,booked_on,order_state\n");
-        let esc = |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() };
+        let mut out = String::from(
+            "\u{feff}day,client_key,sku,product,cashier,entry,amount,booked_on,order_state\n",
+        );
+        let esc = |s: &str| {
+            if s.contains([',', '"', '\n']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_string()
+            }
+        };
         let rows = st.query_map(params![from, to], |r| {
-            Ok([r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?])
+            Ok([
+                r.get::<_, String>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ])
         })?;
         for row in rows {
             let row = row?;

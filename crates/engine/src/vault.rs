@@ -39,15 +39,20 @@ impl PinVault {
                 h
             }
         };
-        let key = hex::decode(hex_key.trim()).map_err(|_| EngineError::Crypto("PIN key in keyring is not hex".into()))?;
+        let key = hex::decode(hex_key.trim())
+            .map_err(|_| EngineError::Crypto("PIN key in keyring is not hex".into()))?;
         if key.len() != 32 {
             return Err(EngineError::Crypto("PIN key has the wrong length".into()));
         }
-        Ok(PinVault { cipher: ChaCha20Poly1305::new(Key::from_slice(&key)) })
+        Ok(PinVault {
+            cipher: ChaCha20Poly1305::new(Key::from_slice(&key)),
+        })
     }
 
     pub fn from_key(key: [u8; 32]) -> PinVault {
-        PinVault { cipher: ChaCha20Poly1305::new(Key::from_slice(&key)) }
+        PinVault {
+            cipher: ChaCha20Poly1305::new(Key::from_slice(&key)),
+        }
     }
 
     /// nonce ‖ ciphertext of the JSON-encoded PINs.
@@ -57,7 +62,13 @@ impl PinVault {
         rand::rng().fill_bytes(&mut nonce);
         let ct = self
             .cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: &plain, aad: aad.as_bytes() })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: &plain,
+                    aad: aad.as_bytes(),
+                },
+            )
             .map_err(|_| EngineError::Crypto("encrypt".into()))?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
@@ -71,7 +82,13 @@ impl PinVault {
         let (nonce, ct) = blob.split_at(NONCE_LEN);
         let plain = self
             .cipher
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: aad.as_bytes() })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: aad.as_bytes(),
+                },
+            )
             .map_err(|_| EngineError::Crypto("PIN ciphertext does not authenticate".into()))?;
         serde_json::from_slice(&plain).map_err(|e| EngineError::Crypto(e.to_string()))
     }
@@ -96,12 +113,24 @@ mod tests {
     #[test]
     fn seal_open_and_bind_to_order() {
         let v = PinVault::from_key([7u8; 32]);
-        let pins = vec![PinPayload { card_no: "1234567890123456".into(), pin: "ABCDEFGHJKLMNPQRST".into(), expires: None }];
+        let pins = vec![PinPayload {
+            card_no: "1234567890123456".into(),
+            pin: "ABCDEFGHJKLMNPQRST".into(),
+            expires: None,
+        }];
         let blob = v.seal("order-1", &pins).unwrap();
-        assert!(!blob.windows(18).any(|w| w == b"ABCDEFGHJKLMNPQRST"), "ciphertext hides the PIN");
+        assert!(
+            !blob.windows(18).any(|w| w == b"ABCDEFGHJKLMNPQRST"),
+            "ciphertext hides the PIN"
+        );
         assert_eq!(v.open("order-1", &blob).unwrap(), pins);
         assert!(v.open("order-2", &blob).is_err(), "bound to its order");
-        assert!(PinVault::from_key([8u8; 32]).open("order-1", &blob).is_err(), "wrong key");
+        assert!(
+            PinVault::from_key([8u8; 32])
+                .open("order-1", &blob)
+                .is_err(),
+            "wrong key"
+        );
         let mut bad = blob.clone();
         bad[20] ^= 1;
         assert!(v.open("order-1", &bad).is_err(), "tampering detected");

@@ -119,7 +119,10 @@ const PC437_HIGH: [char; 128] = [
 ];
 
 fn pc437_high(b: u8) -> char {
-    PC437_HIGH.get(usize::from(b.wrapping_sub(0x80))).copied().unwrap_or('?')
+    PC437_HIGH
+        .get(usize::from(b.wrapping_sub(0x80)))
+        .copied()
+        .unwrap_or('?')
 }
 
 /// A run of text bytes received under one text mode.
@@ -181,7 +184,11 @@ impl<'a> Decoder<'a> {
     /// Consumes `n` bytes of a command nobody understood.
     fn skip_unknown(&mut self, n: usize) -> Option<()> {
         self.take(n)?;
-        self.doc.modes.unknown_bytes = self.doc.modes.unknown_bytes.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+        self.doc.modes.unknown_bytes = self
+            .doc
+            .modes
+            .unknown_bytes
+            .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
         Some(())
     }
 
@@ -195,8 +202,14 @@ impl<'a> Decoder<'a> {
         }
         let (chinese, code_page) = (self.chinese, self.code_page);
         match self.line.last_mut() {
-            Some(run) if run.chinese == chinese && (chinese || run.code_page == code_page) => run.bytes.push(b),
-            _ => self.line.push(Run { chinese, code_page, bytes: vec![b] }),
+            Some(run) if run.chinese == chinese && (chinese || run.code_page == code_page) => {
+                run.bytes.push(b)
+            }
+            _ => self.line.push(Run {
+                chinese,
+                code_page,
+                bytes: vec![b],
+            }),
         }
     }
 
@@ -304,13 +317,16 @@ impl<'a> Decoder<'a> {
             b'p' => {
                 let m = self.take(5)?.get(2).copied()?;
                 self.flush();
-                self.push(Item::DrawerKick { pin: if m % 2 == 0 { 2 } else { 5 } });
+                self.push(Item::DrawerKick {
+                    pin: if m % 2 == 0 { 2 } else { 5 },
+                });
             }
             b'2' => {
                 self.take(2)?;
             }
             // one-parameter settings we accept and ignore
-            b'-' | b'G' | b'M' | b' ' | b'3' | b'R' | b'{' | b'V' | b'U' | b'%' | b'=' | b'r' | b'?' => {
+            b'-' | b'G' | b'M' | b' ' | b'3' | b'R' | b'{' | b'V' | b'U' | b'%' | b'=' | b'r'
+            | b'?' => {
                 self.take(3)?;
             }
             // two-parameter settings: absolute / relative position, buzzer, paper sensors
@@ -320,7 +336,11 @@ impl<'a> Decoder<'a> {
             b'D' => {
                 // tab positions: up to 32 values, NUL-terminated
                 let rest = self.bytes.get(self.pos.checked_add(2)?..)?;
-                let n = rest.iter().take(33).position(|&x| x == 0).map_or(rest.len().min(32), |i| i + 1);
+                let n = rest
+                    .iter()
+                    .take(33)
+                    .position(|&x| x == 0)
+                    .map_or(rest.len().min(32), |i| i + 1);
                 self.take(2 + n)?;
             }
             b'*' => {
@@ -386,7 +406,11 @@ impl<'a> Decoder<'a> {
             b'8' => {
                 // GS 8 L p1 p2 p3 p4 …: graphics with a 4-byte length, not rendered
                 let h = self.bytes.get(self.pos..self.pos.checked_add(7)?)?;
-                let len = h.iter().skip(3).rev().fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+                let len = h
+                    .iter()
+                    .skip(3)
+                    .rev()
+                    .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
                 self.skip_unknown(7usize.checked_add(len)?)?;
             }
             _ => self.skip_unknown(3)?,
@@ -408,7 +432,11 @@ impl<'a> Decoder<'a> {
             _ => return Some(()),
         };
         if cn != 49 {
-            self.doc.modes.unknown_bytes = self.doc.modes.unknown_bytes.saturating_add(u32::try_from(5 + len).unwrap_or(u32::MAX));
+            self.doc.modes.unknown_bytes = self
+                .doc
+                .modes
+                .unknown_bytes
+                .saturating_add(u32::try_from(5 + len).unwrap_or(u32::MAX));
             return Some(());
         }
         match func {
@@ -427,9 +455,16 @@ impl<'a> Decoder<'a> {
                     Some(data) if data.len() <= self.qr_budget => {
                         self.qr_budget -= data.len();
                         let data = data.clone();
-                        self.push(Item::Qr { data, module: self.qr_module, align: self.style.align });
+                        self.push(Item::Qr {
+                            data,
+                            module: self.qr_module,
+                            align: self.style.align,
+                        });
                     }
-                    Some(_) => self.doc.modes.unknown_bytes = self.doc.modes.unknown_bytes.saturating_add(8),
+                    Some(_) => {
+                        self.doc.modes.unknown_bytes =
+                            self.doc.modes.unknown_bytes.saturating_add(8)
+                    }
                     None => {}
                 }
             }
@@ -452,7 +487,13 @@ impl<'a> Decoder<'a> {
         self.flush();
         // Latin-1: lossless for any byte (CODE128 set C sends binary values 0..=99).
         let data: String = data.iter().map(|&b| char::from(b)).collect();
-        self.push(Item::Barcode { system: m, data, module: self.bar_module, height: self.bar_height, align: self.style.align });
+        self.push(Item::Barcode {
+            system: m,
+            data,
+            module: self.bar_module,
+            height: self.bar_height,
+            align: self.style.align,
+        });
         Some(())
     }
 
@@ -480,8 +521,15 @@ impl<'a> Decoder<'a> {
             }
         }
         // both fit in u32 by the caps above
-        let bitmap = Bitmap { width: w as u32, height: keep_y as u32, dots };
-        self.push(Item::Raster { bitmap, align: self.style.align });
+        let bitmap = Bitmap {
+            width: w as u32,
+            height: keep_y as u32,
+            dots,
+        };
+        self.push(Item::Raster {
+            bitmap,
+            align: self.style.align,
+        });
         Some(())
     }
 
@@ -528,7 +576,9 @@ impl<'a> Decoder<'a> {
                     let m = self.take(5)?.get(3).copied()?;
                     if f == 1 {
                         self.flush();
-                        self.push(Item::DrawerKick { pin: if m % 2 == 0 { 2 } else { 5 } });
+                        self.push(Item::DrawerKick {
+                            pin: if m % 2 == 0 { 2 } else { 5 },
+                        });
                     }
                 }
             }
@@ -550,7 +600,12 @@ mod tests {
     }
 
     fn style(align: Align, bold: bool, w: u8, h: u8) -> Style {
-        Style { align, bold, width_mul: w, height_mul: h }
+        Style {
+            align,
+            bold,
+            width_mul: w,
+            height_mul: h,
+        }
     }
 
     #[test]
@@ -564,7 +619,16 @@ mod tests {
         b.extend([0x1D, 0x28, 0x6B, 3, 0, 49, 69, 49]);
         let qr = "https://cardcat.example/r/42";
         let len = qr.len() + 3;
-        b.extend([0x1D, 0x28, 0x6B, (len % 256) as u8, (len / 256) as u8, 49, 80, 48]);
+        b.extend([
+            0x1D,
+            0x28,
+            0x6B,
+            (len % 256) as u8,
+            (len / 256) as u8,
+            49,
+            80,
+            48,
+        ]);
         b.extend(qr.as_bytes());
         b.extend([0x1D, 0x28, 0x6B, 3, 0, 49, 81, 48]);
         // CODE128
@@ -572,7 +636,20 @@ mod tests {
         b.extend([0x1D, b'k', 73, 6]);
         b.extend(b"{BP123");
         // raster 16x2: 2 bytes wide, 2 rows
-        b.extend([0x1D, 0x76, 0x30, 0, 2, 0, 2, 0, 0b1000_0000, 0b0000_0001, 0xFF, 0x00]);
+        b.extend([
+            0x1D,
+            0x76,
+            0x30,
+            0,
+            2,
+            0,
+            2,
+            0,
+            0b1000_0000,
+            0b0000_0001,
+            0xFF,
+            0x00,
+        ]);
         b.extend([0x1B, b'p', 0, 25, 250]);
         b.extend([0x1D, b'V', 66, 0]);
         let d = decode(&b);
@@ -585,10 +662,26 @@ mod tests {
         assert_eq!(
             d.items,
             vec![
-                Item::Text { text: "中文收据 ¥50".into(), style: style(Align::Center, false, 2, 2) },
-                Item::Qr { data: qr.into(), module: 4, align: Align::Center },
-                Item::Barcode { system: 73, data: "{BP123".into(), module: 3, height: 60, align: Align::Center },
-                Item::Raster { bitmap: raster, align: Align::Center },
+                Item::Text {
+                    text: "中文收据 ¥50".into(),
+                    style: style(Align::Center, false, 2, 2)
+                },
+                Item::Qr {
+                    data: qr.into(),
+                    module: 4,
+                    align: Align::Center
+                },
+                Item::Barcode {
+                    system: 73,
+                    data: "{BP123".into(),
+                    module: 3,
+                    height: 60,
+                    align: Align::Center
+                },
+                Item::Raster {
+                    bitmap: raster,
+                    align: Align::Center
+                },
                 Item::DrawerKick { pin: 2 },
                 Item::Cut { partial: true },
             ]
@@ -643,14 +736,29 @@ mod tests {
         assert_eq!(
             d.items,
             vec![
-                Item::Text { text: "a".into(), style: n },
+                Item::Text {
+                    text: "a".into(),
+                    style: n
+                },
                 Item::Feed(1),
-                Item::Text { text: "bold still".into(), style: bold },
-                Item::Text { text: "plain".into(), style: n },
+                Item::Text {
+                    text: "bold still".into(),
+                    style: bold
+                },
+                Item::Text {
+                    text: "plain".into(),
+                    style: n
+                },
                 Item::Feed(3),
-                Item::Text { text: "x".into(), style: n },
+                Item::Text {
+                    text: "x".into(),
+                    style: n
+                },
                 Item::Cut { partial: false },
-                Item::Text { text: "tail".into(), style: n },
+                Item::Text {
+                    text: "tail".into(),
+                    style: n
+                },
             ]
         );
     }
@@ -669,7 +777,9 @@ mod tests {
 
     #[test]
     fn unknown_and_truncated() {
-        let d = decode(&[b'h', b'i', 0x1B, 0xEE, 5, b'!', 0x1D, b'v', b'0', 0, 10, 0, 10]);
+        let d = decode(&[
+            b'h', b'i', 0x1B, 0xEE, 5, b'!', 0x1D, b'v', b'0', 0, 10, 0, 10,
+        ]);
         assert_eq!(d.text_lines(), vec!["hi!".to_string()]);
         assert_eq!(d.modes.unknown_bytes, 3);
         let d = decode(&[0x1D, b'k', 4, b'1', b'2']);
@@ -688,9 +798,16 @@ mod tests {
         }
         let d = decode(&b);
         assert_eq!(d.items.len(), QR_DATA_BUDGET / 2000);
-        assert_eq!(d.modes.unknown_bytes as usize, 8 * (600 - QR_DATA_BUDGET / 2000));
+        assert_eq!(
+            d.modes.unknown_bytes as usize,
+            8 * (600 - QR_DATA_BUDGET / 2000)
+        );
         // print without stored data: nothing
-        assert!(decode(&[0x1D, 0x28, 0x6B, 3, 0, 49, 81, 48]).items.is_empty());
+        assert!(
+            decode(&[0x1D, 0x28, 0x6B, 3, 0, 49, 81, 48])
+                .items
+                .is_empty()
+        );
     }
 
     proptest! {

@@ -35,7 +35,11 @@ impl PaperWidth {
         }
     }
     pub fn from_dots(d: u32) -> PaperWidth {
-        if d <= 384 { PaperWidth::Mm58 } else { PaperWidth::Mm80 }
+        if d <= 384 {
+            PaperWidth::Mm58
+        } else {
+            PaperWidth::Mm80
+        }
     }
 }
 
@@ -55,7 +59,12 @@ pub struct Style {
 
 impl Style {
     pub fn normal() -> Style {
-        Style { align: Align::Left, bold: false, width_mul: 1, height_mul: 1 }
+        Style {
+            align: Align::Left,
+            bold: false,
+            width_mul: 1,
+            height_mul: 1,
+        }
     }
 }
 
@@ -70,10 +79,16 @@ pub struct Bitmap {
 
 impl Bitmap {
     pub fn new(width: u32, height: u32) -> Bitmap {
-        Bitmap { width, height, dots: vec![0; (width as usize) * (height as usize)] }
+        Bitmap {
+            width,
+            height,
+            dots: vec![0; (width as usize) * (height as usize)],
+        }
     }
     pub fn get(&self, x: u32, y: u32) -> bool {
-        x < self.width && y < self.height && self.dots[(y as usize) * (self.width as usize) + x as usize] != 0
+        x < self.width
+            && y < self.height
+            && self.dots[(y as usize) * (self.width as usize) + x as usize] != 0
     }
     pub fn set(&mut self, x: u32, y: u32) {
         if x < self.width && y < self.height {
@@ -91,9 +106,19 @@ pub enum Item {
     /// Paper fed by `n` empty lines (ESC d n, or an empty LF).
     Feed(u8),
     /// QR code (GS ( k): data, module size in dots, alignment at print time.
-    Qr { data: String, module: u8, align: Align },
+    Qr {
+        data: String,
+        module: u8,
+        align: Align,
+    },
     /// 1-D barcode (GS k): system (73 = CODE128), data as sent, bar width, height, alignment.
-    Barcode { system: u8, data: String, module: u8, height: u8, align: Align },
+    Barcode {
+        system: u8,
+        data: String,
+        module: u8,
+        height: u8,
+        align: Align,
+    },
     /// Raster image (GS v 0).
     Raster { bitmap: Bitmap, align: Align },
     /// Paper cut (GS V): partial or full.
@@ -136,8 +161,12 @@ impl Document {
                 }
                 Item::Qr { data, .. } => out.push_str(&format!("[QR {data}]")),
                 Item::Barcode { data, .. } => out.push_str(&format!("[BARCODE {data}]")),
-                Item::Raster { bitmap, .. } => out.push_str(&format!("[IMAGE {}x{}]", bitmap.width, bitmap.height)),
-                Item::Cut { partial } => out.push_str(if *partial { "[CUT partial]" } else { "[CUT]" }),
+                Item::Raster { bitmap, .. } => {
+                    out.push_str(&format!("[IMAGE {}x{}]", bitmap.width, bitmap.height))
+                }
+                Item::Cut { partial } => {
+                    out.push_str(if *partial { "[CUT partial]" } else { "[CUT]" })
+                }
                 Item::DrawerKick { pin } => out.push_str(&format!("[DRAWER pin {pin}]")),
             }
             out.push('\n');

@@ -155,11 +155,18 @@ impl Realtime {
 }
 
 impl Emulator {
-    pub async fn start(bind: SocketAddr, out_dir: PathBuf, width: PaperWidth) -> std::io::Result<Emulator> {
+    pub async fn start(
+        bind: SocketAddr,
+        out_dir: PathBuf,
+        width: PaperWidth,
+    ) -> std::io::Result<Emulator> {
         std::fs::create_dir_all(&out_dir)?;
         let listener = TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Mutex::new(Shared { status: PrinterStatus::ready(), ..Default::default() }));
+        let shared = Arc::new(Mutex::new(Shared {
+            status: PrinterStatus::ready(),
+            ..Default::default()
+        }));
         let (tx, mut rx) = oneshot::channel::<()>();
         let sh = Arc::clone(&shared);
         tokio::spawn(async move {
@@ -175,7 +182,11 @@ impl Emulator {
                 }
             }
         });
-        Ok(Emulator { addr, shared, stop: Some(tx) })
+        Ok(Emulator {
+            addr,
+            shared,
+            stop: Some(tx),
+        })
     }
 
     pub fn target(&self) -> String {
@@ -201,7 +212,12 @@ impl Emulator {
     }
 }
 
-async fn serve(mut sock: tokio::net::TcpStream, sh: Arc<Mutex<Shared>>, dir: PathBuf, width: PaperWidth) {
+async fn serve(
+    mut sock: tokio::net::TcpStream,
+    sh: Arc<Mutex<Shared>>,
+    dir: PathBuf,
+    width: PaperWidth,
+) {
     let mut job: Vec<u8> = Vec::new();
     let mut rt = Realtime::default();
     let mut buf = vec![0u8; 64 * 1024];
@@ -217,7 +233,15 @@ async fn serve(mut sock: tokio::net::TcpStream, sh: Arc<Mutex<Shared>>, dir: Pat
         let polls = rt.feed(&buf[..n], &mut job);
         if !polls.is_empty() {
             let answers = lock(&sh).status.answers();
-            let reply: Vec<u8> = polls.iter().map(|&n| answers.get(usize::from(n).saturating_sub(1)).copied().unwrap_or(0x12)).collect();
+            let reply: Vec<u8> = polls
+                .iter()
+                .map(|&n| {
+                    answers
+                        .get(usize::from(n).saturating_sub(1))
+                        .copied()
+                        .unwrap_or(0x12)
+                })
+                .collect();
             if sock.write_all(&reply).await.is_err() {
                 break;
             }
@@ -237,7 +261,10 @@ async fn serve(mut sock: tokio::net::TcpStream, sh: Arc<Mutex<Shared>>, dir: Pat
         (s.seq, ok)
     };
     if !can_print {
-        tracing::warn!(bytes = job.len(), "emulator: job arrived while the printer cannot print; dropped");
+        tracing::warn!(
+            bytes = job.len(),
+            "emulator: job arrived while the printer cannot print; dropped"
+        );
         return;
     }
     let saved = tokio::task::spawn_blocking(move || {
@@ -250,7 +277,13 @@ async fn serve(mut sock: tokio::net::TcpStream, sh: Arc<Mutex<Shared>>, dir: Pat
         std::fs::write(&bin_p, &job)?;
         std::fs::write(&png_p, &png)?;
         std::fs::write(&txt_p, &text)?;
-        Ok::<_, std::io::Error>(EmuJob { seq, bin: bin_p, png: png_p, text, bytes: job.len() })
+        Ok::<_, std::io::Error>(EmuJob {
+            seq,
+            bin: bin_p,
+            png: png_p,
+            text,
+            bytes: job.len(),
+        })
     })
     .await;
     match saved {
@@ -271,7 +304,9 @@ mod tests {
     #[test]
     fn realtime_requests_are_found_outside_payloads_only() {
         // an image whose payload contains DLE EOT 1, then a real status request
-        let mut stream = vec![0x1B, b'@', b'h', b'i', b'\n', 0x1D, b'v', b'0', 0, 3, 0, 1, 0, 0x10, 0x04, 0x01];
+        let mut stream = vec![
+            0x1B, b'@', b'h', b'i', b'\n', 0x1D, b'v', b'0', 0, 3, 0, 1, 0, 0x10, 0x04, 0x01,
+        ];
         stream.extend_from_slice(&[0x10, 0x04, 0x04]);
         stream.extend_from_slice(&[0x1D, b'(', b'k', 4, 0, 0x10, 0x04, 0x02, 0x00]);
         let mut job = Vec::new();

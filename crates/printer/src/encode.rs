@@ -13,7 +13,9 @@ use std::rc::Rc;
 use cardcat_core::receipt::{self, Laid};
 use escpos::driver::Driver;
 use escpos::printer::Printer;
-use escpos::utils::{JustifyMode, PageCode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
+use escpos::utils::{
+    JustifyMode, PageCode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption,
+};
 
 use crate::doc::{Align, Bitmap, Document, Item, Style};
 use crate::profile::{Mode, Profile};
@@ -28,7 +30,10 @@ impl Driver for Capture {
         "capture".into()
     }
     fn write(&self, data: &[u8]) -> escpos::errors::Result<()> {
-        self.0.try_borrow_mut().map_err(|e| escpos::errors::PrinterError::Io(e.to_string()))?.extend_from_slice(data);
+        self.0
+            .try_borrow_mut()
+            .map_err(|e| escpos::errors::PrinterError::Io(e.to_string()))?
+            .extend_from_slice(data);
         Ok(())
     }
     fn read(&self, _buf: &mut [u8]) -> escpos::errors::Result<usize> {
@@ -94,15 +99,44 @@ pub fn raster_command(b: &Bitmap) -> Vec<u8> {
     let mut out = Vec::with_capacity(rows.len() + 16);
     for band in rows.chunks(wb_usize * 256) {
         let h = (band.len() / wb_usize) as u16;
-        out.extend_from_slice(&[0x1D, b'v', b'0', 0, (wb & 0xFF) as u8, (wb >> 8) as u8, (h & 0xFF) as u8, (h >> 8) as u8]);
+        out.extend_from_slice(&[
+            0x1D,
+            b'v',
+            b'0',
+            0,
+            (wb & 0xFF) as u8,
+            (wb >> 8) as u8,
+            (h & 0xFF) as u8,
+            (h >> 8) as u8,
+        ]);
         out.extend_from_slice(band);
     }
     out
 }
 
 fn code128(data: &str, module: u8) -> Vec<u8> {
-    let payload: Vec<u8> = data.bytes().filter(|b| (0x20..0x7F).contains(b)).take(60).collect();
-    let mut out = vec![0x1D, b'w', module, 0x1D, b'h', 60, 0x1D, b'H', 2, 0x1D, b'k', 73, (payload.len() + 2) as u8, b'{', b'B'];
+    let payload: Vec<u8> = data
+        .bytes()
+        .filter(|b| (0x20..0x7F).contains(b))
+        .take(60)
+        .collect();
+    let mut out = vec![
+        0x1D,
+        b'w',
+        module,
+        0x1D,
+        b'h',
+        60,
+        0x1D,
+        b'H',
+        2,
+        0x1D,
+        b'k',
+        73,
+        (payload.len() + 2) as u8,
+        b'{',
+        b'B',
+    ];
     out.extend_from_slice(&payload);
     out
 }
@@ -113,19 +147,44 @@ pub fn laid_to_document(laid: &[Laid], profile: &Profile, logo: Option<&Bitmap>)
     let mut d = Document::default();
     for l in laid {
         match l {
-            Laid::Line { text, align: a, bold, double } => d.items.push(Item::Text {
+            Laid::Line {
+                text,
+                align: a,
+                bold,
+                double,
+            } => d.items.push(Item::Text {
                 text: printable(text, profile.mode),
-                style: Style { align: align(*a), bold: *bold, width_mul: if *double { 2 } else { 1 }, height_mul: if *double { 2 } else { 1 } },
+                style: Style {
+                    align: align(*a),
+                    bold: *bold,
+                    width_mul: if *double { 2 } else { 1 },
+                    height_mul: if *double { 2 } else { 1 },
+                },
             }),
-            Laid::Qr(data) => d.items.push(Item::Qr { data: data.clone(), module: profile.qr_module, align: Align::Center }),
-            Laid::Barcode(data) => d.items.push(Item::Barcode { system: 73, data: format!("{{B{data}"), module: if profile.width.cols() > 32 { 2 } else { 1 }, height: 60, align: Align::Center }),
+            Laid::Qr(data) => d.items.push(Item::Qr {
+                data: data.clone(),
+                module: profile.qr_module,
+                align: Align::Center,
+            }),
+            Laid::Barcode(data) => d.items.push(Item::Barcode {
+                system: 73,
+                data: format!("{{B{data}"),
+                module: if profile.width.cols() > 32 { 2 } else { 1 },
+                height: 60,
+                align: Align::Center,
+            }),
             Laid::Logo => {
                 if let Some(b) = logo {
-                    d.items.push(Item::Raster { bitmap: b.clone(), align: Align::Center });
+                    d.items.push(Item::Raster {
+                        bitmap: b.clone(),
+                        align: Align::Center,
+                    });
                 }
             }
             Laid::Feed(n) => d.items.push(Item::Feed(*n)),
-            Laid::Cut => d.items.push(Item::Cut { partial: profile.partial_cut }),
+            Laid::Cut => d.items.push(Item::Cut {
+                partial: profile.partial_cut,
+            }),
             Laid::DrawerKick => d.items.push(Item::DrawerKick { pin: 2 }),
         }
     }
@@ -137,7 +196,11 @@ fn esc(e: escpos::errors::PrinterError) -> PrintError {
 }
 
 /// Encodes a laid-out receipt for `profile`.
-pub fn encode(laid: &[Laid], profile: &Profile, logo: Option<&Bitmap>) -> Result<Vec<u8>, PrintError> {
+pub fn encode(
+    laid: &[Laid],
+    profile: &Profile,
+    logo: Option<&Bitmap>,
+) -> Result<Vec<u8>, PrintError> {
     let cap = Capture::default();
     let mut p = Printer::new(cap.clone(), Protocol::default(), None);
     p.init().map_err(esc)?;
@@ -152,7 +215,11 @@ pub fn encode(laid: &[Laid], profile: &Profile, logo: Option<&Bitmap>) -> Result
     }
     if profile.mode == Mode::Raster {
         // Everything that puts ink on paper goes into one image; cut and drawer stay commands.
-        let printed: Vec<Laid> = laid.iter().filter(|l| !matches!(l, Laid::Cut | Laid::DrawerKick)).cloned().collect();
+        let printed: Vec<Laid> = laid
+            .iter()
+            .filter(|l| !matches!(l, Laid::Cut | Laid::DrawerKick))
+            .cloned()
+            .collect();
         let doc = laid_to_document(&printed, profile, logo);
         let bmp = render::render(&doc, profile.width);
         p.custom(&raster_command(&bmp)).map_err(esc)?;
@@ -168,7 +235,12 @@ pub fn encode(laid: &[Laid], profile: &Profile, logo: Option<&Bitmap>) -> Result
     } else {
         for l in laid {
             match l {
-                Laid::Line { text, align: a, bold, double } => {
+                Laid::Line {
+                    text,
+                    align: a,
+                    bold,
+                    double,
+                } => {
                     p.justify(justify(*a)).map_err(esc)?;
                     if *bold {
                         p.bold(true).map_err(esc)?;
@@ -187,12 +259,24 @@ pub fn encode(laid: &[Laid], profile: &Profile, logo: Option<&Bitmap>) -> Result
                 }
                 Laid::Qr(data) => {
                     p.justify(JustifyMode::CENTER).map_err(esc)?;
-                    p.qrcode_option(data, QRCodeOption::new(QRCodeModel::Model2, profile.qr_module, QRCodeCorrectionLevel::M)).map_err(esc)?;
+                    p.qrcode_option(
+                        data,
+                        QRCodeOption::new(
+                            QRCodeModel::Model2,
+                            profile.qr_module,
+                            QRCodeCorrectionLevel::M,
+                        ),
+                    )
+                    .map_err(esc)?;
                     p.justify(JustifyMode::LEFT).map_err(esc)?;
                 }
                 Laid::Barcode(data) => {
                     p.justify(JustifyMode::CENTER).map_err(esc)?;
-                    p.custom(&code128(data, if profile.width.cols() > 32 { 2 } else { 1 })).map_err(esc)?;
+                    p.custom(&code128(
+                        data,
+                        if profile.width.cols() > 32 { 2 } else { 1 },
+                    ))
+                    .map_err(esc)?;
                     p.justify(JustifyMode::LEFT).map_err(esc)?;
                 }
                 Laid::Logo => {
@@ -213,7 +297,11 @@ pub fn encode(laid: &[Laid], profile: &Profile, logo: Option<&Bitmap>) -> Result
         }
     }
     p.print().map_err(esc)?;
-    let bytes = cap.0.try_borrow().map(|b| b.clone()).map_err(|e| PrintError::Encode(e.to_string()))?;
+    let bytes = cap
+        .0
+        .try_borrow()
+        .map(|b| b.clone())
+        .map_err(|e| PrintError::Encode(e.to_string()))?;
     Ok(bytes)
 }
 
@@ -227,7 +315,12 @@ fn cut(p: &mut Printer<Capture>, profile: &Profile) -> Result<(), PrintError> {
 }
 
 /// Receipt document → bytes for a profile, in one call.
-pub fn receipt_bytes(doc: &receipt::Doc, ctx: &receipt::ReceiptContext, profile: &Profile, logo: Option<&Bitmap>) -> Result<Vec<u8>, PrintError> {
+pub fn receipt_bytes(
+    doc: &receipt::Doc,
+    ctx: &receipt::ReceiptContext,
+    profile: &Profile,
+    logo: Option<&Bitmap>,
+) -> Result<Vec<u8>, PrintError> {
     let r = receipt::build(doc, ctx);
     let laid = receipt::layout(&r, profile.width.cols());
     encode(&laid, profile, logo)
@@ -237,7 +330,15 @@ pub fn receipt_bytes(doc: &receipt::Doc, ctx: &receipt::ReceiptContext, profile:
 /// file is configured but a logo is asked for).
 pub fn text_logo(text: &str, profile: &Profile) -> Bitmap {
     let doc = Document {
-        items: vec![Item::Text { text: printable(text, Mode::Raster), style: Style { align: Align::Center, bold: true, width_mul: 2, height_mul: 2 } }],
+        items: vec![Item::Text {
+            text: printable(text, Mode::Raster),
+            style: Style {
+                align: Align::Center,
+                bold: true,
+                width_mul: 2,
+                height_mul: 2,
+            },
+        }],
         ..Default::default()
     };
     let full = render::render(&doc, profile.width);

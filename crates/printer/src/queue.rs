@@ -42,7 +42,14 @@ fn now_ms() -> i64 {
     cardcat_store::now_ms()
 }
 
-pub fn enqueue(c: &Connection, order_key: Option<&str>, kind: &str, title: &str, bytes: &[u8], reprint_of: Option<&str>) -> Result<String, cardcat_store::rusqlite_reexport::Error> {
+pub fn enqueue(
+    c: &Connection,
+    order_key: Option<&str>,
+    kind: &str,
+    title: &str,
+    bytes: &[u8],
+    reprint_of: Option<&str>,
+) -> Result<String, cardcat_store::rusqlite_reexport::Error> {
     let id = Uuid::now_v7().to_string();
     c.execute(
         "INSERT INTO print_jobs (id, order_key, kind, title, bytes, state, created_at_ms, reprint_of) VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?7)",
@@ -56,7 +63,9 @@ pub fn recover(c: &Connection) -> Result<usize, cardcat_store::rusqlite_reexport
     c.execute("UPDATE print_jobs SET state = 'uncertain', last_error = 'interrupted while sending' WHERE state = 'sending'", [])
 }
 
-fn read_job(r: &cardcat_store::rusqlite_reexport::Row<'_>) -> cardcat_store::rusqlite_reexport::Result<Job> {
+fn read_job(
+    r: &cardcat_store::rusqlite_reexport::Row<'_>,
+) -> cardcat_store::rusqlite_reexport::Result<Job> {
     Ok(Job {
         id: r.get(0)?,
         order_key: r.get(1)?,
@@ -73,47 +82,86 @@ fn read_job(r: &cardcat_store::rusqlite_reexport::Row<'_>) -> cardcat_store::rus
 
 const COLS: &str = "id, order_key, kind, title, state, attempts, last_error, created_at_ms, printed_at_ms, reprint_of";
 
-pub fn list(c: &Connection, limit: u32) -> Result<Vec<Job>, cardcat_store::rusqlite_reexport::Error> {
-    let mut st = c.prepare(&format!("SELECT {COLS} FROM print_jobs ORDER BY created_at_ms DESC LIMIT ?1"))?;
+pub fn list(
+    c: &Connection,
+    limit: u32,
+) -> Result<Vec<Job>, cardcat_store::rusqlite_reexport::Error> {
+    let mut st = c.prepare(&format!(
+        "SELECT {COLS} FROM print_jobs ORDER BY created_at_ms DESC LIMIT ?1"
+    ))?;
     let rows = st.query_map([limit], read_job)?;
     rows.collect()
 }
 
-pub fn get(c: &Connection, id: &str) -> Result<Option<Job>, cardcat_store::rusqlite_reexport::Error> {
-    c.query_row(&format!("SELECT {COLS} FROM print_jobs WHERE id = ?1"), [id], read_job).optional()
+pub fn get(
+    c: &Connection,
+    id: &str,
+) -> Result<Option<Job>, cardcat_store::rusqlite_reexport::Error> {
+    c.query_row(
+        &format!("SELECT {COLS} FROM print_jobs WHERE id = ?1"),
+        [id],
+        read_job,
+    )
+    .optional()
 }
 
 /// Queues the same bytes again as a new job (an explicit reprint of a non-sensitive job;
 /// sale receipts are rebuilt as masked copies by the caller instead).
-pub fn requeue_copy(c: &Connection, id: &str) -> Result<Option<String>, cardcat_store::rusqlite_reexport::Error> {
+pub fn requeue_copy(
+    c: &Connection,
+    id: &str,
+) -> Result<Option<String>, cardcat_store::rusqlite_reexport::Error> {
     let row: Option<(Option<String>, String, String, Vec<u8>)> = c
-        .query_row("SELECT order_key, kind, title, bytes FROM print_jobs WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_row(
+            "SELECT order_key, kind, title, bytes FROM print_jobs WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
         .optional()?;
     match row {
-        Some((k, kind, title, bytes)) => enqueue(c, k.as_deref(), &kind, &title, &bytes, Some(id)).map(Some),
+        Some((k, kind, title, bytes)) => {
+            enqueue(c, k.as_deref(), &kind, &title, &bytes, Some(id)).map(Some)
+        }
         None => Ok(None),
     }
 }
 
 /// Tries every due job once, in order. Blocking (printer IO); call off the UI thread.
-pub fn process(c: &Connection, target: &Target, timeout: Duration, all_now: bool) -> Result<ProcessReport, cardcat_store::rusqlite_reexport::Error> {
+pub fn process(
+    c: &Connection,
+    target: &Target,
+    timeout: Duration,
+    all_now: bool,
+) -> Result<ProcessReport, cardcat_store::rusqlite_reexport::Error> {
     let mut rep = ProcessReport::default();
     let jobs: Vec<(String, Vec<u8>, i64)> = {
         let mut st = c.prepare("SELECT id, bytes, attempts FROM print_jobs WHERE state = 'queued' AND (?1 OR next_try_ms <= ?2) ORDER BY created_at_ms")?;
-        let rows = st.query_map(params![all_now, now_ms()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = st.query_map(params![all_now, now_ms()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
         rows.collect::<Result<Vec<_>, _>>()?
     };
     for (id, bytes, attempts) in jobs {
-        c.execute("UPDATE print_jobs SET state = 'sending', attempts = attempts + 1 WHERE id = ?1", [&id])?;
+        c.execute(
+            "UPDATE print_jobs SET state = 'sending', attempts = attempts + 1 WHERE id = ?1",
+            [&id],
+        )?;
         match transport::send(target, &bytes, timeout) {
             Ok(r) => {
                 c.execute("UPDATE print_jobs SET state = 'printed', printed_at_ms = ?1, last_error = NULL WHERE id = ?2", params![now_ms(), id])?;
                 rep.status = r.after.or(r.before);
                 rep.printed.push(id);
             }
-            Err(e @ (PrintError::NotReady(_) | PrintError::Unreachable(_) | PrintError::BadTarget(_) | PrintError::Encode(_))) => {
+            Err(
+                e @ (PrintError::NotReady(_)
+                | PrintError::Unreachable(_)
+                | PrintError::BadTarget(_)
+                | PrintError::Encode(_)),
+            ) => {
                 // Nothing left this machine: safe to retry later.
-                let idx = usize::try_from(attempts).unwrap_or(0).min(BACKOFF_MS.len() - 1);
+                let idx = usize::try_from(attempts)
+                    .unwrap_or(0)
+                    .min(BACKOFF_MS.len() - 1);
                 c.execute(
                     "UPDATE print_jobs SET state = 'queued', next_try_ms = ?1, last_error = ?2 WHERE id = ?3",
                     params![now_ms() + BACKOFF_MS[idx], e.to_string(), id],
@@ -126,7 +174,10 @@ pub fn process(c: &Connection, target: &Target, timeout: Duration, all_now: bool
                 break;
             }
             Err(e @ PrintError::Io(_)) => {
-                c.execute("UPDATE print_jobs SET state = 'uncertain', last_error = ?1 WHERE id = ?2", params![e.to_string(), id])?;
+                c.execute(
+                    "UPDATE print_jobs SET state = 'uncertain', last_error = ?1 WHERE id = ?2",
+                    params![e.to_string(), id],
+                )?;
                 rep.uncertain.push(id);
             }
         }

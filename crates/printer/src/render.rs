@@ -41,17 +41,29 @@ pub fn render(doc: &Document, width: PaperWidth) -> Bitmap {
             Item::Feed(n) => {
                 c.grow(u32::from(*n) * FEED_LINE);
             }
-            Item::Qr { data, module, align } => draw_qr(&mut c, data, *module, *align),
-            Item::Barcode { system, data, module, height, align } => {
-                draw_barcode(&mut c, *system, data, *module, *height, *align)
-            }
+            Item::Qr {
+                data,
+                module,
+                align,
+            } => draw_qr(&mut c, data, *module, *align),
+            Item::Barcode {
+                system,
+                data,
+                module,
+                height,
+                align,
+            } => draw_barcode(&mut c, *system, data, *module, *height, *align),
             Item::Raster { bitmap, align } => draw_raster(&mut c, bitmap, *align),
             Item::Cut { .. } => draw_cut(&mut c),
             Item::DrawerKick { .. } => {}
         }
     }
     c.grow(MARGIN);
-    Bitmap { width: c.w, height: c.h, dots: c.dots }
+    Bitmap {
+        width: c.w,
+        height: c.h,
+        dots: c.dots,
+    }
 }
 
 /// [`render`] then [`png_encode`].
@@ -88,7 +100,12 @@ pub fn png_encode(b: &Bitmap) -> Vec<u8> {
     out
 }
 
-fn write_png(out: &mut Vec<u8>, width: u32, height: u32, data: &[u8]) -> Result<(), png::EncodingError> {
+fn write_png(
+    out: &mut Vec<u8>,
+    width: u32,
+    height: u32,
+    data: &[u8],
+) -> Result<(), png::EncodingError> {
     let mut enc = png::Encoder::new(out, width, height);
     enc.set_color(png::ColorType::Grayscale);
     enc.set_depth(png::BitDepth::One);
@@ -120,9 +137,13 @@ pub fn bitmap_to_raster_rows(b: &Bitmap) -> (u16, Vec<u8>) {
         }
         let tail = eights.remainder();
         if !tail.is_empty()
-            && let Some(last) = dst.get_mut(w / 8) {
-                *last = tail.iter().enumerate().fold(0u8, |acc, (i, &d)| acc | (u8::from(d != 0) << (7 - i)));
-            }
+            && let Some(last) = dst.get_mut(w / 8)
+        {
+            *last = tail
+                .iter()
+                .enumerate()
+                .fold(0u8, |acc, (i, &d)| acc | (u8::from(d != 0) << (7 - i)));
+        }
     }
     (u16::try_from(wb).unwrap_or(u16::MAX), out)
 }
@@ -137,7 +158,11 @@ struct Canvas {
 impl Canvas {
     fn new(w: u32) -> Canvas {
         // most receipts are 1–2k dots long: reserve once instead of regrowing line by line
-        Canvas { w, h: 0, dots: Vec::with_capacity(w as usize * 1536) }
+        Canvas {
+            w,
+            h: 0,
+            dots: Vec::with_capacity(w as usize * 1536),
+        }
     }
 
     fn full(&self) -> bool {
@@ -266,7 +291,9 @@ fn draw_text(c: &mut Canvas, text: &str, style: Style) {
     let hm = u32::from(style.height_mul.clamp(1, 8));
     let y0 = c.grow(GLYPH_HEIGHT * hm + LINE_SPACING);
     let cells = cells(text, wm, c.w);
-    let line_w = cells.iter().fold(0u32, |acc, cell| acc.saturating_add(cell.width() * wm));
+    let line_w = cells
+        .iter()
+        .fold(0u32, |acc, cell| acc.saturating_add(cell.width() * wm));
     let mut x = align_x(c.w, line_w, style.align);
     let dot_w = wm + u32::from(style.bold);
     for cell in cells {
@@ -333,7 +360,14 @@ fn scaled_rows(cell: Cell) -> [u32; 24] {
 fn draw_qr(c: &mut Canvas, data: &str, module: u8, align: Align) {
     let m = u32::from(module.clamp(1, 16));
     // no QR symbol holds more than 7089 characters: don't even try
-    let code = if data.len() > 7089 { None } else { fast_qr::QRBuilder::new(data.as_bytes()).ecl(fast_qr::ECL::M).build().ok() };
+    let code = if data.len() > 7089 {
+        None
+    } else {
+        fast_qr::QRBuilder::new(data.as_bytes())
+            .ecl(fast_qr::ECL::M)
+            .build()
+            .ok()
+    };
     match code {
         Some(code) => {
             let n = code.size.max(1);
@@ -429,21 +463,36 @@ fn code128_input(data: &str) -> Option<String> {
 
 /// The bar pattern (1 = bar) for an ESC/POS barcode, if we can draw it.
 fn barcode_bars(system: u8, data: &str) -> Option<Vec<u8>> {
-    let system = if system < 65 { system.checked_add(65)? } else { system };
-    let digits = |lens: &[usize]| data.bytes().all(|b| b.is_ascii_digit()) && lens.contains(&data.len());
+    let system = if system < 65 {
+        system.checked_add(65)?
+    } else {
+        system
+    };
+    let digits =
+        |lens: &[usize]| data.bytes().all(|b| b.is_ascii_digit()) && lens.contains(&data.len());
     match system {
-        73 => barcoders::sym::code128::Code128::new(code128_input(data)?).ok().map(|b| b.encode()),
-        67 if digits(&[12, 13]) => barcoders::sym::ean13::EAN13::new(data).ok().map(|b| b.encode()),
-        68 if digits(&[7, 8]) => barcoders::sym::ean8::EAN8::new(data).ok().map(|b| b.encode()),
+        73 => barcoders::sym::code128::Code128::new(code128_input(data)?)
+            .ok()
+            .map(|b| b.encode()),
+        67 if digits(&[12, 13]) => barcoders::sym::ean13::EAN13::new(data)
+            .ok()
+            .map(|b| b.encode()),
+        68 if digits(&[7, 8]) => barcoders::sym::ean8::EAN8::new(data)
+            .ok()
+            .map(|b| b.encode()),
         _ => None,
     }
 }
 
 fn draw_barcode(c: &mut Canvas, system: u8, data: &str, module: u8, height: u8, align: Align) {
-    let Some(bars) = barcode_bars(system, data) else { return };
+    let Some(bars) = barcode_bars(system, data) else {
+        return;
+    };
     let m = u32::from(module.clamp(1, 6));
     let h = u32::from(height);
-    let total = u32::try_from(bars.len()).unwrap_or(u32::MAX).saturating_mul(m);
+    let total = u32::try_from(bars.len())
+        .unwrap_or(u32::MAX)
+        .saturating_mul(m);
     let x0 = align_x(c.w, total, align);
     let y0 = c.grow(h + 4);
     for (i, &bar) in bars.iter().enumerate() {
@@ -468,7 +517,9 @@ fn draw_raster(c: &mut Canvas, b: &Bitmap, align: Align) {
     let n = bw.min(paper.saturating_sub(x0));
     for (row, src) in b.dots.chunks(bw).take(bh as usize).enumerate() {
         let start = (y0 + row) * paper + x0;
-        let (Some(dst), Some(src)) = (c.dots.get_mut(start..start + n), src.get(..n)) else { break };
+        let (Some(dst), Some(src)) = (c.dots.get_mut(start..start + n), src.get(..n)) else {
+            break;
+        };
         for (d, &s) in dst.iter_mut().zip(src) {
             *d |= u8::from(s != 0);
         }
@@ -489,11 +540,17 @@ mod tests {
     use super::*;
 
     fn text(s: &str, style: Style) -> Item {
-        Item::Text { text: s.into(), style }
+        Item::Text {
+            text: s.into(),
+            style,
+        }
     }
 
     fn doc(items: Vec<Item>) -> Document {
-        Document { items, ..Default::default() }
+        Document {
+            items,
+            ..Default::default()
+        }
     }
 
     /// Leftmost and rightmost black columns.
@@ -515,7 +572,12 @@ mod tests {
     #[test]
     fn dimensions() {
         let n = Style::normal();
-        let d = doc(vec![text("hello", n), Item::Feed(2), Item::DrawerKick { pin: 2 }, Item::Cut { partial: true }]);
+        let d = doc(vec![
+            text("hello", n),
+            Item::Feed(2),
+            Item::DrawerKick { pin: 2 },
+            Item::Cut { partial: true },
+        ]);
         let b = render(&d, PaperWidth::Mm80);
         assert_eq!(b.width, 576);
         assert_eq!(b.height, MARGIN + 30 + 60 + 18 + MARGIN);
@@ -532,28 +594,55 @@ mod tests {
         let b = render(&doc(vec![text(&line, Style::normal())]), PaperWidth::Mm80);
         let (l, r) = ink_span(&b).unwrap_or_default();
         assert!(l < 4 && r > 576 - 4, "48 columns span the paper: {l}..{r}");
-        assert_eq!(cells(&line, 1, u32::MAX).iter().map(|c| c.width()).sum::<u32>(), 576);
+        assert_eq!(
+            cells(&line, 1, u32::MAX)
+                .iter()
+                .map(|c| c.width())
+                .sum::<u32>(),
+            576
+        );
 
         let cjk: String = "中文收据中文收据中文收据中文收据".into();
         assert_eq!(cjk.chars().count(), 16);
-        assert_eq!(cells(&cjk, 1, u32::MAX).iter().map(|c| c.width()).sum::<u32>(), 384);
+        assert_eq!(
+            cells(&cjk, 1, u32::MAX)
+                .iter()
+                .map(|c| c.width())
+                .sum::<u32>(),
+            384
+        );
         let b = render(&doc(vec![text(&cjk, Style::normal())]), PaperWidth::Mm58);
         let (l, r) = ink_span(&b).unwrap_or_default();
-        assert!(l < 4 && r > 384 - 4, "16 CJK chars span 58 mm paper: {l}..{r}");
+        assert!(
+            l < 4 && r > 384 - 4,
+            "16 CJK chars span 58 mm paper: {l}..{r}"
+        );
     }
 
     #[test]
     fn alignment_and_scaling() {
-        let center = Style { align: Align::Center, ..Style::normal() };
+        let center = Style {
+            align: Align::Center,
+            ..Style::normal()
+        };
         let b = render(&doc(vec![text("HI", center)]), PaperWidth::Mm80);
         let (l, r) = ink_span(&b).unwrap_or_default();
         assert!(l >= 276 && r < 300, "{l}..{r}");
-        let right = Style { align: Align::Right, width_mul: 2, ..Style::normal() };
+        let right = Style {
+            align: Align::Right,
+            width_mul: 2,
+            ..Style::normal()
+        };
         let b = render(&doc(vec![text("HI", right)]), PaperWidth::Mm80);
         let (l, r) = ink_span(&b).unwrap_or_default();
         assert!(l >= 576 - 48 && r < 576, "{l}..{r}");
         // wider than the paper: clipped, not panicking
-        let huge = Style { width_mul: 8, height_mul: 8, bold: true, ..Style::normal() };
+        let huge = Style {
+            width_mul: 8,
+            height_mul: 8,
+            bold: true,
+            ..Style::normal()
+        };
         let b = render(&doc(vec![text(&"中".repeat(40), huge)]), PaperWidth::Mm58);
         assert_eq!(b.width, 384);
         // a very long line is clipped (and only its visible part is laid out)
@@ -566,20 +655,50 @@ mod tests {
 
     #[test]
     fn missing_glyph_is_a_box() {
-        let b = render(&doc(vec![text("\u{1F600}", Style::normal())]), PaperWidth::Mm58);
+        let b = render(
+            &doc(vec![text("\u{1F600}", Style::normal())]),
+            PaperWidth::Mm58,
+        );
         assert!(b.get(1, MARGIN + 10) && b.get(22, MARGIN + 10) && !b.get(10, MARGIN + 10));
     }
 
     #[test]
     fn codes_and_images() {
         let d = doc(vec![
-            Item::Qr { data: "https://cardcat.example/r/1".into(), module: 4, align: Align::Center },
-            Item::Barcode { system: 73, data: "{BP123".into(), module: 2, height: 60, align: Align::Center },
-            Item::Barcode { system: 73, data: "{C\u{c}\u{22}".into(), module: 2, height: 60, align: Align::Left },
-            Item::Raster { bitmap: Bitmap { width: 8, height: 1, dots: vec![1; 8] }, align: Align::Right },
+            Item::Qr {
+                data: "https://cardcat.example/r/1".into(),
+                module: 4,
+                align: Align::Center,
+            },
+            Item::Barcode {
+                system: 73,
+                data: "{BP123".into(),
+                module: 2,
+                height: 60,
+                align: Align::Center,
+            },
+            Item::Barcode {
+                system: 73,
+                data: "{C\u{c}\u{22}".into(),
+                module: 2,
+                height: 60,
+                align: Align::Left,
+            },
+            Item::Raster {
+                bitmap: Bitmap {
+                    width: 8,
+                    height: 1,
+                    dots: vec![1; 8],
+                },
+                align: Align::Right,
+            },
         ]);
         let b = render(&d, PaperWidth::Mm80);
-        let modules = fast_qr::QRBuilder::new("https://cardcat.example/r/1").ecl(fast_qr::ECL::M).build().map(|q| q.size as u32).unwrap_or(0);
+        let modules = fast_qr::QRBuilder::new("https://cardcat.example/r/1")
+            .ecl(fast_qr::ECL::M)
+            .build()
+            .map(|q| q.size as u32)
+            .unwrap_or(0);
         assert!(modules >= 21);
         let qr = (modules + 4) * 4;
         let x0 = (576 - qr) / 2;
@@ -588,7 +707,10 @@ mod tests {
         assert!((0..576).any(|x| b.get(x, bar_y)));
         assert!(b.get(575, b.height - MARGIN - 1));
         assert_eq!(b.height, MARGIN + qr + 64 + 64 + 1 + MARGIN);
-        assert_eq!(code128_input("{C\u{c}\u{22}{B{{"), Some("Ć1234Ɓ{".to_string()));
+        assert_eq!(
+            code128_input("{C\u{c}\u{22}{B{{"),
+            Some("Ć1234Ɓ{".to_string())
+        );
         assert_eq!(code128_input("{BÀ"), None);
         assert!(barcode_bars(73, "P123").is_none());
         assert!(barcode_bars(67, "4901234567894").is_some());
@@ -596,11 +718,17 @@ mod tests {
 
     #[test]
     fn png_is_valid() {
-        let d = doc(vec![text("中文收据 ¥50", Style::normal()), Item::Cut { partial: false }]);
+        let d = doc(vec![
+            text("中文收据 ¥50", Style::normal()),
+            Item::Cut { partial: false },
+        ]);
         for w in [PaperWidth::Mm58, PaperWidth::Mm80] {
             let bmp = render(&d, w);
             let png_bytes = render_png(&d, w);
-            assert_eq!(png_bytes.get(..8), Some(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..]));
+            assert_eq!(
+                png_bytes.get(..8),
+                Some(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..])
+            );
             let reader = png::Decoder::new(std::io::Cursor::new(&png_bytes)).read_info();
             let reader = match reader {
                 Ok(r) => r,
@@ -612,7 +740,14 @@ mod tests {
             assert_eq!(render_png(&d, w), png_bytes, "deterministic");
         }
         assert!(png_encode(&Bitmap::new(0, 0)).is_empty());
-        assert!(png_encode(&Bitmap { width: 100, height: 100, dots: vec![] }).is_empty());
+        assert!(
+            png_encode(&Bitmap {
+                width: 100,
+                height: 100,
+                dots: vec![]
+            })
+            .is_empty()
+        );
     }
 
     #[test]
@@ -670,10 +805,21 @@ mod tests {
     /// The QR on paper scans back to the data (a real QR reader, not our own code).
     #[test]
     fn rendered_qr_scans() {
-        for (data, module) in [("cardcat:order:0190f0a0-1c2d-7e3f-8a4b-5c6d7e8f9a0b", 5u8), ("cardcat:order:TEST-PAGE", 3)] {
-            let d = doc(vec![Item::Qr { data: data.into(), module, align: Align::Center }]);
+        for (data, module) in [
+            ("cardcat:order:0190f0a0-1c2d-7e3f-8a4b-5c6d7e8f9a0b", 5u8),
+            ("cardcat:order:TEST-PAGE", 3),
+        ] {
+            let d = doc(vec![Item::Qr {
+                data: data.into(),
+                module,
+                align: Align::Center,
+            }]);
             let b = render(&d, PaperWidth::Mm58);
-            let mut img = rqrr::PreparedImage::prepare_from_greyscale(b.width as usize, b.height as usize, |x, y| if b.get(x as u32, y as u32) { 0 } else { 255 });
+            let mut img = rqrr::PreparedImage::prepare_from_greyscale(
+                b.width as usize,
+                b.height as usize,
+                |x, y| if b.get(x as u32, y as u32) { 0 } else { 255 },
+            );
             let grids = img.detect_grids();
             assert_eq!(grids.len(), 1, "one QR found");
             let (_, content) = grids[0].decode().expect("decodes");

@@ -20,7 +20,10 @@ pub struct PrinterStatus {
 
 impl PrinterStatus {
     pub fn ready() -> PrinterStatus {
-        PrinterStatus { online: true, ..Default::default() }
+        PrinterStatus {
+            online: true,
+            ..Default::default()
+        }
     }
 
     /// From the answers to DLE EOT 1, 2, 3, 4 (each one byte).
@@ -38,9 +41,14 @@ impl PrinterStatus {
     pub fn answers(&self) -> [u8; 4] {
         let fixed = 0x12; // bits 1 and 4 are always 1
         let printer = fixed | if self.online { 0 } else { 0x08 };
-        let offline = fixed | if self.cover_open { 0x04 } else { 0 } | if self.paper_out { 0x20 } else { 0 } | if self.error { 0x40 } else { 0 };
+        let offline = fixed
+            | if self.cover_open { 0x04 } else { 0 }
+            | if self.paper_out { 0x20 } else { 0 }
+            | if self.error { 0x40 } else { 0 };
         let error = fixed | if self.error { 0x08 } else { 0 };
-        let paper = fixed | if self.paper_near_end { 0x0C } else { 0 } | if self.paper_out { 0x60 } else { 0 };
+        let paper = fixed
+            | if self.paper_near_end { 0x0C } else { 0 }
+            | if self.paper_out { 0x60 } else { 0 };
         [printer, offline, error, paper]
     }
 
@@ -60,7 +68,11 @@ impl PrinterStatus {
             parts.push(if zh { "上盖打开" } else { "cover open" });
         }
         if self.error {
-            parts.push(if zh { "打印机故障" } else { "printer error" });
+            parts.push(if zh {
+                "打印机故障"
+            } else {
+                "printer error"
+            });
         }
         if !self.online {
             parts.push(if zh { "离线" } else { "offline" });
@@ -99,11 +111,57 @@ impl Localized for PrintError {
     fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::ZhCn;
         match self {
-            PrintError::NotReady(s) => if zh { format!("打印机未就绪（{}），小票已排队，处理后会自动补打；交易不受影响", s.describe(lang)) } else { format!("Printer not ready ({}); the receipt is queued and prints when fixed. The sale is not affected.", s.describe(lang)) },
-            PrintError::Unreachable(e) => if zh { format!("连接不上打印机（{e}），小票已排队；交易不受影响") } else { format!("Cannot reach the printer ({e}); the receipt is queued. The sale is not affected.") },
-            PrintError::Io(e) => if zh { format!("发送到打印机时连接中断（{e}）；为避免重复打印不会自动重打，请确认后手动补打") } else { format!("The printer connection dropped while sending ({e}); to avoid a double print it is not retried automatically — reprint if needed") },
-            PrintError::BadTarget(t) => if zh { format!("打印机地址无效：{t}（例：tcp://192.168.1.50:9100、usb:0416:5011、serial:/dev/ttyUSB0:9600、file:/dev/usb/lp0）") } else { format!("Invalid printer target: {t} (e.g. tcp://192.168.1.50:9100, usb:0416:5011, serial:/dev/ttyUSB0:9600, file:/dev/usb/lp0)") },
-            PrintError::Encode(e) => if zh { format!("小票生成失败：{e}") } else { format!("Receipt could not be generated: {e}") },
+            PrintError::NotReady(s) => {
+                if zh {
+                    format!(
+                        "打印机未就绪（{}），小票已排队，处理后会自动补打；交易不受影响",
+                        s.describe(lang)
+                    )
+                } else {
+                    format!(
+                        "Printer not ready ({}); the receipt is queued and prints when fixed. The sale is not affected.",
+                        s.describe(lang)
+                    )
+                }
+            }
+            PrintError::Unreachable(e) => {
+                if zh {
+                    format!("连接不上打印机（{e}），小票已排队；交易不受影响")
+                } else {
+                    format!(
+                        "Cannot reach the printer ({e}); the receipt is queued. The sale is not affected."
+                    )
+                }
+            }
+            PrintError::Io(e) => {
+                if zh {
+                    format!(
+                        "发送到打印机时连接中断（{e}）；为避免重复打印不会自动重打，请确认后手动补打"
+                    )
+                } else {
+                    format!(
+                        "The printer connection dropped while sending ({e}); to avoid a double print it is not retried automatically — reprint if needed"
+                    )
+                }
+            }
+            PrintError::BadTarget(t) => {
+                if zh {
+                    format!(
+                        "打印机地址无效：{t}（例：tcp://192.168.1.50:9100、usb:0416:5011、serial:/dev/ttyUSB0:9600、file:/dev/usb/lp0）"
+                    )
+                } else {
+                    format!(
+                        "Invalid printer target: {t} (e.g. tcp://192.168.1.50:9100, usb:0416:5011, serial:/dev/ttyUSB0:9600, file:/dev/usb/lp0)"
+                    )
+                }
+            }
+            PrintError::Encode(e) => {
+                if zh {
+                    format!("小票生成失败：{e}")
+                } else {
+                    format!("Receipt could not be generated: {e}")
+                }
+            }
         }
     }
 }
@@ -116,17 +174,44 @@ mod tests {
     fn answers_roundtrip() {
         let states = [
             PrinterStatus::ready(),
-            PrinterStatus { paper_out: true, ..PrinterStatus::ready() },
-            PrinterStatus { paper_near_end: true, ..PrinterStatus::ready() },
-            PrinterStatus { cover_open: true, ..PrinterStatus::ready() },
-            PrinterStatus { online: false, ..Default::default() },
-            PrinterStatus { error: true, ..PrinterStatus::ready() },
+            PrinterStatus {
+                paper_out: true,
+                ..PrinterStatus::ready()
+            },
+            PrinterStatus {
+                paper_near_end: true,
+                ..PrinterStatus::ready()
+            },
+            PrinterStatus {
+                cover_open: true,
+                ..PrinterStatus::ready()
+            },
+            PrinterStatus {
+                online: false,
+                ..Default::default()
+            },
+            PrinterStatus {
+                error: true,
+                ..PrinterStatus::ready()
+            },
         ];
         for s in states {
             let [a, b, c, d] = s.answers();
             assert_eq!(PrinterStatus::parse(a, b, c, d), s);
         }
-        assert!(!PrinterStatus { paper_out: true, ..PrinterStatus::ready() }.can_print());
-        assert!(PrinterStatus { paper_near_end: true, ..PrinterStatus::ready() }.can_print());
+        assert!(
+            !PrinterStatus {
+                paper_out: true,
+                ..PrinterStatus::ready()
+            }
+            .can_print()
+        );
+        assert!(
+            PrinterStatus {
+                paper_near_end: true,
+                ..PrinterStatus::ready()
+            }
+            .can_print()
+        );
     }
 }

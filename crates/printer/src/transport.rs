@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use escpos::driver::{Driver, FileDriver, NetworkDriver, SerialPortDriver, UsbDriver};
 
-use crate::status::{DLE_EOT_ERROR, DLE_EOT_OFFLINE, DLE_EOT_PAPER, DLE_EOT_PRINTER, PrintError, PrinterStatus};
+use crate::status::{
+    DLE_EOT_ERROR, DLE_EOT_OFFLINE, DLE_EOT_PAPER, DLE_EOT_PRINTER, PrintError, PrinterStatus,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -35,11 +37,16 @@ impl FromStr for Target {
         }
         if let Some(rest) = s.strip_prefix("usb:") {
             let (v, p) = rest.split_once(':').ok_or_else(bad)?;
-            return Ok(Target::Usb { vendor: u16::from_str_radix(v, 16).map_err(|_| bad())?, product: u16::from_str_radix(p, 16).map_err(|_| bad())? });
+            return Ok(Target::Usb {
+                vendor: u16::from_str_radix(v, 16).map_err(|_| bad())?,
+                product: u16::from_str_radix(p, 16).map_err(|_| bad())?,
+            });
         }
         if let Some(rest) = s.strip_prefix("serial:") {
             let (path, baud) = match rest.rsplit_once(':') {
-                Some((p, b)) if b.chars().all(|c| c.is_ascii_digit()) && !b.is_empty() => (p.to_string(), b.parse().map_err(|_| bad())?),
+                Some((p, b)) if b.chars().all(|c| c.is_ascii_digit()) && !b.is_empty() => {
+                    (p.to_string(), b.parse().map_err(|_| bad())?)
+                }
                 _ => (rest.to_string(), 9600),
             };
             if path.is_empty() {
@@ -51,7 +58,9 @@ impl FromStr for Target {
             if rest.is_empty() {
                 return Err(bad());
             }
-            return Ok(Target::File { path: rest.to_string() });
+            return Ok(Target::File {
+                path: rest.to_string(),
+            });
         }
         Err(bad())
     }
@@ -79,10 +88,16 @@ fn open(t: &Target, timeout: Duration) -> Result<Box<dyn Driver>, PrintError> {
                 .next()
                 .ok_or_else(|| PrintError::Unreachable(host.clone()))?
                 .ip();
-            Box::new(NetworkDriver::open(&ip.to_string(), *port, Some(timeout)).map_err(unreachable)?)
+            Box::new(
+                NetworkDriver::open(&ip.to_string(), *port, Some(timeout)).map_err(unreachable)?,
+            )
         }
-        Target::Usb { vendor, product } => Box::new(UsbDriver::open(*vendor, *product, Some(timeout), None).map_err(unreachable)?),
-        Target::Serial { path, baud } => Box::new(SerialPortDriver::open(path, *baud, Some(timeout)).map_err(unreachable)?),
+        Target::Usb { vendor, product } => {
+            Box::new(UsbDriver::open(*vendor, *product, Some(timeout), None).map_err(unreachable)?)
+        }
+        Target::Serial { path, baud } => {
+            Box::new(SerialPortDriver::open(path, *baud, Some(timeout)).map_err(unreachable)?)
+        }
         Target::File { path } => Box::new(FileDriver::open(Path::new(path)).map_err(unreachable)?),
     })
 }
@@ -122,14 +137,23 @@ pub fn query(target: &Target, timeout: Duration) -> Result<Option<PrinterStatus>
 /// print; `PrintError::Io` means bytes may have reached the printer.
 pub fn send(target: &Target, bytes: &[u8], timeout: Duration) -> Result<SendReport, PrintError> {
     let d = open(target, timeout)?;
-    let before = if matches!(target, Target::File { .. }) { None } else { status_of(&*d) };
+    let before = if matches!(target, Target::File { .. }) {
+        None
+    } else {
+        status_of(&*d)
+    };
     if let Some(s) = before
-        && !s.can_print() {
-            return Err(PrintError::NotReady(s));
-        }
+        && !s.can_print()
+    {
+        return Err(PrintError::NotReady(s));
+    }
     d.write(bytes).map_err(|e| PrintError::Io(e.to_string()))?;
     d.flush().map_err(|e| PrintError::Io(e.to_string()))?;
-    let after = if matches!(target, Target::File { .. }) { None } else { status_of(&*d) };
+    let after = if matches!(target, Target::File { .. }) {
+        None
+    } else {
+        status_of(&*d)
+    };
     Ok(SendReport { before, after })
 }
 
@@ -152,7 +176,10 @@ pub fn find_tcp(hosts: &[std::net::IpAddr], port: u16, timeout: Duration) -> Vec
                 std::thread::spawn(move || {
                     let addr = std::net::SocketAddr::new(ip, port);
                     std::net::TcpStream::connect_timeout(&addr, timeout).ok()?;
-                    let target = Target::Tcp { host: ip.to_string(), port };
+                    let target = Target::Tcp {
+                        host: ip.to_string(),
+                        port,
+                    };
                     let status = open(&target, timeout).ok().and_then(|d| status_of(&*d));
                     Some(Found { target, status })
                 })
@@ -170,8 +197,13 @@ pub fn find_device_files() -> Vec<Target> {
         if let Ok(rd) = std::fs::read_dir(dir) {
             for e in rd.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                if name.starts_with("lp") && name[2..].chars().all(|c| c.is_ascii_digit()) && name.len() > 2 {
-                    out.push(Target::File { path: e.path().to_string_lossy().into_owned() });
+                if name.starts_with("lp")
+                    && name[2..].chars().all(|c| c.is_ascii_digit())
+                    && name.len() > 2
+                {
+                    out.push(Target::File {
+                        path: e.path().to_string_lossy().into_owned(),
+                    });
                 }
             }
         }
@@ -188,11 +220,19 @@ pub fn hosts_of(cidr: &str) -> Option<Vec<std::net::IpAddr>> {
     if !(22..=32).contains(&bits) {
         return None;
     }
-    let mask = if bits == 32 { u32::MAX } else { !(u32::MAX >> bits) };
+    let mask = if bits == 32 {
+        u32::MAX
+    } else {
+        !(u32::MAX >> bits)
+    };
     let net = u32::from(ip) & mask;
     let size = 1u32 << (32 - bits);
     let range = if size <= 2 { 0..size } else { 1..size - 1 };
-    Some(range.map(|i| std::net::IpAddr::V4((net + i).into())).collect())
+    Some(
+        range
+            .map(|i| std::net::IpAddr::V4((net + i).into()))
+            .collect(),
+    )
 }
 
 /// This machine's LAN address as a /24, guessed from the route a UDP socket would take
@@ -216,17 +256,59 @@ mod tests {
     #[test]
     fn targets() {
         let ok = [
-            ("tcp://192.168.1.50:9100", Target::Tcp { host: "192.168.1.50".into(), port: 9100 }),
-            ("tcp://printer.local", Target::Tcp { host: "printer.local".into(), port: 9100 }),
-            ("usb:0416:5011", Target::Usb { vendor: 0x0416, product: 0x5011 }),
-            ("serial:/dev/ttyUSB0:115200", Target::Serial { path: "/dev/ttyUSB0".into(), baud: 115_200 }),
-            ("serial:/dev/ttyS0", Target::Serial { path: "/dev/ttyS0".into(), baud: 9600 }),
-            ("file:/dev/usb/lp0", Target::File { path: "/dev/usb/lp0".into() }),
+            (
+                "tcp://192.168.1.50:9100",
+                Target::Tcp {
+                    host: "192.168.1.50".into(),
+                    port: 9100,
+                },
+            ),
+            (
+                "tcp://printer.local",
+                Target::Tcp {
+                    host: "printer.local".into(),
+                    port: 9100,
+                },
+            ),
+            (
+                "usb:0416:5011",
+                Target::Usb {
+                    vendor: 0x0416,
+                    product: 0x5011,
+                },
+            ),
+            (
+                "serial:/dev/ttyUSB0:115200",
+                Target::Serial {
+                    path: "/dev/ttyUSB0".into(),
+                    baud: 115_200,
+                },
+            ),
+            (
+                "serial:/dev/ttyS0",
+                Target::Serial {
+                    path: "/dev/ttyS0".into(),
+                    baud: 9600,
+                },
+            ),
+            (
+                "file:/dev/usb/lp0",
+                Target::File {
+                    path: "/dev/usb/lp0".into(),
+                },
+            ),
         ];
         for (s, t) in ok {
             assert_eq!(s.parse::<Target>().unwrap(), t, "{s}");
         }
-        for bad in ["", "tcp://", "tcp://x:notaport", "usb:zz:1", "lpt1", "file:"] {
+        for bad in [
+            "",
+            "tcp://",
+            "tcp://x:notaport",
+            "usb:zz:1",
+            "lpt1",
+            "file:",
+        ] {
             assert!(bad.parse::<Target>().is_err(), "{bad}");
         }
     }
@@ -251,7 +333,14 @@ mod tests {
         let t: Target = format!("file:{}", p.display()).parse().unwrap();
         let job = b"\x1b@\x1c&\xd6\xd0\xce\xc4\n\x1dVA\x00";
         let r = send(&t, job, Duration::from_secs(1)).unwrap();
-        assert_eq!(r, SendReport { before: None, after: None }, "no status from a device file");
+        assert_eq!(
+            r,
+            SendReport {
+                before: None,
+                after: None
+            },
+            "no status from a device file"
+        );
         assert_eq!(std::fs::read(&p).unwrap(), job);
     }
 }

@@ -9,7 +9,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cardcat_wire::{
-    StatementAdjustRequest, ChaosConfig, ChurnRequest, FulfilmentCount, HealthResponse, NewVoucherRequest, TimeResponse,
+    ChaosConfig, ChurnRequest, FulfilmentCount, HealthResponse, NewVoucherRequest,
+    StatementAdjustRequest, TimeResponse,
 };
 use rusqlite::params;
 use serde::Deserialize;
@@ -28,7 +29,12 @@ fn respond<T: serde::Serialize>(r: ApiResult<T>) -> Response {
 
 /// `GET /v1/time`
 pub(crate) async fn time() -> Response {
-    json_response(StatusCode::OK, &TimeResponse { server_time_ms: now_ms() })
+    json_response(
+        StatusCode::OK,
+        &TimeResponse {
+            server_time_ms: now_ms(),
+        },
+    )
 }
 
 /// `GET /v1/health`
@@ -53,16 +59,28 @@ pub(crate) struct StoreQuery {
 }
 
 /// `POST /admin/pairing-codes?store=ID`
-pub(crate) async fn pairing_code(State(st): State<Arc<AppState>>, q: Result<Query<StoreQuery>, QueryRejection>) -> Response {
-    let Ok(Query(q)) = q else { return ApiErr::bad_request("bad query").into_response() };
-    respond(st.db(move |c| db::new_pairing_code(c, q.store.as_deref()).map_err(|e| ApiErr::bad_request(format!("{e:#}")))).await)
+pub(crate) async fn pairing_code(
+    State(st): State<Arc<AppState>>,
+    q: Result<Query<StoreQuery>, QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = q else {
+        return ApiErr::bad_request("bad query").into_response();
+    };
+    respond(
+        st.db(move |c| {
+            db::new_pairing_code(c, q.store.as_deref())
+                .map_err(|e| ApiErr::bad_request(format!("{e:#}")))
+        })
+        .await,
+    )
 }
 
 /// `POST /admin/vouchers`
 pub(crate) async fn new_voucher(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
     let r = async {
         let req: NewVoucherRequest = parse_json(&body)?;
-        st.db(move |c| db::new_voucher(c, &req).map_err(|e| ApiErr::bad_request(format!("{e:#}")))).await
+        st.db(move |c| db::new_voucher(c, &req).map_err(|e| ApiErr::bad_request(format!("{e:#}"))))
+            .await
     }
     .await;
     respond(r)
@@ -128,9 +146,20 @@ pub(crate) async fn adjust_statement(State(st): State<Arc<AppState>>, body: Byte
 }
 
 /// `GET /admin/orders/{client_key}/fulfilments`
-pub(crate) async fn fulfilments(State(st): State<Arc<AppState>>, key: Result<Path<Uuid>, PathRejection>) -> Response {
-    let Ok(Path(client_key)) = key else { return ApiErr::bad_request("client_key is not a UUID").into_response() };
+pub(crate) async fn fulfilments(
+    State(st): State<Arc<AppState>>,
+    key: Result<Path<Uuid>, PathRejection>,
+) -> Response {
+    let Ok(Path(client_key)) = key else {
+        return ApiErr::bad_request("client_key is not a UUID").into_response();
+    };
     respond(
-        st.db(move |c| Ok(FulfilmentCount { client_key, fulfilments: db::count_fulfilments(c, client_key)? })).await,
+        st.db(move |c| {
+            Ok(FulfilmentCount {
+                client_key,
+                fulfilments: db::count_fulfilments(c, client_key)?,
+            })
+        })
+        .await,
     )
 }

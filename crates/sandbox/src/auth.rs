@@ -10,7 +10,9 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use cardcat_wire::sign::{self, HDR_NONCE, HDR_SIGNATURE, HDR_TERMINAL, HDR_TIMESTAMP, MAX_SKEW_SECS};
+use cardcat_wire::sign::{
+    self, HDR_NONCE, HDR_SIGNATURE, HDR_TERMINAL, HDR_TIMESTAMP, MAX_SKEW_SECS,
+};
 use cardcat_wire::{ActivateRequest, ActivateResponse, ErrorCode};
 use rand::{Rng, RngCore};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
@@ -25,7 +27,10 @@ pub(crate) const MAX_BODY: usize = 1024 * 1024;
 const NONCE_TTL_MS: i64 = 15 * 60 * 1000;
 
 fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    h.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|s| !s.is_empty())
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 fn bad_signature(msg: &str) -> ApiErr {
@@ -39,15 +44,30 @@ async fn find_terminal(st: &Arc<AppState>, id: &str) -> ApiResult<Option<Termina
     let id_owned = id.to_string();
     let found = st
         .db(move |c| {
-            Ok(c.query_row("SELECT id, store_id, secret FROM terminals WHERE id = ?1", [&id_owned], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-            })
+            Ok(c.query_row(
+                "SELECT id, store_id, secret FROM terminals WHERE id = ?1",
+                [&id_owned],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
+            )
             .optional()?)
         })
         .await?;
-    let Some((id, store_id, secret_hex)) = found else { return Ok(None) };
-    let secret = hex::decode(&secret_hex).map_err(|e| ApiErr::internal(format!("terminal {id} secret: {e}")))?;
-    let t = Terminal { id: id.clone(), store_id, secret };
+    let Some((id, store_id, secret_hex)) = found else {
+        return Ok(None);
+    };
+    let secret = hex::decode(&secret_hex)
+        .map_err(|e| ApiErr::internal(format!("terminal {id} secret: {e}")))?;
+    let t = Terminal {
+        id: id.clone(),
+        store_id,
+        secret,
+    };
     lock(&st.terminals).insert(id, t.clone());
     Ok(Some(t))
 }
@@ -64,25 +84,54 @@ pub(crate) async fn signed(State(st): State<Arc<AppState>>, req: Request, next: 
 
 async fn authenticate(st: &Arc<AppState>, req: Request) -> ApiResult<Request> {
     let (mut parts, body) = req.into_parts();
-    let body: Bytes = axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .map_err(|_| ApiErr::new(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BadRequest, "request body too large or unreadable"))?;
+    let body: Bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+        ApiErr::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::BadRequest,
+            "request body too large or unreadable",
+        )
+    })?;
     let h = &parts.headers;
     let Some(terminal_id) = header_str(h, HDR_TERMINAL) else {
-        return Err(ApiErr::new(StatusCode::UNAUTHORIZED, ErrorCode::UnknownTerminal, "missing terminal header"));
+        return Err(ApiErr::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::UnknownTerminal,
+            "missing terminal header",
+        ));
     };
-    let ts = header_str(h, HDR_TIMESTAMP).ok_or_else(|| bad_signature("missing timestamp header"))?;
-    let ts: i64 = ts.parse().map_err(|_| bad_signature("timestamp is not unix seconds"))?;
-    let nonce = header_str(h, HDR_NONCE).ok_or_else(|| bad_signature("missing nonce header"))?.to_string();
+    let ts =
+        header_str(h, HDR_TIMESTAMP).ok_or_else(|| bad_signature("missing timestamp header"))?;
+    let ts: i64 = ts
+        .parse()
+        .map_err(|_| bad_signature("timestamp is not unix seconds"))?;
+    let nonce = header_str(h, HDR_NONCE)
+        .ok_or_else(|| bad_signature("missing nonce header"))?
+        .to_string();
     if nonce.len() > 128 {
         return Err(bad_signature("nonce too long"));
     }
-    let sig = header_str(h, HDR_SIGNATURE).ok_or_else(|| bad_signature("missing signature header"))?;
+    let sig =
+        header_str(h, HDR_SIGNATURE).ok_or_else(|| bad_signature("missing signature header"))?;
     let terminal = find_terminal(st, terminal_id).await?.ok_or_else(|| {
-        ApiErr::new(StatusCode::UNAUTHORIZED, ErrorCode::UnknownTerminal, "unknown terminal; activate this device again")
+        ApiErr::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::UnknownTerminal,
+            "unknown terminal; activate this device again",
+        )
     })?;
-    let path_and_query = parts.uri.path_and_query().map_or_else(|| parts.uri.path(), |p| p.as_str());
-    if !sign::verify(&terminal.secret, parts.method.as_str(), path_and_query, ts, &nonce, &body, sig) {
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path(), |p| p.as_str());
+    if !sign::verify(
+        &terminal.secret,
+        parts.method.as_str(),
+        path_and_query,
+        ts,
+        &nonce,
+        &body,
+        sig,
+    ) {
         tracing::warn!(terminal = %terminal.id, path = path_and_query, "bad signature");
         return Err(bad_signature("signature does not match"));
     }
@@ -110,7 +159,9 @@ async fn authenticate(st: &Arc<AppState>, req: Request) -> ApiResult<Request> {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
     if error_permille > 0 && rand::rng().random_range(0..1000u32) < error_permille {
-        return Err(ApiErr::unavailable("服务暂时不可用 / chaos: service unavailable"));
+        return Err(ApiErr::unavailable(
+            "服务暂时不可用 / chaos: service unavailable",
+        ));
     }
 
     let prune = st.nonce_inserts.fetch_add(1, Ordering::Relaxed) & 511 == 0;
@@ -128,7 +179,11 @@ async fn authenticate(st: &Arc<AppState>, req: Request) -> ApiResult<Request> {
         })
         .await?;
     if !fresh {
-        return Err(ApiErr::new(StatusCode::CONFLICT, ErrorCode::ReplayedNonce, "nonce already used; sign the request again"));
+        return Err(ApiErr::new(
+            StatusCode::CONFLICT,
+            ErrorCode::ReplayedNonce,
+            "nonce already used; sign the request again",
+        ));
     }
     parts.extensions.insert(terminal);
     Ok(Request::from_parts(parts, Body::from(body)))
@@ -145,7 +200,12 @@ pub(crate) async fn admin(State(st): State<Arc<AppState>>, req: Request, next: N
     if ok {
         next.run(req).await
     } else {
-        ApiErr::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, "admin token required").into_response()
+        ApiErr::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
+            "admin token required",
+        )
+        .into_response()
     }
 }
 

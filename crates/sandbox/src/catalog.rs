@@ -36,8 +36,7 @@ pub(crate) struct Snapshot {
     categories_json: Vec<u8>,
 }
 
-pub(crate) const PRODUCT_COLS: &str =
-    "sku, name, brand, category, kind, face_value, retail_price, cost, barcode, template, available, version";
+pub(crate) const PRODUCT_COLS: &str = "sku, name, brand, category, kind, face_value, retail_price, cost, barcode, template, available, version";
 
 fn conv_err(col: usize, msg: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, msg.into())
@@ -56,26 +55,38 @@ pub(crate) fn read_product(r: &Row<'_>) -> rusqlite::Result<Product> {
         name: r.get(1)?,
         brand: r.get(2)?,
         category: r.get(3)?,
-        kind: ProductKind::parse(&kind).ok_or_else(|| conv_err(4, format!("unknown kind {kind}")))?,
+        kind: ProductKind::parse(&kind)
+            .ok_or_else(|| conv_err(4, format!("unknown kind {kind}")))?,
         face_value: money(5)?,
         retail_price: money(6)?,
         cost: money(7)?,
         barcode: r.get(8)?,
-        template: serde_json::from_str::<AccountTemplate>(&template).map_err(|e| conv_err(9, e.to_string()))?,
+        template: serde_json::from_str::<AccountTemplate>(&template)
+            .map_err(|e| conv_err(9, e.to_string()))?,
         available: r.get(10)?,
         version: r.get(11)?,
     })
 }
 
 pub(crate) fn load_categories(c: &Connection) -> rusqlite::Result<Vec<Category>> {
-    let mut stmt = c.prepare_cached("SELECT id, name, parent, sort FROM categories ORDER BY sort, id")?;
-    let rows = stmt.query_map([], |r| Ok(Category { id: r.get(0)?, name: r.get(1)?, parent: r.get(2)?, sort: r.get(3)? }))?;
+    let mut stmt =
+        c.prepare_cached("SELECT id, name, parent, sort FROM categories ORDER BY sort, id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Category {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            parent: r.get(2)?,
+            sort: r.get(3)?,
+        })
+    })?;
     rows.collect()
 }
 
 fn build_snapshot(c: &mut Connection) -> ApiResult<Snapshot> {
     let tx = c.transaction()?;
-    let version: i64 = tx.query_row("SELECT version FROM catalog_meta WHERE id = 1", [], |r| r.get(0))?;
+    let version: i64 = tx.query_row("SELECT version FROM catalog_meta WHERE id = 1", [], |r| {
+        r.get(0)
+    })?;
     let categories_json = serde_json::to_vec(&load_categories(&tx)?)?;
     let n: i64 = tx.query_row("SELECT COUNT(*) FROM products", [], |r| r.get(0))?;
     let n = usize::try_from(n).unwrap_or(0);
@@ -95,7 +106,13 @@ fn build_snapshot(c: &mut Connection) -> ApiResult<Snapshot> {
     }
     offs.push(buf.len());
     tx.commit()?;
-    Ok(Snapshot { version, skus, buf, offs, categories_json })
+    Ok(Snapshot {
+        version,
+        skus,
+        buf,
+        offs,
+        categories_json,
+    })
 }
 
 /// The snapshot of the current catalog version, built if needed.
@@ -107,7 +124,12 @@ pub(crate) async fn snapshot(st: &Arc<AppState>) -> ApiResult<Arc<Snapshot>> {
     }
     let started = std::time::Instant::now();
     let snap = Arc::new(st.db(build_snapshot).await?);
-    tracing::info!(version = snap.version, products = snap.skus.len(), ms = started.elapsed().as_millis(), "catalog cache built");
+    tracing::info!(
+        version = snap.version,
+        products = snap.skus.len(),
+        ms = started.elapsed().as_millis(),
+        "catalog cache built"
+    );
     st.catalog_version.store(snap.version, Ordering::SeqCst);
     *guard = Some(Arc::clone(&snap));
     Ok(snap)
@@ -119,10 +141,21 @@ impl Snapshot {
         let n = self.skus.len();
         let start = after.map_or(0, |a| self.skus.partition_point(|s| s.as_str() <= a));
         let end = start.saturating_add(limit).min(n);
-        let (lo, hi) = (self.offs.get(start).copied().unwrap_or(0), self.offs.get(end).copied().unwrap_or(0));
-        let products: &[u8] = if end > start { self.buf.get(lo..hi.saturating_sub(1)).unwrap_or(&[]) } else { &[] };
+        let (lo, hi) = (
+            self.offs.get(start).copied().unwrap_or(0),
+            self.offs.get(end).copied().unwrap_or(0),
+        );
+        let products: &[u8] = if end > start {
+            self.buf.get(lo..hi.saturating_sub(1)).unwrap_or(&[])
+        } else {
+            &[]
+        };
         let mut out = Vec::with_capacity(products.len() + self.categories_json.len() + 128);
-        let _ = write!(out, "{{\"version\":{},\"total\":{},\"categories\":", self.version, n);
+        let _ = write!(
+            out,
+            "{{\"version\":{},\"total\":{},\"categories\":",
+            self.version, n
+        );
         if after.is_none() {
             out.extend_from_slice(&self.categories_json);
         } else {
@@ -131,7 +164,11 @@ impl Snapshot {
         out.extend_from_slice(b",\"products\":[");
         out.extend_from_slice(products);
         out.extend_from_slice(b"],\"next_after\":");
-        match self.skus.get(end.wrapping_sub(1)).filter(|_| end < n && end > start) {
+        match self
+            .skus
+            .get(end.wrapping_sub(1))
+            .filter(|_| end < n && end > start)
+        {
             Some(last) => {
                 let _ = serde_json::to_writer(&mut out, last);
             }
@@ -168,9 +205,15 @@ pub(crate) fn aborted_response(prefix: Vec<u8>) -> Response {
     if !prefix.is_empty() {
         chunks.push(Ok(Bytes::from(prefix)));
     }
-    chunks.push(Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "sandbox: response dropped on purpose")));
+    chunks.push(Err(std::io::Error::new(
+        std::io::ErrorKind::ConnectionAborted,
+        "sandbox: response dropped on purpose",
+    )));
     let mut r = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     r
 }
 
@@ -249,7 +292,9 @@ pub(crate) async fn full(
     let snap2 = Arc::clone(&snap);
     let after_owned = after.map(str::to_string);
     // Assembling a large page is a memcpy of up to a few MiB: keep it off the reactor.
-    let bytes = match tokio::task::spawn_blocking(move || snap2.page(after_owned.as_deref(), limit)).await {
+    let bytes = match tokio::task::spawn_blocking(move || snap2.page(after_owned.as_deref(), limit))
+        .await
+    {
         Ok(b) => b,
         Err(e) => return ApiErr::internal(format!("page task: {e}")).into_response(),
     };
@@ -265,7 +310,10 @@ pub(crate) struct DeltaQuery {
 }
 
 /// `GET /v1/catalog/delta?since=V[&after_version=&after_sku=][&limit=N]`
-pub(crate) async fn delta(State(st): State<Arc<AppState>>, q: Result<Query<DeltaQuery>, QueryRejection>) -> Response {
+pub(crate) async fn delta(
+    State(st): State<Arc<AppState>>,
+    q: Result<Query<DeltaQuery>, QueryRejection>,
+) -> Response {
     let Query(q) = match q {
         Ok(q) => q,
         Err(e) => return ApiErr::bad_request(format!("bad query: {e}")).into_response(),
@@ -323,15 +371,26 @@ impl Snapshot {
                 buf.push(b',');
                 replaced += 1;
             } else {
-                let (lo, hi) = (self.offs.get(i).copied().unwrap_or(0), self.offs.get(i + 1).copied().unwrap_or(0));
+                let (lo, hi) = (
+                    self.offs.get(i).copied().unwrap_or(0),
+                    self.offs.get(i + 1).copied().unwrap_or(0),
+                );
                 buf.extend_from_slice(self.buf.get(lo..hi).unwrap_or(&[]));
             }
         }
         offs.push(buf.len());
         if replaced != changed.len() {
-            return Err(ApiErr::internal("churned rows missing from the catalog cache"));
+            return Err(ApiErr::internal(
+                "churned rows missing from the catalog cache",
+            ));
         }
-        Ok(Snapshot { version, skus: self.skus.clone(), buf, offs, categories_json: self.categories_json.clone() })
+        Ok(Snapshot {
+            version,
+            skus: self.skus.clone(),
+            buf,
+            offs,
+            categories_json: self.categories_json.clone(),
+        })
     }
 }
 
@@ -358,23 +417,42 @@ pub(crate) async fn churn(st: &Arc<AppState>, changes: u32) -> ApiResult<ChurnRe
 
 fn churn_sync(c: &mut Connection, changes: u32) -> ApiResult<(ChurnResponse, Vec<Product>)> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let current: i64 = tx.query_row("SELECT version FROM catalog_meta WHERE id = 1", [], |r| r.get(0))?;
+    let current: i64 = tx.query_row("SELECT version FROM catalog_meta WHERE id = 1", [], |r| {
+        r.get(0)
+    })?;
     if changes == 0 {
-        return Ok((ChurnResponse { version: current, changed: 0 }, Vec::new()));
+        return Ok((
+            ChurnResponse {
+                version: current,
+                changed: 0,
+            },
+            Vec::new(),
+        ));
     }
     let version = current + 1;
     let picked: Vec<(String, String, String, bool)> = {
-        let mut stmt = tx.prepare("SELECT sku, retail_price, cost, available FROM products ORDER BY random() LIMIT ?1")?;
-        let rows = stmt.query_map([changes], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let mut stmt = tx.prepare(
+            "SELECT sku, retail_price, cost, available FROM products ORDER BY random() LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([changes], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut rng = rand::rng();
     let mut changed = 0u32;
     for (sku, retail, cost, available) in picked {
-        let retail: Money = retail.parse().map_err(|e| ApiErr::internal(format!("{sku} retail: {e}")))?;
-        let cost: Money = cost.parse().map_err(|e| ApiErr::internal(format!("{sku} cost: {e}")))?;
+        let retail: Money = retail
+            .parse()
+            .map_err(|e| ApiErr::internal(format!("{sku} retail: {e}")))?;
+        let cost: Money = cost
+            .parse()
+            .map_err(|e| ApiErr::internal(format!("{sku} cost: {e}")))?;
         if rng.random_range(0..100u32) < 25 {
-            tx.execute("UPDATE products SET available = ?1, version = ?2 WHERE sku = ?3", params![!available, version, &sku])?;
+            tx.execute(
+                "UPDATE products SET available = ?1, version = ?2 WHERE sku = ?3",
+                params![!available, version, &sku],
+            )?;
         } else {
             // cost moves by 0.5–3 % (at least 1 分), staying within (0, retail]
             let fen = cost.fen();
@@ -392,9 +470,14 @@ fn churn_sync(c: &mut Connection, changes: u32) -> ApiResult<(ChurnResponse, Vec
         }
         changed += 1;
     }
-    tx.execute("UPDATE catalog_meta SET version = ?1 WHERE id = 1", [version])?;
+    tx.execute(
+        "UPDATE catalog_meta SET version = ?1 WHERE id = 1",
+        [version],
+    )?;
     let rows = {
-        let mut stmt = tx.prepare(&format!("SELECT {PRODUCT_COLS} FROM products WHERE version = ?1"))?;
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {PRODUCT_COLS} FROM products WHERE version = ?1"
+        ))?;
         let rows = stmt.query_map([version], read_product)?;
         rows.collect::<rusqlite::Result<Vec<Product>>>()?
     };
@@ -426,7 +509,8 @@ mod tests {
         let mut after: Option<String> = None;
         let mut n = 0;
         loop {
-            let page: cardcat_wire::CatalogPage = serde_json::from_slice(&fresh.page(after.as_deref(), 333)).unwrap();
+            let page: cardcat_wire::CatalogPage =
+                serde_json::from_slice(&fresh.page(after.as_deref(), 333)).unwrap();
             n += page.products.len();
             assert_eq!(page.total as usize, fresh.skus.len());
             match page.next_after {
@@ -436,7 +520,8 @@ mod tests {
         }
         assert_eq!(n, fresh.skus.len());
         // an `after` past the end gives an empty last page
-        let page: cardcat_wire::CatalogPage = serde_json::from_slice(&fresh.page(Some("~~~~"), 10)).unwrap();
+        let page: cardcat_wire::CatalogPage =
+            serde_json::from_slice(&fresh.page(Some("~~~~"), 10)).unwrap();
         assert!(page.products.is_empty() && page.next_after.is_none());
     }
 }

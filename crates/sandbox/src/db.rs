@@ -143,7 +143,9 @@ CREATE TABLE terminal_events (
 ];
 
 pub(crate) fn now_ms() -> i64 {
-    let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
+    let d = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO);
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
@@ -153,7 +155,8 @@ pub(crate) fn open(db_path: &Path, extra_skus: u32, seed_value: u64) -> anyhow::
     if let Some(dir) = db_path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    let mut conn = Connection::open(db_path).with_context(|| format!("opening {}", db_path.display()))?;
+    let mut conn =
+        Connection::open(db_path).with_context(|| format!("opening {}", db_path.display()))?;
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -172,14 +175,25 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
             .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
             .optional()?
             .unwrap_or(0);
-        let Ok(idx) = usize::try_from(current) else { anyhow::bail!("corrupt schema_version {current}") };
+        let Ok(idx) = usize::try_from(current) else {
+            anyhow::bail!("corrupt schema_version {current}")
+        };
         if idx > MIGRATIONS.len() {
-            anyhow::bail!("database schema {current} is newer than this sandbox ({})", MIGRATIONS.len());
+            anyhow::bail!(
+                "database schema {current} is newer than this sandbox ({})",
+                MIGRATIONS.len()
+            );
         }
-        let Some(sql) = MIGRATIONS.get(idx) else { return Ok(()) };
-        tx.execute_batch(sql).with_context(|| format!("migration {}", idx + 1))?;
+        let Some(sql) = MIGRATIONS.get(idx) else {
+            return Ok(());
+        };
+        tx.execute_batch(sql)
+            .with_context(|| format!("migration {}", idx + 1))?;
         tx.execute("DELETE FROM schema_version", [])?;
-        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [current + 1])?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES (?1)",
+            [current + 1],
+        )?;
         tx.commit()?;
         tracing::info!(version = current + 1, "applied sandbox migration");
     }
@@ -187,7 +201,11 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
 
 /// Creates a store row if it does not exist yet.
 pub(crate) fn ensure_store(conn: &Connection, store_id: &str) -> rusqlite::Result<()> {
-    let name = if store_id == DEFAULT_STORE_ID { DEFAULT_STORE_NAME.to_string() } else { format!("CardCat 门店 {store_id}") };
+    let name = if store_id == DEFAULT_STORE_ID {
+        DEFAULT_STORE_NAME.to_string()
+    } else {
+        format!("CardCat 门店 {store_id}")
+    };
     conn.execute(
         "INSERT OR IGNORE INTO stores (id, name, created_at_ms) VALUES (?1, ?2, ?3)",
         params![store_id, name, now_ms()],
@@ -195,8 +213,14 @@ pub(crate) fn ensure_store(conn: &Connection, store_id: &str) -> rusqlite::Resul
     Ok(())
 }
 
-pub(crate) fn new_pairing_code(conn: &mut Connection, store_id: Option<&str>) -> anyhow::Result<PairingCodeResponse> {
-    let store_id = store_id.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(DEFAULT_STORE_ID);
+pub(crate) fn new_pairing_code(
+    conn: &mut Connection,
+    store_id: Option<&str>,
+) -> anyhow::Result<PairingCodeResponse> {
+    let store_id = store_id
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(DEFAULT_STORE_ID);
     if store_id.chars().count() > 64 {
         anyhow::bail!("store id too long");
     }
@@ -211,14 +235,21 @@ pub(crate) fn new_pairing_code(conn: &mut Connection, store_id: Option<&str>) ->
         )?;
         if n == 1 {
             tx.commit()?;
-            return Ok(PairingCodeResponse { code, store_id: store_id.to_string() });
+            return Ok(PairingCodeResponse {
+                code,
+                store_id: store_id.to_string(),
+            });
         }
     }
     anyhow::bail!("could not find a free pairing code")
 }
 
 /// Status as the client sees it: an unused voucher past its expiry is `expired`.
-pub(crate) fn effective_voucher_status(stored: &str, expires_at_ms: i64, now: i64) -> VoucherStatus {
+pub(crate) fn effective_voucher_status(
+    stored: &str,
+    expires_at_ms: i64,
+    now: i64,
+) -> VoucherStatus {
     match stored {
         "redeemed" => VoucherStatus::Redeemed,
         "cancelled" => VoucherStatus::Cancelled,
@@ -244,8 +275,12 @@ pub(crate) fn load_voucher(conn: &Connection, code: &str) -> anyhow::Result<Opti
             },
         )
         .optional()?;
-    let Some((code, title, merchant, value, status, expires_at_ms)) = row else { return Ok(None) };
-    let value: Money = value.parse().with_context(|| format!("voucher {code} value"))?;
+    let Some((code, title, merchant, value, status, expires_at_ms)) = row else {
+        return Ok(None);
+    };
+    let value: Money = value
+        .parse()
+        .with_context(|| format!("voucher {code} value"))?;
     Ok(Some(VoucherInfo {
         code,
         title,
@@ -256,14 +291,21 @@ pub(crate) fn load_voucher(conn: &Connection, code: &str) -> anyhow::Result<Opti
     }))
 }
 
-pub(crate) fn new_voucher(conn: &mut Connection, req: &NewVoucherRequest) -> anyhow::Result<VoucherInfo> {
+pub(crate) fn new_voucher(
+    conn: &mut Connection,
+    req: &NewVoucherRequest,
+) -> anyhow::Result<VoucherInfo> {
     if req.title.trim().is_empty() {
         anyhow::bail!("voucher title is empty");
     }
     if req.value.is_negative() || req.value.is_zero() {
         anyhow::bail!("voucher value must be positive");
     }
-    let merchant = if req.merchant.trim().is_empty() { "CardCat 合作商户" } else { req.merchant.trim() };
+    let merchant = if req.merchant.trim().is_empty() {
+        "CardCat 合作商户"
+    } else {
+        req.merchant.trim()
+    };
     let now = now_ms();
     let expires = now.saturating_add(req.expires_in_secs.saturating_mul(1000));
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -274,7 +316,10 @@ pub(crate) fn new_voucher(conn: &mut Connection, req: &NewVoucherRequest) -> any
             if i == 4 {
                 code.push('-');
             }
-            let c = ALPHABET.get(rng.random_range(0..ALPHABET.len())).copied().unwrap_or(b'X');
+            let c = ALPHABET
+                .get(rng.random_range(0..ALPHABET.len()))
+                .copied()
+                .unwrap_or(b'X');
             code.push(char::from(c));
         }
         let n = conn.execute(
@@ -290,7 +335,10 @@ pub(crate) fn new_voucher(conn: &mut Connection, req: &NewVoucherRequest) -> any
 }
 
 pub(crate) fn count_fulfilments(conn: &Connection, client_key: Uuid) -> anyhow::Result<u32> {
-    let n: i64 =
-        conn.query_row("SELECT COUNT(*) FROM fulfilments WHERE client_key = ?1", [client_key.to_string()], |r| r.get(0))?;
+    let n: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM fulfilments WHERE client_key = ?1",
+        [client_key.to_string()],
+        |r| r.get(0),
+    )?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }

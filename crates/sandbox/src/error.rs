@@ -14,7 +14,14 @@ pub(crate) struct ApiErr {
 
 impl ApiErr {
     pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiErr { status, body: ApiError { code, message: message.into(), server_time_ms: None } }
+        ApiErr {
+            status,
+            body: ApiError {
+                code,
+                message: message.into(),
+                server_time_ms: None,
+            },
+        }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
@@ -23,11 +30,19 @@ impl ApiErr {
         Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
     }
     pub fn unavailable(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable, message)
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            message,
+        )
     }
     pub fn internal(message: impl std::fmt::Display) -> Self {
         tracing::error!(error = %message, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, "internal error")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            "internal error",
+        )
     }
 }
 
@@ -63,9 +78,15 @@ pub(crate) fn json_response<T: Serialize>(status: StatusCode, v: &T) -> Response
         Ok(bytes) => json_bytes(status, bytes),
         Err(e) => {
             tracing::error!(error = %e, "response serialisation failed");
-            let mut r = (StatusCode::INTERNAL_SERVER_ERROR, "{\"code\":\"internal\",\"message\":\"internal error\"}")
+            let mut r = (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "{\"code\":\"internal\",\"message\":\"internal error\"}",
+            )
                 .into_response();
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
             r
         }
     }
@@ -73,7 +94,10 @@ pub(crate) fn json_response<T: Serialize>(status: StatusCode, v: &T) -> Response
 
 pub(crate) fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
     let mut r = (status, bytes).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     r
 }
 

@@ -16,13 +16,18 @@ use crate::state::{AppState, Terminal};
 
 const MAX_EVENTS: usize = 200;
 
-pub(crate) async fn post_events(State(st): State<Arc<AppState>>, Extension(term): Extension<Terminal>, body: Bytes) -> Response {
+pub(crate) async fn post_events(
+    State(st): State<Arc<AppState>>,
+    Extension(term): Extension<Terminal>,
+    body: Bytes,
+) -> Response {
     let batch: EventBatch = match parse_json(&body) {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
     if batch.events.len() > MAX_EVENTS {
-        return ApiErr::bad_request(format!("at most {MAX_EVENTS} events per batch")).into_response();
+        return ApiErr::bad_request(format!("at most {MAX_EVENTS} events per batch"))
+            .into_response();
     }
     let n = batch.events.len() as u32;
     let r = st

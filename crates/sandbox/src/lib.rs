@@ -38,9 +38,9 @@
 mod admin;
 mod auth;
 mod catalog;
-mod events;
 mod db;
 mod error;
+mod events;
 mod orders;
 mod redeem;
 mod seed;
@@ -95,8 +95,14 @@ pub const ADMIN_ROUTES: &[(&str, &str)] = &[
 ];
 
 /// Codes of the vouchers every fresh database has (see README for their states).
-pub const SEED_VOUCHER_CODES: &[&str] =
-    &["CC-TEST-0001", "CC-TEST-0002", "CC-TEST-0003", "CC-TEST-0004", "CC-TEST-0005", "CC-TEST-0006"];
+pub const SEED_VOUCHER_CODES: &[&str] = &[
+    "CC-TEST-0001",
+    "CC-TEST-0002",
+    "CC-TEST-0003",
+    "CC-TEST-0004",
+    "CC-TEST-0005",
+    "CC-TEST-0006",
+];
 
 /// The store every fresh database has; pairing codes default to it.
 pub const DEFAULT_STORE_ID: &str = db::DEFAULT_STORE_ID;
@@ -143,14 +149,20 @@ pub struct RunningSandbox {
 impl RunningSandbox {
     /// `http://127.0.0.1:PORT` (the bound address; loopback when bound to 0.0.0.0).
     pub fn url(&self) -> String {
-        let ip = if self.addr.ip().is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { self.addr.ip() };
+        let ip = if self.addr.ip().is_unspecified() {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        } else {
+            self.addr.ip()
+        };
         format!("http://{}", SocketAddr::new(ip, self.addr.port()))
     }
 
     /// Applies `changes` price/availability changes as one new catalog version
     /// (the same as `POST /admin/catalog/churn`).
     pub async fn churn(&self, changes: u32) -> anyhow::Result<ChurnResponse> {
-        catalog::churn(&self.state, changes).await.map_err(|e| anyhow::anyhow!("churn failed: {}", e.body.message))
+        catalog::churn(&self.state, changes)
+            .await
+            .map_err(|e| anyhow::anyhow!("churn failed: {}", e.body.message))
     }
 
     /// Stops accepting connections and waits (at most 5 s) for the server to finish.
@@ -158,7 +170,10 @@ impl RunningSandbox {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        if tokio::time::timeout(Duration::from_secs(5), &mut self.handle).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(5), &mut self.handle)
+            .await
+            .is_err()
+        {
             tracing::warn!("sandbox did not stop within 5 s; aborting it");
             self.handle.abort();
             let _ = (&mut self.handle).await;
@@ -186,7 +201,10 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/admin/chaos", get(admin::get_chaos).post(admin::set_chaos))
         .route("/admin/catalog/churn", post(admin::churn))
         .route("/admin/statements/adjust", post(admin::adjust_statement))
-        .route("/admin/orders/{client_key}/fulfilments", get(admin::fulfilments))
+        .route(
+            "/admin/orders/{client_key}/fulfilments",
+            get(admin::fulfilments),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::admin));
     Router::new()
         .route("/v1/activate", post(auth::activate))
@@ -202,12 +220,17 @@ fn router(state: Arc<AppState>) -> Router {
 /// until [`RunningSandbox::shutdown`]. Bind port 0 to get a free port.
 pub async fn start(config: SandboxConfig, bind: SocketAddr) -> anyhow::Result<RunningSandbox> {
     let cfg = config.clone();
-    let conn = tokio::task::spawn_blocking(move || db::open(&cfg.db_path, cfg.extra_skus, cfg.seed))
-        .await
-        .context("opening the sandbox database")??;
+    let conn =
+        tokio::task::spawn_blocking(move || db::open(&cfg.db_path, cfg.extra_skus, cfg.seed))
+            .await
+            .context("opening the sandbox database")??;
     let state = Arc::new(AppState::new(config, conn)?);
-    catalog::snapshot(&state).await.map_err(|e| anyhow::anyhow!("building the catalog cache: {}", e.body.message))?;
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
+    catalog::snapshot(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("building the catalog cache: {}", e.body.message))?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("binding {bind}"))?;
     let addr = listener.local_addr()?;
     let app = router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
@@ -222,12 +245,20 @@ pub async fn start(config: SandboxConfig, bind: SocketAddr) -> anyhow::Result<Ru
         }
     });
     tracing::info!(%addr, "sandbox listening");
-    Ok(RunningSandbox { addr, shutdown: Some(tx), handle, state })
+    Ok(RunningSandbox {
+        addr,
+        shutdown: Some(tx),
+        handle,
+        state,
+    })
 }
 
 /// A fresh one-time 8-digit pairing code for `store_id` (default [`DEFAULT_STORE_ID`];
 /// an unknown store is created). Works without the server running.
-pub fn create_pairing_code(db_path: &Path, store_id: Option<&str>) -> anyhow::Result<PairingCodeResponse> {
+pub fn create_pairing_code(
+    db_path: &Path,
+    store_id: Option<&str>,
+) -> anyhow::Result<PairingCodeResponse> {
     let mut conn = db::open(db_path, 0, 42)?;
     db::new_pairing_code(&mut conn, store_id)
 }
@@ -240,10 +271,17 @@ pub fn create_voucher(db_path: &Path, req: &NewVoucherRequest) -> anyhow::Result
 
 /// Ground truth for tests: every order the platform has, with its settled status
 /// (time-based transitions applied and persisted, no stale flips) and how often it was fulfilled.
-pub fn orders_snapshot(db_path: &Path, slow_secs: u64, reverse_after_secs: u64) -> anyhow::Result<Vec<(Uuid, cardcat_core::RemoteStatus, u32)>> {
+pub fn orders_snapshot(
+    db_path: &Path,
+    slow_secs: u64,
+    reverse_after_secs: u64,
+) -> anyhow::Result<Vec<(Uuid, cardcat_core::RemoteStatus, u32)>> {
     let conn = db::open(db_path, 0, 42)?;
     let mut rows = {
-        let mut st = conn.prepare(&format!("SELECT {} FROM orders ORDER BY created_at_ms", orders::ORDER_COLS))?;
+        let mut st = conn.prepare(&format!(
+            "SELECT {} FROM orders ORDER BY created_at_ms",
+            orders::ORDER_COLS
+        ))?;
         let rows = st.query_map([], orders::read_order)?;
         rows.collect::<rusqlite::Result<Vec<_>>>()?
     };
@@ -259,12 +297,16 @@ pub fn orders_snapshot(db_path: &Path, slow_secs: u64, reverse_after_secs: u64) 
 /// Events a terminal sent through `POST /v1/events`: (kind, payload) in arrival order.
 pub fn terminal_events(db_path: &Path) -> anyhow::Result<Vec<(String, serde_json::Value)>> {
     let conn = db::open(db_path, 0, 42)?;
-    let mut st = conn.prepare("SELECT kind, payload FROM terminal_events ORDER BY received_at_ms, at_ms")?;
+    let mut st =
+        conn.prepare("SELECT kind, payload FROM terminal_events ORDER BY received_at_ms, at_ms")?;
     let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = Vec::new();
     for r in rows {
         let (k, p) = r?;
-        out.push((k, serde_json::from_str(&p).unwrap_or(serde_json::Value::Null)));
+        out.push((
+            k,
+            serde_json::from_str(&p).unwrap_or(serde_json::Value::Null),
+        ));
     }
     Ok(out)
 }

@@ -11,7 +11,11 @@ use cardcat_wire::NewVoucherRequest;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cardcat-sandbox", version, about = "Sandbox of the upstream 卡盟 platform for CardCat")]
+#[command(
+    name = "cardcat-sandbox",
+    version,
+    about = "Sandbox of the upstream 卡盟 platform for CardCat"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -36,7 +40,11 @@ enum Cmd {
         /// Changes per churn batch.
         #[arg(long, default_value_t = 10)]
         churn_size: u32,
-        #[arg(long, env = "CARDCAT_SANDBOX_ADMIN_TOKEN", default_value = "sandbox-admin")]
+        #[arg(
+            long,
+            env = "CARDCAT_SANDBOX_ADMIN_TOKEN",
+            default_value = "sandbox-admin"
+        )]
         admin_token: String,
         /// Seed for generated SKUs.
         #[arg(long, default_value_t = 42)]
@@ -75,7 +83,8 @@ enum Cmd {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -102,26 +111,65 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             slow_secs,
             reverse_after_secs,
         } => {
-            let config = SandboxConfig { db_path: db, extra_skus, admin_token, seed, slow_secs, reverse_after_secs };
-            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            rt.block_on(serve(config, SocketAddr::new(host, port), churn_every_secs, churn_size))
+            let config = SandboxConfig {
+                db_path: db,
+                extra_skus,
+                admin_token,
+                seed,
+                slow_secs,
+                reverse_after_secs,
+            };
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(serve(
+                config,
+                SocketAddr::new(host, port),
+                churn_every_secs,
+                churn_size,
+            ))
         }
         Cmd::PairingCode { db, store } => {
             let p = create_pairing_code(&db, store.as_deref())?;
             println!("{}", p.code);
-            eprintln!("store {} — one-time code, enter it on the POS to activate", p.store_id);
+            eprintln!(
+                "store {} — one-time code, enter it on the POS to activate",
+                p.store_id
+            );
             Ok(())
         }
-        Cmd::Voucher { db, title, value, merchant, expires_in_secs } => {
-            let v = create_voucher(&db, &NewVoucherRequest { title, merchant, value, expires_in_secs })?;
+        Cmd::Voucher {
+            db,
+            title,
+            value,
+            merchant,
+            expires_in_secs,
+        } => {
+            let v = create_voucher(
+                &db,
+                &NewVoucherRequest {
+                    title,
+                    merchant,
+                    value,
+                    expires_in_secs,
+                },
+            )?;
             println!("{}", v.code);
-            eprintln!("{} ¥{} ({}), expires_at_ms {}", v.title, v.value, v.merchant, v.expires_at_ms);
+            eprintln!(
+                "{} ¥{} ({}), expires_at_ms {}",
+                v.title, v.value, v.merchant, v.expires_at_ms
+            );
             Ok(())
         }
     }
 }
 
-async fn serve(config: SandboxConfig, bind: SocketAddr, churn_every_secs: u64, churn_size: u32) -> anyhow::Result<()> {
+async fn serve(
+    config: SandboxConfig,
+    bind: SocketAddr,
+    churn_every_secs: u64,
+    churn_size: u32,
+) -> anyhow::Result<()> {
     let sandbox = cardcat_sandbox::start(config, bind).await?;
     println!("CardCat sandbox listening on {}", sandbox.url());
     let churn = async {

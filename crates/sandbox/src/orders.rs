@@ -12,7 +12,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cardcat_core::{AccountInput, AccountTemplate, Money, RemoteStatus};
 use cardcat_wire::{
-    BatchStatusRequest, BatchStatusResponse, CreateOrderRequest, ErrorCode, FailReason, OrderView, PinPayload,
+    BatchStatusRequest, BatchStatusResponse, CreateOrderRequest, ErrorCode, FailReason, OrderView,
+    PinPayload,
 };
 use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -41,15 +42,25 @@ pub(crate) fn status_str(s: RemoteStatus) -> &'static str {
 }
 
 pub(crate) fn parse_status(s: &str) -> Option<RemoteStatus> {
-    [RemoteStatus::Pending, RemoteStatus::Succeeded, RemoteStatus::Failed, RemoteStatus::Refunded, RemoteStatus::Reversed]
-        .into_iter()
-        .find(|st| status_str(*st) == s)
+    [
+        RemoteStatus::Pending,
+        RemoteStatus::Succeeded,
+        RemoteStatus::Failed,
+        RemoteStatus::Refunded,
+        RemoteStatus::Reversed,
+    ]
+    .into_iter()
+    .find(|st| status_str(*st) == s)
 }
 
 /// The scripted scenario of an account: its last three digits, or `"default"`.
 pub fn scenario_of(account: &str) -> &'static str {
     let digits: Vec<u8> = account.bytes().filter(u8::is_ascii_digit).collect();
-    let tail = digits.len().checked_sub(3).and_then(|i| digits.get(i..)).unwrap_or(&[]);
+    let tail = digits
+        .len()
+        .checked_sub(3)
+        .and_then(|i| digits.get(i..))
+        .unwrap_or(&[]);
     match tail {
         b"101" => "101",
         b"201" => "201",
@@ -74,7 +85,12 @@ struct HashInput<'a> {
 
 /// SHA-256 of the canonical JSON of what makes an order the same order.
 fn request_hash(req: &CreateOrderRequest) -> ApiResult<String> {
-    let input = HashInput { sku: &req.sku, qty: req.qty, account: &req.account, unit_cost: req.unit_cost };
+    let input = HashInput {
+        sku: &req.sku,
+        qty: req.qty,
+        account: &req.account,
+        unit_cost: req.unit_cost,
+    };
     let json = serde_json::to_vec(&input)?;
     Ok(hex::encode(Sha256::digest(&json)))
 }
@@ -135,36 +151,60 @@ pub(crate) fn read_order(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrderRow> {
 }
 
 pub(crate) fn load_order(c: &Connection, key: Uuid) -> rusqlite::Result<Option<OrderRow>> {
-    c.query_row(&format!("SELECT {ORDER_COLS} FROM orders WHERE client_key = ?1"), [key.to_string()], read_order)
-        .optional()
+    c.query_row(
+        &format!("SELECT {ORDER_COLS} FROM orders WHERE client_key = ?1"),
+        [key.to_string()],
+        read_order,
+    )
+    .optional()
 }
 
 fn fail(code: &str, message: &str) -> FailReason {
-    FailReason { code: code.into(), message: message.into() }
+    FailReason {
+        code: code.into(),
+        message: message.into(),
+    }
 }
 
 fn record_fulfilment(c: &Connection, key: Uuid, now: i64) -> rusqlite::Result<()> {
-    c.execute("INSERT INTO fulfilments (client_key, at_ms) VALUES (?1, ?2)", params![key.to_string(), now])?;
+    c.execute(
+        "INSERT INTO fulfilments (client_key, at_ms) VALUES (?1, ?2)",
+        params![key.to_string(), now],
+    )?;
     tracing::info!(client_key = %key, "order fulfilled");
     Ok(())
 }
 
 /// Applies any time-based transition that is due, persisting it. The status update is
 /// conditional on the old status, so a transition (and its fulfilment) happens once.
-pub(crate) fn settle(c: &Connection, row: &mut OrderRow, slow_secs: u64, reverse_after_secs: u64) -> rusqlite::Result<()> {
+pub(crate) fn settle(
+    c: &Connection,
+    row: &mut OrderRow,
+    slow_secs: u64,
+    reverse_after_secs: u64,
+) -> rusqlite::Result<()> {
     let now = now_ms();
     let secs_ms = |s: u64| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX);
     let age = now.saturating_sub(row.created_at_ms);
     let target = match (row.scenario.as_str(), row.status) {
-        ("401", RemoteStatus::Pending) if age >= secs_ms(slow_secs) => Some((RemoteStatus::Succeeded, None)),
+        ("401", RemoteStatus::Pending) if age >= secs_ms(slow_secs) => {
+            Some((RemoteStatus::Succeeded, None))
+        }
         ("801", RemoteStatus::Pending) if age >= TIMEOUT_801_MS => Some((
             RemoteStatus::Failed,
-            Some(fail("timeout_upstream", "上游供货商超时未响应 / upstream supplier timed out")),
+            Some(fail(
+                "timeout_upstream",
+                "上游供货商超时未响应 / upstream supplier timed out",
+            )),
         )),
-        ("601", RemoteStatus::Succeeded) if age >= secs_ms(reverse_after_secs) => Some((RemoteStatus::Reversed, None)),
+        ("601", RemoteStatus::Succeeded) if age >= secs_ms(reverse_after_secs) => {
+            Some((RemoteStatus::Reversed, None))
+        }
         _ => None,
     };
-    let Some((to, failure)) = target else { return Ok(()) };
+    let Some((to, failure)) = target else {
+        return Ok(());
+    };
     let failure_json = failure.as_ref().and_then(|f| serde_json::to_string(f).ok());
     let n = c.execute(
         "UPDATE orders SET status = ?1, failure = ?2, updated_at_ms = ?3 WHERE client_key = ?4 AND status = ?5",
@@ -186,7 +226,11 @@ pub(crate) fn settle(c: &Connection, row: &mut OrderRow, slow_secs: u64, reverse
 
 /// The client's view. `stale_flip` answers the one stale FAILED of scenario 701.
 pub(crate) fn view(row: &OrderRow, stale_flip: bool) -> OrderView {
-    let status = if stale_flip { RemoteStatus::Failed } else { row.status };
+    let status = if stale_flip {
+        RemoteStatus::Failed
+    } else {
+        row.status
+    };
     OrderView {
         client_key: row.client_key,
         platform_order_id: row.platform_order_id.clone(),
@@ -195,9 +239,16 @@ pub(crate) fn view(row: &OrderRow, stale_flip: bool) -> OrderView {
         status,
         amount: row.amount,
         commission: row.commission,
-        pins: if status == RemoteStatus::Succeeded { row.pins.clone() } else { Vec::new() },
+        pins: if status == RemoteStatus::Succeeded {
+            row.pins.clone()
+        } else {
+            Vec::new()
+        },
         failure: if stale_flip {
-            Some(fail("upstream_status_flip", "上游回报失败（过期报文）/ stale upstream report: failed"))
+            Some(fail(
+                "upstream_status_flip",
+                "上游回报失败（过期报文）/ stale upstream report: failed",
+            ))
         } else {
             row.failure.clone()
         },
@@ -230,17 +281,33 @@ fn random_pins(qty: u32, now: i64) -> Vec<PinPayload> {
     let expires = crate::statements::date_utc8(now.saturating_add(365 * 86_400_000));
     (0..qty)
         .map(|_| {
-            let card_no: String = (0..16).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect();
-            let pin: String = (0..18)
-                .map(|_| char::from(PIN_ALPHABET.get(rng.random_range(0..PIN_ALPHABET.len())).copied().unwrap_or(b'0')))
+            let card_no: String = (0..16)
+                .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
                 .collect();
-            PinPayload { card_no, pin, expires: expires.clone() }
+            let pin: String = (0..18)
+                .map(|_| {
+                    char::from(
+                        PIN_ALPHABET
+                            .get(rng.random_range(0..PIN_ALPHABET.len()))
+                            .copied()
+                            .unwrap_or(b'0'),
+                    )
+                })
+                .collect();
+            PinPayload {
+                card_no,
+                pin,
+                expires: expires.clone(),
+            }
         })
         .collect()
 }
 
 fn platform_order_id() -> String {
-    format!("P{}", rand::rng().random_range(1_000_000_000_000_000u64..10_000_000_000_000_000))
+    format!(
+        "P{}",
+        rand::rng().random_range(1_000_000_000_000_000u64..10_000_000_000_000_000)
+    )
 }
 
 enum Created {
@@ -249,14 +316,26 @@ enum Created {
 }
 
 /// `POST /v1/orders`
-pub(crate) async fn create(State(st): State<Arc<AppState>>, Extension(term): Extension<Terminal>, body: Bytes) -> Response {
+pub(crate) async fn create(
+    State(st): State<Arc<AppState>>,
+    Extension(term): Extension<Terminal>,
+    body: Bytes,
+) -> Response {
     let r = async {
         let req: CreateOrderRequest = parse_json(&body)?;
         if !(1..=99).contains(&req.qty) {
             return Err(ApiErr::bad_request("qty must be 1..=99"));
         }
-        if req.account.account.chars().count() > 64 || req.account.zone.as_ref().is_some_and(|z| z.chars().count() > 64) {
-            return Err(ApiErr::bad_request("account too long (64 characters at most)"));
+        if req.account.account.chars().count() > 64
+            || req
+                .account
+                .zone
+                .as_ref()
+                .is_some_and(|z| z.chars().count() > 64)
+        {
+            return Err(ApiErr::bad_request(
+                "account too long (64 characters at most)",
+            ));
         }
         if req.sku.is_empty() || req.sku.len() > 128 || req.cashier_id.chars().count() > 64 {
             return Err(ApiErr::bad_request("bad sku or cashier_id"));
@@ -264,7 +343,8 @@ pub(crate) async fn create(State(st): State<Arc<AppState>>, Extension(term): Ext
         let hash = request_hash(&req)?;
         let scenario = scenario_of(&req.account.account);
         let st2 = Arc::clone(&st);
-        st.db(move |c| create_sync(c, &st2, &term, &req, &hash, scenario)).await
+        st.db(move |c| create_sync(c, &st2, &term, &req, &hash, scenario))
+            .await
     }
     .await;
     match r {
@@ -307,43 +387,74 @@ fn create_sync(
         return Ok(Created::Replay(view(&row, false)));
     }
     let product: Option<(String, String, String, bool)> = tx
-        .query_row("SELECT retail_price, cost, template, available FROM products WHERE sku = ?1", [&req.sku], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
+        .query_row(
+            "SELECT retail_price, cost, template, available FROM products WHERE sku = ?1",
+            [&req.sku],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
         .optional()?;
     let Some((retail, cost, template, available)) = product else {
         return Err(ApiErr::not_found(format!("unknown sku {}", req.sku)));
     };
     if !available {
-        return Err(ApiErr::new(StatusCode::CONFLICT, ErrorCode::ProductUnavailable, format!("{} 暂不可售 / unavailable", req.sku)));
+        return Err(ApiErr::new(
+            StatusCode::CONFLICT,
+            ErrorCode::ProductUnavailable,
+            format!("{} 暂不可售 / unavailable", req.sku),
+        ));
     }
-    let retail: Money = retail.parse().map_err(|e| ApiErr::internal(format!("retail of {}: {e}", req.sku)))?;
-    let cost: Money = cost.parse().map_err(|e| ApiErr::internal(format!("cost of {}: {e}", req.sku)))?;
-    let template: AccountTemplate =
-        serde_json::from_str(&template).map_err(|e| ApiErr::internal(format!("template of {}: {e}", req.sku)))?;
+    let retail: Money = retail
+        .parse()
+        .map_err(|e| ApiErr::internal(format!("retail of {}: {e}", req.sku)))?;
+    let cost: Money = cost
+        .parse()
+        .map_err(|e| ApiErr::internal(format!("cost of {}: {e}", req.sku)))?;
+    let template: AccountTemplate = serde_json::from_str(&template)
+        .map_err(|e| ApiErr::internal(format!("template of {}: {e}", req.sku)))?;
     if req.unit_cost != cost {
         return Err(ApiErr::new(
             StatusCode::CONFLICT,
             ErrorCode::PriceChanged,
-            format!("价格已变动 / price changed: unit cost is now {cost}, not {}", req.unit_cost),
+            format!(
+                "价格已变动 / price changed: unit cost is now {cost}, not {}",
+                req.unit_cost
+            ),
         ));
     }
     if scenario == "901" && lock(&st.refused_901).insert(req.client_key) {
         tracing::info!(client_key = %req.client_key, "scenario 901: refusing the first attempt, nothing committed");
-        return Err(ApiErr::unavailable("上游繁忙，请用同一单号重试 / upstream busy, retry with the same client_key"));
+        return Err(ApiErr::unavailable(
+            "上游繁忙，请用同一单号重试 / upstream busy, retry with the same client_key",
+        ));
     }
     let overflow = || ApiErr::bad_request("amount out of range");
     let amount = cost.checked_mul(req.qty).ok_or_else(overflow)?;
-    let commission = retail.checked_sub(cost).and_then(|m| m.checked_mul(req.qty)).ok_or_else(overflow)?;
+    let commission = retail
+        .checked_sub(cost)
+        .and_then(|m| m.checked_mul(req.qty))
+        .ok_or_else(overflow)?;
     let now = now_ms();
     let (status, failure) = match scenario {
-        "201" => (RemoteStatus::Failed, Some(fail("invalid_account", "充值账号不存在 / account does not exist"))),
-        "301" => (RemoteStatus::Failed, Some(fail("supplier_down", "上游供货商维护中 / supplier down"))),
+        "201" => (
+            RemoteStatus::Failed,
+            Some(fail(
+                "invalid_account",
+                "充值账号不存在 / account does not exist",
+            )),
+        ),
+        "301" => (
+            RemoteStatus::Failed,
+            Some(fail("supplier_down", "上游供货商维护中 / supplier down")),
+        ),
         "401" | "801" => (RemoteStatus::Pending, None),
         _ => (RemoteStatus::Succeeded, None),
     };
     let delivers_pins = template == AccountTemplate::None || scenario == "101";
-    let pins = if delivers_pins { random_pins(req.qty, now) } else { Vec::new() };
+    let pins = if delivers_pins {
+        random_pins(req.qty, now)
+    } else {
+        Vec::new()
+    };
     let mut row = OrderRow {
         client_key: req.client_key,
         platform_order_id: platform_order_id(),
@@ -402,12 +513,15 @@ pub(crate) async fn get_one(
     Extension(term): Extension<Terminal>,
     key: Result<Path<Uuid>, PathRejection>,
 ) -> Response {
-    let Ok(Path(key)) = key else { return ApiErr::bad_request("client_key is not a UUID").into_response() };
+    let Ok(Path(key)) = key else {
+        return ApiErr::bad_request("client_key is not a UUID").into_response();
+    };
     let st2 = Arc::clone(&st);
     let r = st
         .db(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let Some(mut row) = load_order(&tx, key)?.filter(|r| r.store_id == term.store_id) else {
+            let Some(mut row) = load_order(&tx, key)?.filter(|r| r.store_id == term.store_id)
+            else {
                 return Err(ApiErr::not_found(format!("no order {key}")));
             };
             let v = status_view(&tx, &mut row, &st2)?;
@@ -430,7 +544,9 @@ pub(crate) async fn batch_status(
     let r = async {
         let req: BatchStatusRequest = parse_json(&body)?;
         if req.client_keys.len() > MAX_BATCH {
-            return Err(ApiErr::bad_request(format!("at most {MAX_BATCH} keys per request")));
+            return Err(ApiErr::bad_request(format!(
+                "at most {MAX_BATCH} keys per request"
+            )));
         }
         let st2 = Arc::clone(&st);
         st.db(move |c| {

@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cardcat_core::Money;
 use cardcat_wire::{
-    CancelRedemptionRequest, ErrorCode, PrepareRequest, RedemptionStatus, RedemptionView, VerifyRequest, VoucherStatus,
+    CancelRedemptionRequest, ErrorCode, PrepareRequest, RedemptionStatus, RedemptionView,
+    VerifyRequest, VoucherStatus,
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
@@ -20,7 +21,11 @@ use crate::error::{ApiErr, ApiResult, json_response, parse_json};
 use crate::state::{AppState, Terminal};
 
 fn not_found_voucher(code: &str) -> ApiErr {
-    ApiErr::new(StatusCode::NOT_FOUND, ErrorCode::VoucherNotFound, format!("券码不存在 / no voucher {code}"))
+    ApiErr::new(
+        StatusCode::NOT_FOUND,
+        ErrorCode::VoucherNotFound,
+        format!("券码不存在 / no voucher {code}"),
+    )
 }
 
 fn load_redemption(c: &Connection, request_id: Uuid) -> ApiResult<Option<RedemptionView>> {
@@ -41,10 +46,26 @@ fn load_redemption(c: &Connection, request_id: Uuid) -> ApiResult<Option<Redempt
             },
         )
         .optional()?;
-    let Some((code, title, value, status, redeemed_at_ms, cancel_deadline_ms)) = row else { return Ok(None) };
-    let value: Money = value.parse().map_err(|e| ApiErr::internal(format!("voucher {code} value: {e}")))?;
-    let status = if status == "cancelled" { RedemptionStatus::Cancelled } else { RedemptionStatus::Redeemed };
-    Ok(Some(RedemptionView { request_id, code, title, value, status, redeemed_at_ms, cancel_deadline_ms }))
+    let Some((code, title, value, status, redeemed_at_ms, cancel_deadline_ms)) = row else {
+        return Ok(None);
+    };
+    let value: Money = value
+        .parse()
+        .map_err(|e| ApiErr::internal(format!("voucher {code} value: {e}")))?;
+    let status = if status == "cancelled" {
+        RedemptionStatus::Cancelled
+    } else {
+        RedemptionStatus::Redeemed
+    };
+    Ok(Some(RedemptionView {
+        request_id,
+        code,
+        title,
+        value,
+        status,
+        redeemed_at_ms,
+        cancel_deadline_ms,
+    }))
 }
 
 fn respond<T: serde::Serialize>(r: ApiResult<T>) -> Response {
@@ -59,14 +80,19 @@ pub(crate) async fn prepare(State(st): State<Arc<AppState>>, body: Bytes) -> Res
     let r = async {
         let req: PrepareRequest = parse_json(&body)?;
         let code = req.code.trim().to_string();
-        st.db(move |c| load_voucher(c, &code)?.ok_or_else(|| not_found_voucher(&code))).await
+        st.db(move |c| load_voucher(c, &code)?.ok_or_else(|| not_found_voucher(&code)))
+            .await
     }
     .await;
     respond(r)
 }
 
 /// `POST /v1/redemptions/verify`: idempotent on `request_id`.
-pub(crate) async fn verify(State(st): State<Arc<AppState>>, Extension(term): Extension<Terminal>, body: Bytes) -> Response {
+pub(crate) async fn verify(
+    State(st): State<Arc<AppState>>,
+    Extension(term): Extension<Terminal>,
+    body: Bytes,
+) -> Response {
     let r = async {
         let req: VerifyRequest = parse_json(&body)?;
         let code = req.code.trim().to_string();
@@ -153,7 +179,17 @@ pub(crate) async fn cancel(State(st): State<Arc<AppState>>, body: Bytes) -> Resp
 }
 
 /// `GET /v1/redemptions/{request_id}`
-pub(crate) async fn get_one(State(st): State<Arc<AppState>>, id: Result<Path<Uuid>, PathRejection>) -> Response {
-    let Ok(Path(id)) = id else { return ApiErr::bad_request("request_id is not a UUID").into_response() };
-    respond(st.db(move |c| load_redemption(c, id)?.ok_or_else(|| ApiErr::not_found(format!("no redemption {id}")))).await)
+pub(crate) async fn get_one(
+    State(st): State<Arc<AppState>>,
+    id: Result<Path<Uuid>, PathRejection>,
+) -> Response {
+    let Ok(Path(id)) = id else {
+        return ApiErr::bad_request("request_id is not a UUID").into_response();
+    };
+    respond(
+        st.db(move |c| {
+            load_redemption(c, id)?.ok_or_else(|| ApiErr::not_found(format!("no redemption {id}")))
+        })
+        .await,
+    )
 }

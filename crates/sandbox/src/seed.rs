@@ -76,7 +76,9 @@ pub(crate) fn categories() -> Vec<Category> {
 }
 
 fn game_zones() -> AccountTemplate {
-    AccountTemplate::GameAccount { zones: vec!["电信一区".into(), "网通一区".into(), "双线区".into()] }
+    AccountTemplate::GameAccount {
+        zones: vec!["电信一区".into(), "网通一区".into(), "双线区".into()],
+    }
 }
 
 struct Builder {
@@ -123,7 +125,10 @@ impl Builder {
 
 /// The base catalog (about 190 SKUs), all at version 1.
 pub fn base_products() -> Vec<Product> {
-    let mut b = Builder { out: Vec::with_capacity(256), barcode_seq: 0 };
+    let mut b = Builder {
+        out: Vec::with_capacity(256),
+        barcode_seq: 0,
+    };
     let carriers = [("CM", "中国移动"), ("CU", "中国联通"), ("CT", "中国电信")];
 
     // 话费
@@ -131,7 +136,18 @@ pub fn base_products() -> Vec<Product> {
         for face in [10, 20, 30, 50, 100, 200, 300, 500] {
             let sku = format!("{code}-HF-{face}");
             let cost = cost_bp(&sku, face * 100, 9850, 9960);
-            b.push(sku, format!("{carrier}话费{face}元"), carrier, "mobile", ProductKind::MobileTopup, face * 100, face * 100, cost, false, AccountTemplate::Mobile);
+            b.push(
+                sku,
+                format!("{carrier}话费{face}元"),
+                carrier,
+                "mobile",
+                ProductKind::MobileTopup,
+                face * 100,
+                face * 100,
+                cost,
+                false,
+                AccountTemplate::Mobile,
+            );
         }
     }
     // 流量包
@@ -142,7 +158,18 @@ pub fn base_products() -> Vec<Product> {
             for (gb, price) in packs {
                 let sku = format!("{code}-LL-{gb}G-{days}D");
                 let cost = cost_bp(&sku, price * 100, 9300, 9700);
-                b.push(sku, format!("{carrier}全国流量{gb}GB {days}天"), carrier, "data", ProductKind::DataPack, price * 100, price * 100, cost, false, AccountTemplate::Mobile);
+                b.push(
+                    sku,
+                    format!("{carrier}全国流量{gb}GB {days}天"),
+                    carrier,
+                    "data",
+                    ProductKind::DataPack,
+                    price * 100,
+                    price * 100,
+                    cost,
+                    false,
+                    AccountTemplate::Mobile,
+                );
             }
         }
     }
@@ -150,7 +177,18 @@ pub fn base_products() -> Vec<Product> {
     for face in [10, 30, 50, 100] {
         let sku = format!("QB-{face}");
         let cost = cost_bp(&sku, face * 100, 9700, 9850);
-        b.push(sku, format!("Q币{face}元"), "腾讯", "qq", ProductKind::DirectTopup, face * 100, face * 100, cost, false, AccountTemplate::Qq);
+        b.push(
+            sku,
+            format!("Q币{face}元"),
+            "腾讯",
+            "qq",
+            ProductKind::DirectTopup,
+            face * 100,
+            face * 100,
+            cost,
+            false,
+            AccountTemplate::Qq,
+        );
     }
     for (sku, name, price) in [
         ("QQVIP-M", "QQ会员月卡", 10),
@@ -159,7 +197,18 @@ pub fn base_products() -> Vec<Product> {
         ("QQSVIP-Y", "QQ超级会员年卡", 240),
     ] {
         let cost = cost_bp(sku, price * 100, 9200, 9600);
-        b.push(sku.into(), name.into(), "腾讯", "qq", ProductKind::DirectTopup, price * 100, price * 100, cost, false, AccountTemplate::Qq);
+        b.push(
+            sku.into(),
+            name.into(),
+            "腾讯",
+            "qq",
+            ProductKind::DirectTopup,
+            price * 100,
+            price * 100,
+            cost,
+            false,
+            AccountTemplate::Qq,
+        );
     }
     // Game point cards (卡密) with barcodes
     let cards: [(&str, &str, &[i64]); 10] = [
@@ -178,7 +227,18 @@ pub fn base_products() -> Vec<Product> {
         for &face in faces {
             let sku = format!("{prefix}-{face}");
             let cost = cost_bp(&sku, face * 100, 9550, 9800);
-            b.push(sku, format!("{brand}{face}元"), brand, "game", ProductKind::PinCard, face * 100, face * 100, cost, true, AccountTemplate::None);
+            b.push(
+                sku,
+                format!("{brand}{face}元"),
+                brand,
+                "game",
+                ProductKind::PinCard,
+                face * 100,
+                face * 100,
+                cost,
+                true,
+                AccountTemplate::None,
+            );
         }
     }
     // Game direct top-ups (直充, account + zone)
@@ -193,7 +253,18 @@ pub fn base_products() -> Vec<Product> {
         for &face in faces {
             let sku = format!("{prefix}-{face}");
             let cost = cost_bp(&sku, face * 100, 9500, 9750);
-            b.push(sku, format!("{game}直充{face}元"), brand, "game", ProductKind::DirectTopup, face * 100, face * 100, cost, false, game_zones());
+            b.push(
+                sku,
+                format!("{game}直充{face}元"),
+                brand,
+                "game",
+                ProductKind::DirectTopup,
+                face * 100,
+                face * 100,
+                cost,
+                false,
+                game_zones(),
+            );
         }
     }
     // Video memberships
@@ -205,11 +276,25 @@ pub fn base_products() -> Vec<Product> {
         ("BILI-DHY", "哔哩哔哩大会员(B站)", "哔哩哔哩", [25, 68, 168]),
     ];
     for (prefix, name, brand, prices) in video {
-        for (period, (suffix, label)) in [("M", "月卡"), ("Q", "季卡"), ("Y", "年卡")].into_iter().enumerate() {
+        for (period, (suffix, label)) in [("M", "月卡"), ("Q", "季卡"), ("Y", "年卡")]
+            .into_iter()
+            .enumerate()
+        {
             let price = prices.get(period).copied().unwrap_or(30);
             let sku = format!("{prefix}-{suffix}");
             let cost = cost_bp(&sku, price * 100, 9100, 9600);
-            b.push(sku, format!("{name}{label}"), brand, "video", ProductKind::DirectTopup, price * 100, price * 100, cost, false, AccountTemplate::MobileOrEmail);
+            b.push(
+                sku,
+                format!("{name}{label}"),
+                brand,
+                "video",
+                ProductKind::DirectTopup,
+                price * 100,
+                price * 100,
+                cost,
+                false,
+                AccountTemplate::MobileOrEmail,
+            );
         }
     }
     // Music memberships
@@ -221,7 +306,18 @@ pub fn base_products() -> Vec<Product> {
         for (suffix, label, price) in [("M", "月卡", month), ("Y", "年卡", year)] {
             let sku = format!("{prefix}-{suffix}");
             let cost = cost_bp(&sku, price * 100, 9100, 9600);
-            b.push(sku, format!("{name}{label}"), brand, "music", ProductKind::DirectTopup, price * 100, price * 100, cost, false, AccountTemplate::MobileOrEmail);
+            b.push(
+                sku,
+                format!("{name}{label}"),
+                brand,
+                "music",
+                ProductKind::DirectTopup,
+                price * 100,
+                price * 100,
+                cost,
+                false,
+                AccountTemplate::MobileOrEmail,
+            );
         }
     }
     // E-commerce cards (delivered as card number + PIN)
@@ -235,61 +331,275 @@ pub fn base_products() -> Vec<Product> {
         for &face in faces {
             let sku = format!("{prefix}-{face}");
             let cost = cost_bp(&sku, face * 100, 9800, 9920);
-            b.push(sku, format!("{name}{face}元"), brand, "ecard", ProductKind::Voucher, face * 100, face * 100, cost, true, AccountTemplate::None);
+            b.push(
+                sku,
+                format!("{name}{face}元"),
+                brand,
+                "ecard",
+                ProductKind::Voucher,
+                face * 100,
+                face * 100,
+                cost,
+                true,
+                AccountTemplate::None,
+            );
         }
     }
     // Coffee and tea coupons: (sku, name, brand, category, face, retail, cost) in fen
     let food: [(&str, &str, &str, &str, i64, i64, i64); 14] = [
-        ("SBK-LATTE-M", "星巴克中杯拿铁电子券", "星巴克", "coffee", 3500, 3300, 3000),
-        ("SBK-AMERICANO-L", "星巴克大杯美式咖啡券", "星巴克", "coffee", 3300, 3100, 2800),
-        ("SBK-XLK-50", "星巴克星礼卡50元", "星巴克", "coffee", 5000, 5000, 4750),
-        ("LK-SYNT", "瑞幸咖啡生椰拿铁券", "瑞幸咖啡", "coffee", 2900, 1290, 1050),
-        ("LK-DJQ-20", "瑞幸咖啡20元代金券", "瑞幸咖啡", "coffee", 2000, 1800, 1500),
-        ("COTTI-ANY", "库迪咖啡任意饮品券", "库迪咖啡", "coffee", 2000, 990, 800),
-        ("HEYTEA-DRPT", "喜茶多肉葡萄券", "喜茶", "tea", 2800, 2500, 2200),
-        ("HEYTEA-DJQ-30", "喜茶30元代金券", "喜茶", "tea", 3000, 2800, 2500),
-        ("NAYUKI-ZSCM", "奈雪的茶霸气芝士草莓券", "奈雪的茶", "tea", 3200, 2800, 2500),
-        ("NAYUKI-DJQ-30", "奈雪的茶30元代金券", "奈雪的茶", "tea", 3000, 2800, 2550),
-        ("MXBC-NMS", "蜜雪冰城柠檬水券", "蜜雪冰城", "tea", 400, 400, 350),
-        ("MXBC-DJQ-10", "蜜雪冰城10元代金券", "蜜雪冰城", "tea", 1000, 950, 850),
-        ("CBD-YZGL", "茶百道杨枝甘露券", "茶百道", "tea", 1800, 1600, 1400),
-        ("GM-DJQ-20", "古茗20元代金券", "古茗", "tea", 2000, 1850, 1650),
+        (
+            "SBK-LATTE-M",
+            "星巴克中杯拿铁电子券",
+            "星巴克",
+            "coffee",
+            3500,
+            3300,
+            3000,
+        ),
+        (
+            "SBK-AMERICANO-L",
+            "星巴克大杯美式咖啡券",
+            "星巴克",
+            "coffee",
+            3300,
+            3100,
+            2800,
+        ),
+        (
+            "SBK-XLK-50",
+            "星巴克星礼卡50元",
+            "星巴克",
+            "coffee",
+            5000,
+            5000,
+            4750,
+        ),
+        (
+            "LK-SYNT",
+            "瑞幸咖啡生椰拿铁券",
+            "瑞幸咖啡",
+            "coffee",
+            2900,
+            1290,
+            1050,
+        ),
+        (
+            "LK-DJQ-20",
+            "瑞幸咖啡20元代金券",
+            "瑞幸咖啡",
+            "coffee",
+            2000,
+            1800,
+            1500,
+        ),
+        (
+            "COTTI-ANY",
+            "库迪咖啡任意饮品券",
+            "库迪咖啡",
+            "coffee",
+            2000,
+            990,
+            800,
+        ),
+        (
+            "HEYTEA-DRPT",
+            "喜茶多肉葡萄券",
+            "喜茶",
+            "tea",
+            2800,
+            2500,
+            2200,
+        ),
+        (
+            "HEYTEA-DJQ-30",
+            "喜茶30元代金券",
+            "喜茶",
+            "tea",
+            3000,
+            2800,
+            2500,
+        ),
+        (
+            "NAYUKI-ZSCM",
+            "奈雪的茶霸气芝士草莓券",
+            "奈雪的茶",
+            "tea",
+            3200,
+            2800,
+            2500,
+        ),
+        (
+            "NAYUKI-DJQ-30",
+            "奈雪的茶30元代金券",
+            "奈雪的茶",
+            "tea",
+            3000,
+            2800,
+            2550,
+        ),
+        (
+            "MXBC-NMS",
+            "蜜雪冰城柠檬水券",
+            "蜜雪冰城",
+            "tea",
+            400,
+            400,
+            350,
+        ),
+        (
+            "MXBC-DJQ-10",
+            "蜜雪冰城10元代金券",
+            "蜜雪冰城",
+            "tea",
+            1000,
+            950,
+            850,
+        ),
+        (
+            "CBD-YZGL",
+            "茶百道杨枝甘露券",
+            "茶百道",
+            "tea",
+            1800,
+            1600,
+            1400,
+        ),
+        (
+            "GM-DJQ-20",
+            "古茗20元代金券",
+            "古茗",
+            "tea",
+            2000,
+            1850,
+            1650,
+        ),
     ];
     for (sku, name, brand, cat, face, retail, cost) in food {
-        b.push(sku.into(), name.into(), brand, cat, ProductKind::Voucher, face, retail, cost, false, AccountTemplate::None);
+        b.push(
+            sku.into(),
+            name.into(),
+            brand,
+            cat,
+            ProductKind::Voucher,
+            face,
+            retail,
+            cost,
+            false,
+            AccountTemplate::None,
+        );
     }
     // Local life and tourism
     let local: [(&str, &str, &str, i64, i64, i64); 12] = [
         ("XH-YC", "西湖游船（成人票）", "杭州西湖", 5500, 5500, 5000),
-        ("GG-MP", "故宫博物院门票（旺季）", "故宫博物院", 6000, 6000, 5600),
+        (
+            "GG-MP",
+            "故宫博物院门票（旺季）",
+            "故宫博物院",
+            6000,
+            6000,
+            5600,
+        ),
         ("BDL-CC", "八达岭长城门票", "八达岭长城", 4000, 4000, 3700),
         ("HS-MP", "黄山风景区门票", "黄山", 19000, 19000, 17500),
-        ("BMY-MP", "秦始皇帝陵博物院（兵马俑）门票", "兵马俑", 12000, 12000, 11100),
-        ("ZJJ-MP", "张家界国家森林公园门票", "张家界", 22500, 22500, 20800),
+        (
+            "BMY-MP",
+            "秦始皇帝陵博物院（兵马俑）门票",
+            "兵马俑",
+            12000,
+            12000,
+            11100,
+        ),
+        (
+            "ZJJ-MP",
+            "张家界国家森林公园门票",
+            "张家界",
+            22500,
+            22500,
+            20800,
+        ),
         ("GLY-LD", "鼓浪屿轮渡往返票", "鼓浪屿", 3500, 3500, 3250),
-        ("DFMZ-TZ", "上海东方明珠（塔+展）套票", "东方明珠", 19900, 19900, 18300),
+        (
+            "DFMZ-TZ",
+            "上海东方明珠（塔+展）套票",
+            "东方明珠",
+            19900,
+            19900,
+            18300,
+        ),
         ("EMS-MP", "峨眉山门票", "峨眉山", 16000, 16000, 14800),
-        ("JZG-MP", "九寨沟门票（含观光车）", "九寨沟", 16900, 16900, 15600),
+        (
+            "JZG-MP",
+            "九寨沟门票（含观光车）",
+            "九寨沟",
+            16900,
+            16900,
+            15600,
+        ),
         ("MY-DYP-TDQ", "猫眼电影通兑券", "猫眼", 5000, 3990, 3500),
         ("MT-WM-20", "美团外卖20元红包", "美团", 2000, 1900, 1700),
     ];
     for (sku, name, brand, face, retail, cost) in local {
-        b.push(sku.into(), name.into(), brand, "local", ProductKind::Voucher, face, retail, cost, false, AccountTemplate::None);
+        b.push(
+            sku.into(),
+            name.into(),
+            brand,
+            "local",
+            ProductKind::Voucher,
+            face,
+            retail,
+            cost,
+            false,
+            AccountTemplate::None,
+        );
     }
     // Bundles
     for (code, carrier) in carriers {
         for (hf, gb, face, retail) in [(50, 5, 65, 60), (100, 10, 130, 118)] {
             let sku = format!("BUNDLE-{code}-{hf}-{gb}G");
             let cost = cost_bp(&sku, retail * 100, 9600, 9800);
-            b.push(sku, format!("{carrier}话费{hf}元+流量{gb}GB组合"), carrier, "bundle", ProductKind::Bundle, face * 100, retail * 100, cost, false, AccountTemplate::Mobile);
+            b.push(
+                sku,
+                format!("{carrier}话费{hf}元+流量{gb}GB组合"),
+                carrier,
+                "bundle",
+                ProductKind::Bundle,
+                face * 100,
+                retail * 100,
+                cost,
+                false,
+                AccountTemplate::Mobile,
+            );
         }
     }
     for (sku, name, brand, face, retail) in [
-        ("BUNDLE-TXSP-QQMUSIC-M", "腾讯视频VIP月卡+QQ音乐绿钻月卡组合", "腾讯", 48, 45),
-        ("BUNDLE-AQY-WYY-M", "爱奇艺黄金会员月卡+网易云黑胶VIP月卡组合", "爱奇艺", 48, 45),
+        (
+            "BUNDLE-TXSP-QQMUSIC-M",
+            "腾讯视频VIP月卡+QQ音乐绿钻月卡组合",
+            "腾讯",
+            48,
+            45,
+        ),
+        (
+            "BUNDLE-AQY-WYY-M",
+            "爱奇艺黄金会员月卡+网易云黑胶VIP月卡组合",
+            "爱奇艺",
+            48,
+            45,
+        ),
     ] {
         let cost = cost_bp(sku, retail * 100, 9000, 9400);
-        b.push(sku.into(), name.into(), brand, "bundle", ProductKind::Bundle, face * 100, retail * 100, cost, false, AccountTemplate::MobileOrEmail);
+        b.push(
+            sku.into(),
+            name.into(),
+            brand,
+            "bundle",
+            ProductKind::Bundle,
+            face * 100,
+            retail * 100,
+            cost,
+            false,
+            AccountTemplate::MobileOrEmail,
+        );
     }
     b.out
 }
@@ -306,18 +616,126 @@ struct Gen {
 }
 
 const GENS: &[Gen] = &[
-    Gen { prefix: "JW-YKT", brand: "骏网一卡通", title: "骏网一卡通", category: "game", kind: ProductKind::PinCard, denoms: &[10, 15, 30, 50, 100], variant: "批次", barcode: true },
-    Gen { prefix: "WY-YKT", brand: "网易一卡通", title: "网易一卡通", category: "game", kind: ProductKind::PinCard, denoms: &[15, 30, 50, 100], variant: "批次", barcode: true },
-    Gen { prefix: "SD-YKT", brand: "盛大一卡通", title: "盛大一卡通", category: "game", kind: ProductKind::PinCard, denoms: &[10, 30, 50, 100], variant: "批次", barcode: true },
-    Gen { prefix: "CM-HF", brand: "中国移动", title: "中国移动话费", category: "mobile", kind: ProductKind::MobileTopup, denoms: &[10, 20, 30, 50, 100, 200], variant: "省份通道", barcode: false },
-    Gen { prefix: "CU-HF", brand: "中国联通", title: "中国联通话费", category: "mobile", kind: ProductKind::MobileTopup, denoms: &[10, 20, 30, 50, 100, 200], variant: "省份通道", barcode: false },
-    Gen { prefix: "CT-HF", brand: "中国电信", title: "中国电信话费", category: "mobile", kind: ProductKind::MobileTopup, denoms: &[10, 20, 30, 50, 100, 200], variant: "省份通道", barcode: false },
-    Gen { prefix: "TX-VIP", brand: "腾讯视频", title: "腾讯视频VIP月卡", category: "video", kind: ProductKind::DirectTopup, denoms: &[30], variant: "区域", barcode: false },
-    Gen { prefix: "AQY-GOLD", brand: "爱奇艺", title: "爱奇艺黄金会员月卡", category: "video", kind: ProductKind::DirectTopup, denoms: &[30], variant: "区域", barcode: false },
-    Gen { prefix: "QB", brand: "腾讯", title: "Q币", category: "qq", kind: ProductKind::DirectTopup, denoms: &[5, 10, 20, 30, 50, 100], variant: "渠道", barcode: false },
-    Gen { prefix: "JD-ECARD", brand: "京东", title: "京东E卡", category: "ecard", kind: ProductKind::Voucher, denoms: &[50, 100, 200, 300, 500], variant: "批次", barcode: true },
-    Gen { prefix: "MHXY-ZC", brand: "网易", title: "梦幻西游直充", category: "game", kind: ProductKind::DirectTopup, denoms: &[15, 30, 50, 100], variant: "渠道", barcode: false },
-    Gen { prefix: "LK-DJQ", brand: "瑞幸咖啡", title: "瑞幸咖啡代金券", category: "coffee", kind: ProductKind::Voucher, denoms: &[10, 20, 50], variant: "城市", barcode: false },
+    Gen {
+        prefix: "JW-YKT",
+        brand: "骏网一卡通",
+        title: "骏网一卡通",
+        category: "game",
+        kind: ProductKind::PinCard,
+        denoms: &[10, 15, 30, 50, 100],
+        variant: "批次",
+        barcode: true,
+    },
+    Gen {
+        prefix: "WY-YKT",
+        brand: "网易一卡通",
+        title: "网易一卡通",
+        category: "game",
+        kind: ProductKind::PinCard,
+        denoms: &[15, 30, 50, 100],
+        variant: "批次",
+        barcode: true,
+    },
+    Gen {
+        prefix: "SD-YKT",
+        brand: "盛大一卡通",
+        title: "盛大一卡通",
+        category: "game",
+        kind: ProductKind::PinCard,
+        denoms: &[10, 30, 50, 100],
+        variant: "批次",
+        barcode: true,
+    },
+    Gen {
+        prefix: "CM-HF",
+        brand: "中国移动",
+        title: "中国移动话费",
+        category: "mobile",
+        kind: ProductKind::MobileTopup,
+        denoms: &[10, 20, 30, 50, 100, 200],
+        variant: "省份通道",
+        barcode: false,
+    },
+    Gen {
+        prefix: "CU-HF",
+        brand: "中国联通",
+        title: "中国联通话费",
+        category: "mobile",
+        kind: ProductKind::MobileTopup,
+        denoms: &[10, 20, 30, 50, 100, 200],
+        variant: "省份通道",
+        barcode: false,
+    },
+    Gen {
+        prefix: "CT-HF",
+        brand: "中国电信",
+        title: "中国电信话费",
+        category: "mobile",
+        kind: ProductKind::MobileTopup,
+        denoms: &[10, 20, 30, 50, 100, 200],
+        variant: "省份通道",
+        barcode: false,
+    },
+    Gen {
+        prefix: "TX-VIP",
+        brand: "腾讯视频",
+        title: "腾讯视频VIP月卡",
+        category: "video",
+        kind: ProductKind::DirectTopup,
+        denoms: &[30],
+        variant: "区域",
+        barcode: false,
+    },
+    Gen {
+        prefix: "AQY-GOLD",
+        brand: "爱奇艺",
+        title: "爱奇艺黄金会员月卡",
+        category: "video",
+        kind: ProductKind::DirectTopup,
+        denoms: &[30],
+        variant: "区域",
+        barcode: false,
+    },
+    Gen {
+        prefix: "QB",
+        brand: "腾讯",
+        title: "Q币",
+        category: "qq",
+        kind: ProductKind::DirectTopup,
+        denoms: &[5, 10, 20, 30, 50, 100],
+        variant: "渠道",
+        barcode: false,
+    },
+    Gen {
+        prefix: "JD-ECARD",
+        brand: "京东",
+        title: "京东E卡",
+        category: "ecard",
+        kind: ProductKind::Voucher,
+        denoms: &[50, 100, 200, 300, 500],
+        variant: "批次",
+        barcode: true,
+    },
+    Gen {
+        prefix: "MHXY-ZC",
+        brand: "网易",
+        title: "梦幻西游直充",
+        category: "game",
+        kind: ProductKind::DirectTopup,
+        denoms: &[15, 30, 50, 100],
+        variant: "渠道",
+        barcode: false,
+    },
+    Gen {
+        prefix: "LK-DJQ",
+        brand: "瑞幸咖啡",
+        title: "瑞幸咖啡代金券",
+        category: "coffee",
+        kind: ProductKind::Voucher,
+        denoms: &[10, 20, 50],
+        variant: "城市",
+        barcode: false,
+    },
 ];
 
 fn template_for(g: &Gen) -> AccountTemplate {
@@ -336,7 +754,11 @@ pub fn extra_product(seed: u64, i: u32, version: i64) -> Product {
     let len = u64::try_from(GENS.len()).unwrap_or(1);
     let g = &GENS[usize::try_from(r % len).unwrap_or(0)];
     let dl = u64::try_from(g.denoms.len()).unwrap_or(1).max(1);
-    let face = g.denoms.get(usize::try_from((r >> 16) % dl).unwrap_or(0)).copied().unwrap_or(10);
+    let face = g
+        .denoms
+        .get(usize::try_from((r >> 16) % dl).unwrap_or(0))
+        .copied()
+        .unwrap_or(10);
     let variant_no = (r >> 32) % 10_000;
     let sku = format!("{}-{face}-X{i:06}", g.prefix);
     let name = if g.denoms.len() == 1 {
@@ -370,7 +792,8 @@ pub fn extra_product(seed: u64, i: u32, version: i64) -> Product {
 }
 
 pub(crate) fn insert_product(conn: &Connection, p: &Product) -> rusqlite::Result<()> {
-    let template = serde_json::to_string(&p.template).unwrap_or_else(|_| "{\"type\":\"none\"}".into());
+    let template =
+        serde_json::to_string(&p.template).unwrap_or_else(|_| "{\"type\":\"none\"}".into());
     let mut stmt = conn.prepare_cached(
         "INSERT OR REPLACE INTO products (sku, name, brand, category, kind, face_value, retail_price, cost, barcode, template, available, version)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -394,18 +817,62 @@ pub(crate) fn insert_product(conn: &Connection, p: &Product) -> rusqlite::Result
 
 /// The documented test vouchers (see README): (code, title, merchant, value fen, status, expires in secs).
 pub const SEED_VOUCHERS: &[(&str, &str, &str, i64, &str, i64)] = &[
-    ("CC-TEST-0001", "星巴克50元代金券", "星巴克（深圳福田店）", 5000, "unused", 365 * 86_400),
-    ("CC-TEST-0002", "喜茶多肉葡萄兑换券", "喜茶（深圳万象天地店）", 2800, "unused", 365 * 86_400),
-    ("CC-TEST-0003", "瑞幸咖啡20元代金券（已过期）", "瑞幸咖啡", 2000, "unused", -86_400),
-    ("CC-TEST-0004", "京东E卡100元（已核销）", "京东", 10_000, "redeemed", 365 * 86_400),
-    ("CC-TEST-0005", "西湖游船成人票（已作废）", "杭州西湖风景区", 5500, "cancelled", 365 * 86_400),
-    ("CC-TEST-0006", "蜜雪冰城10元代金券", "蜜雪冰城", 1000, "unused", 365 * 86_400),
+    (
+        "CC-TEST-0001",
+        "星巴克50元代金券",
+        "星巴克（深圳福田店）",
+        5000,
+        "unused",
+        365 * 86_400,
+    ),
+    (
+        "CC-TEST-0002",
+        "喜茶多肉葡萄兑换券",
+        "喜茶（深圳万象天地店）",
+        2800,
+        "unused",
+        365 * 86_400,
+    ),
+    (
+        "CC-TEST-0003",
+        "瑞幸咖啡20元代金券（已过期）",
+        "瑞幸咖啡",
+        2000,
+        "unused",
+        -86_400,
+    ),
+    (
+        "CC-TEST-0004",
+        "京东E卡100元（已核销）",
+        "京东",
+        10_000,
+        "redeemed",
+        365 * 86_400,
+    ),
+    (
+        "CC-TEST-0005",
+        "西湖游船成人票（已作废）",
+        "杭州西湖风景区",
+        5500,
+        "cancelled",
+        365 * 86_400,
+    ),
+    (
+        "CC-TEST-0006",
+        "蜜雪冰城10元代金券",
+        "蜜雪冰城",
+        1000,
+        "unused",
+        365 * 86_400,
+    ),
 ];
 
 /// Seeds a fresh database once: default store, categories, base products, vouchers.
 pub(crate) fn ensure_seed(conn: &mut Connection) -> anyhow::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let seeded: i64 = tx.query_row("SELECT seeded FROM catalog_meta WHERE id = 1", [], |r| r.get(0))?;
+    let seeded: i64 = tx.query_row("SELECT seeded FROM catalog_meta WHERE id = 1", [], |r| {
+        r.get(0)
+    })?;
     if seeded != 0 {
         return Ok(());
     }
@@ -438,8 +905,11 @@ pub(crate) fn ensure_seed(conn: &mut Connection) -> anyhow::Result<()> {
 pub(crate) fn ensure_extra_skus(conn: &mut Connection, want: u32, seed: u64) -> anyhow::Result<()> {
     let want = want.min(MAX_EXTRA_SKUS);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let (have, version): (i64, i64) =
-        tx.query_row("SELECT extra_skus, version FROM catalog_meta WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (have, version): (i64, i64) = tx.query_row(
+        "SELECT extra_skus, version FROM catalog_meta WHERE id = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let have = u32::try_from(have).unwrap_or(0);
     if have >= want {
         return Ok(());
@@ -448,7 +918,10 @@ pub(crate) fn ensure_extra_skus(conn: &mut Connection, want: u32, seed: u64) -> 
     for i in have..want {
         insert_product(&tx, &extra_product(seed, i, version))?;
     }
-    tx.execute("UPDATE catalog_meta SET extra_skus = ?1, version = ?2 WHERE id = 1", params![want, version])?;
+    tx.execute(
+        "UPDATE catalog_meta SET extra_skus = ?1, version = ?2 WHERE id = 1",
+        params![want, version],
+    )?;
     tx.commit()?;
     tracing::info!(added = want - have, "generated extra SKUs");
     Ok(())
@@ -480,7 +953,11 @@ mod tests {
             }
         }
         assert!(skus.contains("CM-HF-50") && skus.contains("WY-YKT-30"));
-        assert!(ps.iter().filter(|p| p.kind == ProductKind::PinCard).all(|p| p.barcode.is_some()));
+        assert!(
+            ps.iter()
+                .filter(|p| p.kind == ProductKind::PinCard)
+                .all(|p| p.barcode.is_some())
+        );
     }
 
     #[test]
@@ -498,7 +975,11 @@ mod tests {
         let skus: HashSet<_> = a.iter().map(|p| p.sku.clone()).collect();
         assert_eq!(skus.len(), a.len());
         assert!(a.iter().all(|p| p.retail_price >= p.cost));
-        assert!(a.iter().filter_map(|p| p.barcode.as_deref()).all(gtin13_valid));
+        assert!(
+            a.iter()
+                .filter_map(|p| p.barcode.as_deref())
+                .all(gtin13_valid)
+        );
         assert_ne!(extra_product(7, 1, 1), extra_product(42, 1, 1));
     }
 }

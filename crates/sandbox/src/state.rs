@@ -23,7 +23,10 @@ pub(crate) struct Terminal {
 /// Never prints the secret.
 impl std::fmt::Debug for Terminal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Terminal").field("id", &self.id).field("store_id", &self.store_id).finish_non_exhaustive()
+        f.debug_struct("Terminal")
+            .field("id", &self.id)
+            .field("store_id", &self.store_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -48,7 +51,10 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl AppState {
     pub fn new(cfg: SandboxConfig, conn: Connection) -> anyhow::Result<Self> {
-        let version: i64 = conn.query_row("SELECT version FROM catalog_meta WHERE id = 1", [], |r| r.get(0))?;
+        let version: i64 =
+            conn.query_row("SELECT version FROM catalog_meta WHERE id = 1", [], |r| {
+                r.get(0)
+            })?;
         Ok(AppState {
             cfg,
             db: Mutex::new(conn),

@@ -21,14 +21,23 @@ const DAY_MS: i64 = 86_400_000;
 
 /// `YYYY-MM-DD` of an instant in UTC+8.
 pub(crate) fn date_utc8(ms: i64) -> Option<String> {
-    let t = OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).ok()?.to_offset(offset!(+8));
-    t.date().format(format_description!("[year]-[month]-[day]")).ok()
+    let t = OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()?
+        .to_offset(offset!(+8));
+    t.date()
+        .format(format_description!("[year]-[month]-[day]"))
+        .ok()
 }
 
 /// Start of a UTC+8 day in unix milliseconds.
 pub(crate) fn day_start_ms(date: &str) -> Option<i64> {
     let d = Date::parse(date, format_description!("[year]-[month]-[day]")).ok()?;
-    Some(d.midnight().assume_offset(offset!(+8)).unix_timestamp().saturating_mul(1000))
+    Some(
+        d.midnight()
+            .assume_offset(offset!(+8))
+            .unix_timestamp()
+            .saturating_mul(1000),
+    )
 }
 
 /// `GET /v1/statements/{date}`
@@ -37,7 +46,9 @@ pub(crate) async fn get_statement(
     Extension(term): Extension<Terminal>,
     date: Result<Path<String>, PathRejection>,
 ) -> Response {
-    let Ok(Path(date)) = date else { return ApiErr::bad_request("bad date").into_response() };
+    let Ok(Path(date)) = date else {
+        return ApiErr::bad_request("bad date").into_response();
+    };
     let Some(start) = day_start_ms(&date) else {
         return ApiErr::bad_request("date must be YYYY-MM-DD (UTC+8)").into_response();
     };

@@ -8,17 +8,20 @@ use std::time::Duration;
 
 use cardcat_core::{AccountInput, Money, Product, RemoteStatus};
 use cardcat_wire::{
-    StatementAdjustRequest, BatchStatusRequest, BatchStatusResponse, CancelRedemptionRequest, CatalogDelta, CatalogPage,
-    ChaosConfig, ChurnRequest, ChurnResponse, CreateOrderRequest, ErrorCode, FulfilmentCount, HealthResponse,
-    NewVoucherRequest, OrderView, PairingCodeResponse, PrepareRequest, RedemptionStatus, RedemptionView, Statement,
-    TimeResponse, VerifyRequest, VoucherInfo, VoucherStatus,
+    BatchStatusRequest, BatchStatusResponse, CancelRedemptionRequest, CatalogDelta, CatalogPage,
+    ChaosConfig, ChurnRequest, ChurnResponse, CreateOrderRequest, ErrorCode, FulfilmentCount,
+    HealthResponse, NewVoucherRequest, OrderView, PairingCodeResponse, PrepareRequest,
+    RedemptionStatus, RedemptionView, Statement, StatementAdjustRequest, TimeResponse,
+    VerifyRequest, VoucherInfo, VoucherStatus,
 };
 use common::*;
 use reqwest::{Method, StatusCode};
 use uuid::Uuid;
 
 async fn product(t: &Terminal, sku: &str) -> Product {
-    let page: CatalogPage = t.get_ok(&format!("/v1/catalog/full?after={}&limit=1", before(sku))).await;
+    let page: CatalogPage = t
+        .get_ok(&format!("/v1/catalog/full?after={}&limit=1", before(sku)))
+        .await;
     let p = page.products.into_iter().next().unwrap();
     assert_eq!(p.sku, sku);
     p
@@ -46,7 +49,12 @@ fn order(sku: &str, account: &str, cost: Money) -> CreateOrderRequest {
 
 async fn fulfilments(env: &Env, key: Uuid) -> u32 {
     let via_lib = cardcat_sandbox::fulfilment_count(&env.db(), key).unwrap();
-    let r: FulfilmentCount = env.admin_get(&format!("/admin/orders/{key}/fulfilments")).await.json().await.unwrap();
+    let r: FulfilmentCount = env
+        .admin_get(&format!("/admin/orders/{key}/fulfilments"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(r.fulfilments, via_lib);
     via_lib
 }
@@ -58,24 +66,70 @@ async fn activation_and_request_auth() {
     assert_eq!(t.store_id, cardcat_sandbox::DEFAULT_STORE_ID);
 
     // unsigned routes
-    let h: HealthResponse = env.http.get(env.url("/v1/health")).send().await.unwrap().json().await.unwrap();
-    assert_eq!((h.status.as_str(), h.api_version.as_str(), h.catalog_version), ("ok", "1", 1));
-    let tr: TimeResponse = env.http.get(env.url("/v1/time")).send().await.unwrap().json().await.unwrap();
+    let h: HealthResponse = env
+        .http
+        .get(env.url("/v1/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (h.status.as_str(), h.api_version.as_str(), h.catalog_version),
+        ("ok", "1", 1)
+    );
+    let tr: TimeResponse = env
+        .http
+        .get(env.url("/v1/time"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!((tr.server_time_ms / 1000 - now_secs()).abs() <= 2);
 
     // a used or unknown pairing code
     let code = cardcat_sandbox::create_pairing_code(&env.db(), Some("S900")).unwrap();
     let act = |c: String| {
-        env.http.post(env.url("/v1/activate")).json(&cardcat_wire::ActivateRequest { code: c, device_name: "x".into() }).send()
+        env.http
+            .post(env.url("/v1/activate"))
+            .json(&cardcat_wire::ActivateRequest {
+                code: c,
+                device_name: "x".into(),
+            })
+            .send()
     };
-    let ok: cardcat_wire::ActivateResponse = act(code.code.clone()).await.unwrap().json().await.unwrap();
+    let ok: cardcat_wire::ActivateResponse =
+        act(code.code.clone()).await.unwrap().json().await.unwrap();
     assert_eq!(ok.store_id, "S900");
-    expect_err(act(code.code).await.unwrap(), StatusCode::BAD_REQUEST, ErrorCode::InvalidPairingCode).await;
-    expect_err(act("00000000".into()).await.unwrap(), StatusCode::BAD_REQUEST, ErrorCode::InvalidPairingCode).await;
+    expect_err(
+        act(code.code).await.unwrap(),
+        StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidPairingCode,
+    )
+    .await;
+    expect_err(
+        act("00000000".into()).await.unwrap(),
+        StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidPairingCode,
+    )
+    .await;
     // admin pairing code route
-    let unauth = env.http.post(env.url("/admin/pairing-codes?store=S777")).send().await.unwrap();
+    let unauth = env
+        .http
+        .post(env.url("/admin/pairing-codes?store=S777"))
+        .send()
+        .await
+        .unwrap();
     expect_err(unauth, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
-    let pc: PairingCodeResponse = env.admin_post("/admin/pairing-codes?store=S777", &()).await.json().await.unwrap();
+    let pc: PairingCodeResponse = env
+        .admin_post("/admin/pairing-codes?store=S777", &())
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(pc.store_id, "S777");
 
     // a good signed request, with the query string signed exactly as sent
@@ -83,22 +137,69 @@ async fn activation_and_request_auth() {
     assert_eq!(page.products.len(), 5);
 
     // bad signature
-    let r = t.raw(Method::GET, "/v1/catalog/full?limit=5", vec![], now_secs(), &nonce(), Some("00".repeat(32)), &[]).await;
-    expect_err(r.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::BadSignature).await;
+    let r = t
+        .raw(
+            Method::GET,
+            "/v1/catalog/full?limit=5",
+            vec![],
+            now_secs(),
+            &nonce(),
+            Some("00".repeat(32)),
+            &[],
+        )
+        .await;
+    expect_err(
+        r.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::BadSignature,
+    )
+    .await;
     // signature over another path
-    let sig = cardcat_wire::sign::sign(&t.secret, "GET", "/v1/catalog/full?limit=6", now_secs(), "n-x", b"");
-    let r = t.raw(Method::GET, "/v1/catalog/full?limit=5", vec![], now_secs(), "n-x", Some(sig), &[]).await;
-    expect_err(r.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::BadSignature).await;
+    let sig = cardcat_wire::sign::sign(
+        &t.secret,
+        "GET",
+        "/v1/catalog/full?limit=6",
+        now_secs(),
+        "n-x",
+        b"",
+    );
+    let r = t
+        .raw(
+            Method::GET,
+            "/v1/catalog/full?limit=5",
+            vec![],
+            now_secs(),
+            "n-x",
+            Some(sig),
+            &[],
+        )
+        .await;
+    expect_err(
+        r.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::BadSignature,
+    )
+    .await;
     // unknown terminal
     let mut ghost = t.clone();
     ghost.id = "T-doesnotexist".into();
-    expect_err(ghost.get("/v1/catalog/full?limit=1").await, StatusCode::UNAUTHORIZED, ErrorCode::UnknownTerminal).await;
+    expect_err(
+        ghost.get("/v1/catalog/full?limit=1").await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::UnknownTerminal,
+    )
+    .await;
 
     // clock skew, both directions; the server answers with its own time
     for skew in [-3600, 900] {
         let mut skewed = t.clone();
         skewed.skew_secs = skew;
-        let e = expect_err(skewed.get("/v1/catalog/full?limit=1").await, StatusCode::UNAUTHORIZED, ErrorCode::ClockSkew).await;
+        let e = expect_err(
+            skewed.get("/v1/catalog/full?limit=1").await,
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::ClockSkew,
+        )
+        .await;
         assert!(e.message.contains("clock skew"), "{}", e.message);
         let server = e.server_time_ms.expect("server_time_ms");
         assert!((server / 1000 - now_secs()).abs() <= 2);
@@ -111,27 +212,100 @@ async fn activation_and_request_auth() {
     // replayed nonce (the signature is valid both times)
     let n = nonce();
     let ts = now_secs();
-    let r1 = t.raw(Method::GET, "/v1/health", vec![], ts, &n, None, &[]).await.unwrap();
+    let r1 = t
+        .raw(Method::GET, "/v1/health", vec![], ts, &n, None, &[])
+        .await
+        .unwrap();
     assert_eq!(r1.status(), StatusCode::OK);
-    let r1 = t.raw(Method::GET, "/v1/catalog/full?limit=1", vec![], ts, &n, None, &[]).await.unwrap();
+    let r1 = t
+        .raw(
+            Method::GET,
+            "/v1/catalog/full?limit=1",
+            vec![],
+            ts,
+            &n,
+            None,
+            &[],
+        )
+        .await
+        .unwrap();
     assert_eq!(r1.status(), StatusCode::OK);
-    let r2 = t.raw(Method::GET, "/v1/catalog/full?limit=1", vec![], ts, &n, None, &[]).await.unwrap();
+    let r2 = t
+        .raw(
+            Method::GET,
+            "/v1/catalog/full?limit=1",
+            vec![],
+            ts,
+            &n,
+            None,
+            &[],
+        )
+        .await
+        .unwrap();
     expect_err(r2, StatusCode::CONFLICT, ErrorCode::ReplayedNonce).await;
     // a bad signature does not burn the nonce
     let n2 = nonce();
-    let bad = t.raw(Method::GET, "/v1/catalog/full?limit=1", vec![], ts, &n2, Some("ab".into()), &[]).await.unwrap();
+    let bad = t
+        .raw(
+            Method::GET,
+            "/v1/catalog/full?limit=1",
+            vec![],
+            ts,
+            &n2,
+            Some("ab".into()),
+            &[],
+        )
+        .await
+        .unwrap();
     expect_err(bad, StatusCode::UNAUTHORIZED, ErrorCode::BadSignature).await;
-    let good = t.raw(Method::GET, "/v1/catalog/full?limit=1", vec![], ts, &n2, None, &[]).await.unwrap();
+    let good = t
+        .raw(
+            Method::GET,
+            "/v1/catalog/full?limit=1",
+            vec![],
+            ts,
+            &n2,
+            None,
+            &[],
+        )
+        .await
+        .unwrap();
     assert_eq!(good.status(), StatusCode::OK);
 
     // body is covered by the signature
-    let body = serde_json::to_vec(&PrepareRequest { code: "CC-TEST-0001".into() }).unwrap();
-    let sig = cardcat_wire::sign::sign(&t.secret, "POST", "/v1/redemptions/prepare", now_secs(), "n-b", b"{}");
-    let r = t.raw(Method::POST, "/v1/redemptions/prepare", body, now_secs(), "n-b", Some(sig), &[]).await.unwrap();
+    let body = serde_json::to_vec(&PrepareRequest {
+        code: "CC-TEST-0001".into(),
+    })
+    .unwrap();
+    let sig = cardcat_wire::sign::sign(
+        &t.secret,
+        "POST",
+        "/v1/redemptions/prepare",
+        now_secs(),
+        "n-b",
+        b"{}",
+    );
+    let r = t
+        .raw(
+            Method::POST,
+            "/v1/redemptions/prepare",
+            body,
+            now_secs(),
+            "n-b",
+            Some(sig),
+            &[],
+        )
+        .await
+        .unwrap();
     expect_err(r, StatusCode::UNAUTHORIZED, ErrorCode::BadSignature).await;
 
     // unsigned access to a signed route
-    let r = env.http.get(env.url("/v1/catalog/full")).send().await.unwrap();
+    let r = env
+        .http
+        .get(env.url("/v1/catalog/full"))
+        .send()
+        .await
+        .unwrap();
     expect_err(r, StatusCode::UNAUTHORIZED, ErrorCode::UnknownTerminal).await;
     env.sandbox.shutdown().await;
 }
@@ -145,12 +319,26 @@ async fn every_listed_route_is_served() {
             .replace("{client_key}", &Uuid::now_v7().to_string())
             .replace("{request_id}", &Uuid::new_v4().to_string())
             .replace("{date}", "2024-01-02");
-        let body = if *method == "POST" { b"{}".to_vec() } else { Vec::new() };
-        let r = t.try_send(Method::from_bytes(method.as_bytes()).unwrap(), &path, body).await.unwrap();
+        let body = if *method == "POST" {
+            b"{}".to_vec()
+        } else {
+            Vec::new()
+        };
+        let r = t
+            .try_send(Method::from_bytes(method.as_bytes()).unwrap(), &path, body)
+            .await
+            .unwrap();
         let status = r.status();
         let text = r.text().await.unwrap();
-        assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {template}");
-        assert!(!text.contains("no such route"), "{method} {template}: {text}");
+        assert_ne!(
+            status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {template}"
+        );
+        assert!(
+            !text.contains("no such route"),
+            "{method} {template}: {text}"
+        );
     }
     env.sandbox.shutdown().await;
 }
@@ -170,7 +358,11 @@ async fn full_catalog_paging_and_etag() {
         };
         let page: CatalogPage = t.get_ok(&path).await;
         assert_eq!(page.version, 1);
-        assert_eq!(page.categories.is_empty(), after.is_some(), "categories only on the first page");
+        assert_eq!(
+            page.categories.is_empty(),
+            after.is_some(),
+            "categories only on the first page"
+        );
         total = page.total;
         seen.extend(page.products.iter().map(|p| p.sku.clone()));
         pages += 1;
@@ -196,19 +388,53 @@ async fn full_catalog_paging_and_etag() {
     let tag = r.headers()["etag"].to_str().unwrap().to_string();
     assert_eq!(tag, "\"v1--100\"");
     let inm = [("if-none-match", tag.as_str())];
-    let r = t.raw(Method::GET, "/v1/catalog/full?limit=100", vec![], now_secs(), &nonce(), None, &inm).await;
+    let r = t
+        .raw(
+            Method::GET,
+            "/v1/catalog/full?limit=100",
+            vec![],
+            now_secs(),
+            &nonce(),
+            None,
+            &inm,
+        )
+        .await;
     assert_eq!(r.unwrap().status(), StatusCode::NOT_MODIFIED);
-    let r = t.get(&format!("/v1/catalog/full?after={}&limit=100", seen[10])).await;
-    assert_eq!(r.headers()["etag"].to_str().unwrap(), format!("\"v1-{}-100\"", seen[10]));
+    let r = t
+        .get(&format!("/v1/catalog/full?after={}&limit=100", seen[10]))
+        .await;
+    assert_eq!(
+        r.headers()["etag"].to_str().unwrap(),
+        format!("\"v1-{}-100\"", seen[10])
+    );
     // after a churn the same tag no longer matches
-    let c: ChurnResponse = env.admin_post("/admin/catalog/churn", &ChurnRequest { changes: 3 }).await.json().await.unwrap();
+    let c: ChurnResponse = env
+        .admin_post("/admin/catalog/churn", &ChurnRequest { changes: 3 })
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(c.version, 2);
-    let r = t.raw(Method::GET, "/v1/catalog/full?limit=100", vec![], now_secs(), &nonce(), None, &inm).await.unwrap();
+    let r = t
+        .raw(
+            Method::GET,
+            "/v1/catalog/full?limit=100",
+            vec![],
+            now_secs(),
+            &nonce(),
+            None,
+            &inm,
+        )
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["etag"], "\"v2--100\"");
     // limits are clamped
     let page: CatalogPage = t.get_ok("/v1/catalog/full?limit=999999").await;
-    assert_eq!(page.products.len() as u64, total.min(u64::from(cardcat_wire::MAX_PAGE)));
+    assert_eq!(
+        page.products.len() as u64,
+        total.min(u64::from(cardcat_wire::MAX_PAGE))
+    );
     assert!(page.next_after.is_none());
     let page: CatalogPage = t.get_ok("/v1/catalog/full?limit=0").await;
     assert_eq!(page.products.len(), 1, "limit 0 is clamped to 1");
@@ -250,13 +476,37 @@ async fn churn_then_delta() {
     assert!(empty.changes.is_empty() && empty.next.is_none() && empty.remaining == 0);
     assert_eq!(empty.version, 1);
 
-    let unauth = env.http.post(env.url("/admin/catalog/churn")).json(&ChurnRequest { changes: 1 }).send().await.unwrap();
+    let unauth = env
+        .http
+        .post(env.url("/admin/catalog/churn"))
+        .json(&ChurnRequest { changes: 1 })
+        .send()
+        .await
+        .unwrap();
     expect_err(unauth, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
-    let c: ChurnResponse = env.admin_post("/admin/catalog/churn", &ChurnRequest { changes: 25 }).await.json().await.unwrap();
+    let c: ChurnResponse = env
+        .admin_post("/admin/catalog/churn", &ChurnRequest { changes: 25 })
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!((c.version, c.changed), (2, 25));
-    let c2: ChurnResponse = env.admin_post("/admin/catalog/churn", &ChurnRequest { changes: 5 }).await.json().await.unwrap();
+    let c2: ChurnResponse = env
+        .admin_post("/admin/catalog/churn", &ChurnRequest { changes: 5 })
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(c2.version, 3);
-    let h: HealthResponse = env.http.get(env.url("/v1/health")).send().await.unwrap().json().await.unwrap();
+    let h: HealthResponse = env
+        .http
+        .get(env.url("/v1/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(h.catalog_version, 3);
 
     // page through everything since version 1, 7 rows at a time
@@ -267,11 +517,24 @@ async fn churn_then_delta() {
         let d: CatalogDelta = t.get_ok(&path).await;
         assert_eq!(d.version, 3);
         let total = *first_remaining.get_or_insert(d.remaining);
-        assert_eq!(d.remaining, total - changes.len() as u64, "remaining counts this page and later ones");
-        assert_eq!(d.categories.is_empty(), !changes.is_empty(), "categories only on the first page");
+        assert_eq!(
+            d.remaining,
+            total - changes.len() as u64,
+            "remaining counts this page and later ones"
+        );
+        assert_eq!(
+            d.categories.is_empty(),
+            !changes.is_empty(),
+            "categories only on the first page"
+        );
         changes.extend(d.changes);
         match d.next {
-            Some(n) => path = format!("/v1/catalog/delta?since=1&after_version={}&after_sku={}&limit=7", n.after_version, n.after_sku),
+            Some(n) => {
+                path = format!(
+                    "/v1/catalog/delta?since=1&after_version={}&after_sku={}&limit=7",
+                    n.after_version, n.after_sku
+                )
+            }
             None => break,
         }
     }
@@ -280,11 +543,19 @@ async fn churn_then_delta() {
     assert_eq!(skus.len(), changes.len());
     assert!((25..=30).contains(&changes.len()), "{}", changes.len());
     assert_eq!(first_remaining, Some(changes.len() as u64));
-    assert!(changes.windows(2).all(|w| (w[0].version, &w[0].sku) < (w[1].version, &w[1].sku)));
+    assert!(
+        changes
+            .windows(2)
+            .all(|w| (w[0].version, &w[0].sku) < (w[1].version, &w[1].sku))
+    );
     assert_eq!(changes.iter().filter(|p| p.version == 3).count(), 5);
     for p in &changes {
         assert!(p.retail_price >= p.cost, "{}", p.sku);
-        assert_eq!(&product(&t, &p.sku).await, p, "delta row matches the full catalog");
+        assert_eq!(
+            &product(&t, &p.sku).await,
+            p,
+            "delta row matches the full catalog"
+        );
     }
     // since the latest version: nothing
     let d: CatalogDelta = t.get_ok("/v1/catalog/delta?since=3").await;
@@ -305,7 +576,14 @@ async fn order_idempotency() {
     let a: OrderView = t.post_ok("/v1/orders", &req).await;
     assert_eq!(a.status, RemoteStatus::Succeeded);
     assert_eq!(a.amount, p.cost.checked_mul(2).unwrap());
-    assert_eq!(a.commission, p.retail_price.checked_sub(p.cost).unwrap().checked_mul(2).unwrap());
+    assert_eq!(
+        a.commission,
+        p.retail_price
+            .checked_sub(p.cost)
+            .unwrap()
+            .checked_mul(2)
+            .unwrap()
+    );
     assert!(a.pins.is_empty());
     assert!(a.platform_order_id.starts_with('P') && a.platform_order_id.len() == 17);
     assert!(a.platform_order_id[1..].bytes().all(|b| b.is_ascii_digit()));
@@ -318,29 +596,69 @@ async fn order_idempotency() {
     // same key, different body
     let mut other = req.clone();
     other.qty = 3;
-    expect_err(t.post("/v1/orders", &other).await, StatusCode::CONFLICT, ErrorCode::IdempotencyConflict).await;
+    expect_err(
+        t.post("/v1/orders", &other).await,
+        StatusCode::CONFLICT,
+        ErrorCode::IdempotencyConflict,
+    )
+    .await;
     let mut other = req.clone();
     other.account = AccountInput::new("13900139000");
-    expect_err(t.post("/v1/orders", &other).await, StatusCode::CONFLICT, ErrorCode::IdempotencyConflict).await;
+    expect_err(
+        t.post("/v1/orders", &other).await,
+        StatusCode::CONFLICT,
+        ErrorCode::IdempotencyConflict,
+    )
+    .await;
     assert_eq!(fulfilments(&env, req.client_key).await, 1);
 
     // price, sku, qty checks
-    let cheap = order("CM-HF-50", "13800138000", p.cost.checked_sub(Money::from_fen(1)).unwrap());
-    let e = expect_err(t.post("/v1/orders", &cheap).await, StatusCode::CONFLICT, ErrorCode::PriceChanged).await;
+    let cheap = order(
+        "CM-HF-50",
+        "13800138000",
+        p.cost.checked_sub(Money::from_fen(1)).unwrap(),
+    );
+    let e = expect_err(
+        t.post("/v1/orders", &cheap).await,
+        StatusCode::CONFLICT,
+        ErrorCode::PriceChanged,
+    )
+    .await;
     assert!(e.message.contains(&p.cost.to_string()));
-    expect_err(t.post("/v1/orders", &order("NO-SUCH", "1", p.cost)).await, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    expect_err(
+        t.post("/v1/orders", &order("NO-SUCH", "1", p.cost)).await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
     let mut zero = order("CM-HF-50", "13800138000", p.cost);
     zero.qty = 0;
-    expect_err(t.post("/v1/orders", &zero).await, StatusCode::BAD_REQUEST, ErrorCode::BadRequest).await;
+    expect_err(
+        t.post("/v1/orders", &zero).await,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::BadRequest,
+    )
+    .await;
     assert_eq!(fulfilments(&env, cheap.client_key).await, 0);
-    expect_err(t.get(&format!("/v1/orders/{}", Uuid::now_v7())).await, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    expect_err(
+        t.get(&format!("/v1/orders/{}", Uuid::now_v7())).await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
 
     // concurrent duplicates fulfil once
-    let dup = order("CT-HF-100", "18900001111", product(&t, "CT-HF-100").await.cost);
+    let dup = order(
+        "CT-HF-100",
+        "18900001111",
+        product(&t, "CT-HF-100").await.cost,
+    );
     let mut tasks = Vec::new();
     for _ in 0..8 {
         let (t, dup) = (t.clone(), dup.clone());
-        tasks.push(tokio::spawn(async move { t.post_ok::<_, OrderView>("/v1/orders", &dup).await }));
+        tasks.push(tokio::spawn(async move {
+            t.post_ok::<_, OrderView>("/v1/orders", &dup).await
+        }));
     }
     let mut ids = HashSet::new();
     for task in tasks {
@@ -351,7 +669,9 @@ async fn order_idempotency() {
 
     // PIN cards deliver qty PINs
     let card = product(&t, "WY-YKT-30").await;
-    assert!(cardcat_sandbox::gtin13_valid(card.barcode.as_deref().unwrap()));
+    assert!(cardcat_sandbox::gtin13_valid(
+        card.barcode.as_deref().unwrap()
+    ));
     let mut pin = order("WY-YKT-30", "", card.cost);
     pin.qty = 3;
     let v: OrderView = t.post_ok("/v1/orders", &pin).await;
@@ -367,10 +687,15 @@ async fn order_idempotency() {
 
     // an unavailable product
     let conn = rusqlite::Connection::open(env.db()).unwrap();
-    conn.execute("UPDATE products SET available = 0 WHERE sku = 'CU-HF-10'", []).unwrap();
+    conn.execute(
+        "UPDATE products SET available = 0 WHERE sku = 'CU-HF-10'",
+        [],
+    )
+    .unwrap();
     let cu = product(&t, "CU-HF-10").await;
     expect_err(
-        t.post("/v1/orders", &order("CU-HF-10", "13000000000", cu.cost)).await,
+        t.post("/v1/orders", &order("CU-HF-10", "13000000000", cu.cost))
+            .await,
         StatusCode::CONFLICT,
         ErrorCode::ProductUnavailable,
     )
@@ -381,16 +706,34 @@ async fn order_idempotency() {
     let other: cardcat_wire::ActivateResponse = env
         .http
         .post(env.url("/v1/activate"))
-        .json(&cardcat_wire::ActivateRequest { code: code.code, device_name: "b".into() })
+        .json(&cardcat_wire::ActivateRequest {
+            code: code.code,
+            device_name: "b".into(),
+        })
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    let t2 = Terminal { id: other.terminal_id, store_id: other.store_id, secret: hex::decode(other.secret).unwrap(), ..t.clone() };
-    expect_err(t2.get(&format!("/v1/orders/{}", req.client_key)).await, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
-    expect_err(t2.post("/v1/orders", &req).await, StatusCode::CONFLICT, ErrorCode::IdempotencyConflict).await;
+    let t2 = Terminal {
+        id: other.terminal_id,
+        store_id: other.store_id,
+        secret: hex::decode(other.secret).unwrap(),
+        ..t.clone()
+    };
+    expect_err(
+        t2.get(&format!("/v1/orders/{}", req.client_key)).await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
+    expect_err(
+        t2.post("/v1/orders", &req).await,
+        StatusCode::CONFLICT,
+        ErrorCode::IdempotencyConflict,
+    )
+    .await;
     env.sandbox.shutdown().await;
 }
 
@@ -413,7 +756,10 @@ async fn scripted_outcomes() {
     assert_eq!(fulfilments(&env, r201.client_key).await, 0);
     let r301 = create("13800138301");
     let v: OrderView = t.post_ok("/v1/orders", &r301).await;
-    assert_eq!((v.status, v.failure.unwrap().code.as_str()), (RemoteStatus::Failed, "supplier_down"));
+    assert_eq!(
+        (v.status, v.failure.unwrap().code.as_str()),
+        (RemoteStatus::Failed, "supplier_down")
+    );
 
     // 101: PIN payload on a mobile top-up
     let r101 = create("13800138101");
@@ -444,7 +790,11 @@ async fn scripted_outcomes() {
     let v: OrderView = t.post_ok("/v1/orders", &r701).await;
     assert_eq!(v.status, RemoteStatus::Succeeded);
     let replay: OrderView = t.post_ok("/v1/orders", &r701).await;
-    assert_eq!(replay.status, RemoteStatus::Succeeded, "a create replay is not a status query");
+    assert_eq!(
+        replay.status,
+        RemoteStatus::Succeeded,
+        "a create replay is not a status query"
+    );
     let v: OrderView = t.get_ok(&format!("/v1/orders/{}", r701.client_key)).await;
     assert_eq!(v.status, RemoteStatus::Failed);
     for _ in 0..3 {
@@ -470,8 +820,18 @@ async fn scripted_outcomes() {
 
     // 901: 503 with nothing committed; the retry with the same key goes through
     let r901 = create("13800138901");
-    expect_err(t.post("/v1/orders", &r901).await, StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable).await;
-    expect_err(t.get(&format!("/v1/orders/{}", r901.client_key)).await, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    expect_err(
+        t.post("/v1/orders", &r901).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Unavailable,
+    )
+    .await;
+    expect_err(
+        t.get(&format!("/v1/orders/{}", r901.client_key)).await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
     assert_eq!(fulfilments(&env, r901.client_key).await, 0);
     let v: OrderView = t.post_ok("/v1/orders", &r901).await;
     assert_eq!(v.status, RemoteStatus::Succeeded);
@@ -487,23 +847,40 @@ async fn scripted_outcomes() {
     // batch status: settled views plus missing keys
     let unknown = Uuid::now_v7();
     let batch: BatchStatusResponse = t
-        .post_ok("/v1/orders/status", &BatchStatusRequest { client_keys: vec![r401.client_key, r801.client_key, unknown] })
+        .post_ok(
+            "/v1/orders/status",
+            &BatchStatusRequest {
+                client_keys: vec![r401.client_key, r801.client_key, unknown],
+            },
+        )
         .await;
     assert_eq!(batch.missing, vec![unknown]);
     assert_eq!(batch.orders.len(), 2);
     assert_eq!(batch.orders[0].status, RemoteStatus::Succeeded);
     assert_eq!(batch.orders[1].status, RemoteStatus::Failed);
-    assert_eq!(batch.orders[1].failure.as_ref().unwrap().code, "timeout_upstream");
+    assert_eq!(
+        batch.orders[1].failure.as_ref().unwrap().code,
+        "timeout_upstream"
+    );
     assert_eq!(fulfilments(&env, r401.client_key).await, 1);
     assert_eq!(fulfilments(&env, r801.client_key).await, 0);
-    let too_many = BatchStatusRequest { client_keys: (0..501).map(|_| Uuid::now_v7()).collect() };
-    expect_err(t.post("/v1/orders/status", &too_many).await, StatusCode::BAD_REQUEST, ErrorCode::BadRequest).await;
+    let too_many = BatchStatusRequest {
+        client_keys: (0..501).map(|_| Uuid::now_v7()).collect(),
+    };
+    expect_err(
+        t.post("/v1/orders/status", &too_many).await,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::BadRequest,
+    )
+    .await;
     env.sandbox.shutdown().await;
 }
 
 fn today_utc8() -> String {
     let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
-    now.date().format(time::macros::format_description!("[year]-[month]-[day]")).unwrap()
+    now.date()
+        .format(time::macros::format_description!("[year]-[month]-[day]"))
+        .unwrap()
 }
 
 #[tokio::test]
@@ -520,11 +897,22 @@ async fn statement_lines_and_adjustments() {
     let v: OrderView = t.post_ok("/v1/orders", &reversed).await;
     assert_eq!(v.status, RemoteStatus::Reversed);
 
-    let adj = StatementAdjustRequest { client_key: ok.client_key, delta: "1.00".parse().unwrap() };
+    let adj = StatementAdjustRequest {
+        client_key: ok.client_key,
+        delta: "1.00".parse().unwrap(),
+    };
     let r = env.admin_post("/admin/statements/adjust", &adj).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let missing = StatementAdjustRequest { client_key: Uuid::now_v7(), delta: Money::from_fen(1) };
-    expect_err(env.admin_post("/admin/statements/adjust", &missing).await, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    let missing = StatementAdjustRequest {
+        client_key: Uuid::now_v7(),
+        delta: Money::from_fen(1),
+    };
+    expect_err(
+        env.admin_post("/admin/statements/adjust", &missing).await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
 
     let date = today_utc8();
     let s: Statement = t.get_ok(&format!("/v1/statements/{date}")).await;
@@ -533,17 +921,37 @@ async fn statement_lines_and_adjustments() {
     assert_eq!(s.lines.len(), 3);
     let line = |k: Uuid| s.lines.iter().find(|l| l.client_key == k).unwrap();
     let booked = p.cost.checked_mul(2).unwrap();
-    assert_eq!(line(ok.client_key).amount, booked.checked_add(Money::from_yuan(1)).unwrap());
-    assert_eq!(line(ok.client_key).commission, p.commission().checked_mul(2).unwrap());
-    assert_eq!((line(failed.client_key).amount, line(failed.client_key).commission), (Money::ZERO, Money::ZERO));
+    assert_eq!(
+        line(ok.client_key).amount,
+        booked.checked_add(Money::from_yuan(1)).unwrap()
+    );
+    assert_eq!(
+        line(ok.client_key).commission,
+        p.commission().checked_mul(2).unwrap()
+    );
+    assert_eq!(
+        (
+            line(failed.client_key).amount,
+            line(failed.client_key).commission
+        ),
+        (Money::ZERO, Money::ZERO)
+    );
     assert_eq!(line(reversed.client_key).status, RemoteStatus::Reversed);
     assert_eq!(line(reversed.client_key).amount, Money::ZERO);
-    assert_eq!(s.total_amount, s.lines.iter().map(|l| l.amount).sum::<Money>());
+    assert_eq!(
+        s.total_amount,
+        s.lines.iter().map(|l| l.amount).sum::<Money>()
+    );
     assert_eq!(s.total_commission, p.commission().checked_mul(2).unwrap());
 
     let empty: Statement = t.get_ok("/v1/statements/2001-01-01").await;
     assert!(empty.lines.is_empty() && empty.total_amount == Money::ZERO);
-    expect_err(t.get("/v1/statements/not-a-date").await, StatusCode::BAD_REQUEST, ErrorCode::BadRequest).await;
+    expect_err(
+        t.get("/v1/statements/not-a-date").await,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::BadRequest,
+    )
+    .await;
     env.sandbox.shutdown().await;
 }
 
@@ -551,34 +959,92 @@ async fn statement_lines_and_adjustments() {
 async fn vouchers_redeem_and_cancel() {
     let env = start().await;
     let t = env.activate().await;
-    let prep = |code: &str| t.post("/v1/redemptions/prepare", &PrepareRequest { code: code.into() });
+    let prep = |code: &str| {
+        t.post(
+            "/v1/redemptions/prepare",
+            &PrepareRequest { code: code.into() },
+        )
+    };
     let info: VoucherInfo = prep("CC-TEST-0001").await.json().await.unwrap();
-    assert_eq!((info.status, info.value), (VoucherStatus::Unused, Money::from_yuan(50)));
+    assert_eq!(
+        (info.status, info.value),
+        (VoucherStatus::Unused, Money::from_yuan(50))
+    );
     let info: VoucherInfo = prep("CC-TEST-0003").await.json().await.unwrap();
     assert_eq!(info.status, VoucherStatus::Expired);
     let info: VoucherInfo = prep("CC-TEST-0004").await.json().await.unwrap();
     assert_eq!(info.status, VoucherStatus::Redeemed);
-    expect_err(prep("CC-NOPE").await, StatusCode::NOT_FOUND, ErrorCode::VoucherNotFound).await;
+    expect_err(
+        prep("CC-NOPE").await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::VoucherNotFound,
+    )
+    .await;
 
     let verify = |id: Uuid, code: &str| {
-        t.post("/v1/redemptions/verify", &VerifyRequest { request_id: id, code: code.into(), cashier_id: "c1".into() })
+        t.post(
+            "/v1/redemptions/verify",
+            &VerifyRequest {
+                request_id: id,
+                code: code.into(),
+                cashier_id: "c1".into(),
+            },
+        )
     };
     let r1 = Uuid::new_v4();
     let v: RedemptionView = verify(r1, "CC-TEST-0001").await.json().await.unwrap();
     assert_eq!(v.status, RedemptionStatus::Redeemed);
-    assert_eq!(v.cancel_deadline_ms - v.redeemed_at_ms, cardcat_sandbox::CANCEL_WINDOW_MS);
+    assert_eq!(
+        v.cancel_deadline_ms - v.redeemed_at_ms,
+        cardcat_sandbox::CANCEL_WINDOW_MS
+    );
     let again: RedemptionView = verify(r1, "CC-TEST-0001").await.json().await.unwrap();
     assert_eq!(again, v, "verify is idempotent on request_id");
-    expect_err(verify(Uuid::new_v4(), "CC-TEST-0001").await, StatusCode::CONFLICT, ErrorCode::VoucherUsed).await;
-    expect_err(verify(Uuid::new_v4(), "CC-TEST-0003").await, StatusCode::GONE, ErrorCode::VoucherExpired).await;
-    expect_err(verify(Uuid::new_v4(), "CC-TEST-0004").await, StatusCode::CONFLICT, ErrorCode::VoucherUsed).await;
-    expect_err(verify(Uuid::new_v4(), "CC-TEST-0005").await, StatusCode::CONFLICT, ErrorCode::VoucherCancelled).await;
-    expect_err(verify(Uuid::new_v4(), "CC-NOPE").await, StatusCode::NOT_FOUND, ErrorCode::VoucherNotFound).await;
+    expect_err(
+        verify(Uuid::new_v4(), "CC-TEST-0001").await,
+        StatusCode::CONFLICT,
+        ErrorCode::VoucherUsed,
+    )
+    .await;
+    expect_err(
+        verify(Uuid::new_v4(), "CC-TEST-0003").await,
+        StatusCode::GONE,
+        ErrorCode::VoucherExpired,
+    )
+    .await;
+    expect_err(
+        verify(Uuid::new_v4(), "CC-TEST-0004").await,
+        StatusCode::CONFLICT,
+        ErrorCode::VoucherUsed,
+    )
+    .await;
+    expect_err(
+        verify(Uuid::new_v4(), "CC-TEST-0005").await,
+        StatusCode::CONFLICT,
+        ErrorCode::VoucherCancelled,
+    )
+    .await;
+    expect_err(
+        verify(Uuid::new_v4(), "CC-NOPE").await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::VoucherNotFound,
+    )
+    .await;
 
     // cancel (idempotent) makes the voucher usable again
-    let c: RedemptionView = t.post_ok("/v1/redemptions/cancel", &CancelRedemptionRequest { request_id: r1 }).await;
+    let c: RedemptionView = t
+        .post_ok(
+            "/v1/redemptions/cancel",
+            &CancelRedemptionRequest { request_id: r1 },
+        )
+        .await;
     assert_eq!(c.status, RedemptionStatus::Cancelled);
-    let c2: RedemptionView = t.post_ok("/v1/redemptions/cancel", &CancelRedemptionRequest { request_id: r1 }).await;
+    let c2: RedemptionView = t
+        .post_ok(
+            "/v1/redemptions/cancel",
+            &CancelRedemptionRequest { request_id: r1 },
+        )
+        .await;
     assert_eq!(c2, c);
     let got: RedemptionView = t.get_ok(&format!("/v1/redemptions/{r1}")).await;
     assert_eq!(got.status, RedemptionStatus::Cancelled);
@@ -590,30 +1056,75 @@ async fn vouchers_redeem_and_cancel() {
 
     // after the window
     let conn = rusqlite::Connection::open(env.db()).unwrap();
-    conn.execute("UPDATE redemptions SET cancel_deadline_ms = 1 WHERE request_id = ?1", [r3.to_string()]).unwrap();
+    conn.execute(
+        "UPDATE redemptions SET cancel_deadline_ms = 1 WHERE request_id = ?1",
+        [r3.to_string()],
+    )
+    .unwrap();
     expect_err(
-        t.post("/v1/redemptions/cancel", &CancelRedemptionRequest { request_id: r3 }).await,
+        t.post(
+            "/v1/redemptions/cancel",
+            &CancelRedemptionRequest { request_id: r3 },
+        )
+        .await,
         StatusCode::CONFLICT,
         ErrorCode::CancelWindowClosed,
     )
     .await;
     expect_err(
-        t.post("/v1/redemptions/cancel", &CancelRedemptionRequest { request_id: Uuid::new_v4() }).await,
+        t.post(
+            "/v1/redemptions/cancel",
+            &CancelRedemptionRequest {
+                request_id: Uuid::new_v4(),
+            },
+        )
+        .await,
         StatusCode::NOT_FOUND,
         ErrorCode::NotFound,
     )
     .await;
-    expect_err(t.get(&format!("/v1/redemptions/{}", Uuid::new_v4())).await, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    expect_err(
+        t.get(&format!("/v1/redemptions/{}", Uuid::new_v4())).await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
 
     // admin-made vouchers, including an already expired one
-    let nv = NewVoucherRequest { title: "奈雪的茶30元券".into(), merchant: "奈雪".into(), value: Money::from_yuan(30), expires_in_secs: 3600 };
-    let made: VoucherInfo = env.admin_post("/admin/vouchers", &nv).await.json().await.unwrap();
+    let nv = NewVoucherRequest {
+        title: "奈雪的茶30元券".into(),
+        merchant: "奈雪".into(),
+        value: Money::from_yuan(30),
+        expires_in_secs: 3600,
+    };
+    let made: VoucherInfo = env
+        .admin_post("/admin/vouchers", &nv)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(made.status, VoucherStatus::Unused);
-    let v: RedemptionView = verify(Uuid::new_v4(), &made.code).await.json().await.unwrap();
+    let v: RedemptionView = verify(Uuid::new_v4(), &made.code)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v.value, Money::from_yuan(30));
-    let old = cardcat_sandbox::create_voucher(&env.db(), &NewVoucherRequest { expires_in_secs: -10, ..nv }).unwrap();
+    let old = cardcat_sandbox::create_voucher(
+        &env.db(),
+        &NewVoucherRequest {
+            expires_in_secs: -10,
+            ..nv
+        },
+    )
+    .unwrap();
     assert_eq!(old.status, VoucherStatus::Expired);
-    expect_err(verify(Uuid::new_v4(), &old.code).await, StatusCode::GONE, ErrorCode::VoucherExpired).await;
+    expect_err(
+        verify(Uuid::new_v4(), &old.code).await,
+        StatusCode::GONE,
+        ErrorCode::VoucherExpired,
+    )
+    .await;
     env.sandbox.shutdown().await;
 }
 
@@ -622,16 +1133,45 @@ async fn chaos_settings() {
     let env = start().await;
     let t = env.activate().await;
     let set = |c: ChaosConfig| env.admin_post("/admin/chaos", &c);
-    assert_eq!(set(ChaosConfig { error_permille: 1000, ..Default::default() }).await.status(), StatusCode::OK);
+    assert_eq!(
+        set(ChaosConfig {
+            error_permille: 1000,
+            ..Default::default()
+        })
+        .await
+        .status(),
+        StatusCode::OK
+    );
     let got: ChaosConfig = env.admin_get("/admin/chaos").await.json().await.unwrap();
     assert_eq!(got.error_permille, 1000);
-    expect_err(t.get("/v1/catalog/full?limit=1").await, StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable).await;
+    expect_err(
+        t.get("/v1/catalog/full?limit=1").await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Unavailable,
+    )
+    .await;
     // unsigned routes are not affected
-    assert_eq!(env.http.get(env.url("/v1/health")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        env.http
+            .get(env.url("/v1/health"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
 
     // corrupt, then drop, then normal
-    set(ChaosConfig { corrupt_catalog_pages: 1, drop_catalog_pages: 1, ..Default::default() }).await;
-    let broken = match t.try_send(Method::GET, "/v1/catalog/full?limit=50", Vec::new()).await {
+    set(ChaosConfig {
+        corrupt_catalog_pages: 1,
+        drop_catalog_pages: 1,
+        ..Default::default()
+    })
+    .await;
+    let broken = match t
+        .try_send(Method::GET, "/v1/catalog/full?limit=50", Vec::new())
+        .await
+    {
         Err(_) => true,
         Ok(r) => r.bytes().await.is_err(),
     };
@@ -639,17 +1179,32 @@ async fn chaos_settings() {
     let r = t.get("/v1/catalog/full?limit=50").await;
     assert_eq!(r.status(), StatusCode::OK);
     let text = r.text().await.unwrap();
-    assert!(serde_json::from_str::<CatalogPage>(&text).is_err(), "corrupt page parses: {text}");
+    assert!(
+        serde_json::from_str::<CatalogPage>(&text).is_err(),
+        "corrupt page parses: {text}"
+    );
     let got: ChaosConfig = env.admin_get("/admin/chaos").await.json().await.unwrap();
     assert_eq!((got.corrupt_catalog_pages, got.drop_catalog_pages), (0, 0));
     let _: CatalogPage = t.get_ok("/v1/catalog/full?limit=50").await;
 
     // dropped order responses are still committed
-    set(ChaosConfig { drop_permille: 1000, latency_ms: 300, ..Default::default() }).await;
+    set(ChaosConfig {
+        drop_permille: 1000,
+        latency_ms: 300,
+        ..Default::default()
+    })
+    .await;
     let cost = product(&t, "CU-HF-30").await.cost;
     let req = order("CU-HF-30", "13000000000", cost);
     let started = std::time::Instant::now();
-    let broken = match t.try_send(Method::POST, "/v1/orders", serde_json::to_vec(&req).unwrap()).await {
+    let broken = match t
+        .try_send(
+            Method::POST,
+            "/v1/orders",
+            serde_json::to_vec(&req).unwrap(),
+        )
+        .await
+    {
         Err(_) => true,
         Ok(resp) => resp.bytes().await.is_err(),
     };
@@ -659,7 +1214,15 @@ async fn chaos_settings() {
     let v: OrderView = t.get_ok(&format!("/v1/orders/{}", req.client_key)).await;
     assert_eq!(v.status, RemoteStatus::Succeeded);
     assert_eq!(fulfilments(&env, req.client_key).await, 1);
-    let bad = env.admin_post("/admin/chaos", &ChaosConfig { error_permille: 1001, ..Default::default() }).await;
+    let bad = env
+        .admin_post(
+            "/admin/chaos",
+            &ChaosConfig {
+                error_permille: 1001,
+                ..Default::default()
+            },
+        )
+        .await;
     expect_err(bad, StatusCode::BAD_REQUEST, ErrorCode::BadRequest).await;
     env.sandbox.shutdown().await;
 }
@@ -673,24 +1236,60 @@ async fn restart_keeps_everything() {
     let before_view: OrderView = t.post_ok("/v1/orders", &done).await;
     let slow = order("CM-HF-20", "13800138401", cost);
     let _: OrderView = t.post_ok("/v1/orders", &slow).await;
-    let _: ChurnResponse = env.admin_post("/admin/catalog/churn", &ChurnRequest { changes: 4 }).await.json().await.unwrap();
+    let _: ChurnResponse = env
+        .admin_post("/admin/catalog/churn", &ChurnRequest { changes: 4 })
+        .await
+        .json()
+        .await
+        .unwrap();
     let rid = Uuid::new_v4();
     let _: RedemptionView = t
-        .post_ok("/v1/redemptions/verify", &VerifyRequest { request_id: rid, code: "CC-TEST-0002".into(), cashier_id: "c".into() })
+        .post_ok(
+            "/v1/redemptions/verify",
+            &VerifyRequest {
+                request_id: rid,
+                code: "CC-TEST-0002".into(),
+                cashier_id: "c".into(),
+            },
+        )
         .await;
     let (n, ts) = (nonce(), now_secs());
-    let r = t.raw(Method::GET, "/v1/catalog/delta?since=1", vec![], ts, &n, None, &[]).await.unwrap();
+    let r = t
+        .raw(
+            Method::GET,
+            "/v1/catalog/delta?since=1",
+            vec![],
+            ts,
+            &n,
+            None,
+            &[],
+        )
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 
     let Env { dir, sandbox, http } = env;
     sandbox.shutdown().await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let sandbox = cardcat_sandbox::start(config(&dir), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let t = Terminal { base: sandbox.url(), ..t };
+    let sandbox = cardcat_sandbox::start(config(&dir), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let t = Terminal {
+        base: sandbox.url(),
+        ..t
+    };
     let env = Env { dir, sandbox, http };
 
     // the same credentials, order, fulfilment, catalog version, redemption and nonce
-    let h: HealthResponse = env.http.get(env.url("/v1/health")).send().await.unwrap().json().await.unwrap();
+    let h: HealthResponse = env
+        .http
+        .get(env.url("/v1/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(h.catalog_version, 2);
     let after_view: OrderView = t.get_ok(&format!("/v1/orders/{}", done.client_key)).await;
     assert_eq!(after_view, before_view);
@@ -704,7 +1303,18 @@ async fn restart_keeps_everything() {
     assert_eq!(v.status, RemoteStatus::Pending);
     let red: RedemptionView = t.get_ok(&format!("/v1/redemptions/{rid}")).await;
     assert_eq!(red.code, "CC-TEST-0002");
-    let r = t.raw(Method::GET, "/v1/catalog/delta?since=1", vec![], ts, &n, None, &[]).await.unwrap();
+    let r = t
+        .raw(
+            Method::GET,
+            "/v1/catalog/delta?since=1",
+            vec![],
+            ts,
+            &n,
+            None,
+            &[],
+        )
+        .await
+        .unwrap();
     expect_err(r, StatusCode::CONFLICT, ErrorCode::ReplayedNonce).await;
     let d: CatalogDelta = t.get_ok("/v1/catalog/delta?since=1").await;
     assert_eq!(d.changes.len(), 4);
@@ -714,8 +1324,13 @@ async fn restart_keeps_everything() {
     let Env { dir, http, .. } = env;
     let mut cfg = config(&dir);
     cfg.slow_secs = 1;
-    let sandbox = cardcat_sandbox::start(cfg, "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let t = Terminal { base: sandbox.url(), ..t };
+    let sandbox = cardcat_sandbox::start(cfg, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let t = Terminal {
+        base: sandbox.url(),
+        ..t
+    };
     let v: OrderView = t.get_ok(&format!("/v1/orders/{}", slow.client_key)).await;
     assert_eq!(v.status, RemoteStatus::Succeeded);
     let env = Env { dir, sandbox, http };

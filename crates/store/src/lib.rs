@@ -22,10 +22,15 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 pub enum StoreError {
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("database schema version {found} is newer than this program knows ({known}); upgrade CardCat")]
+    #[error(
+        "database schema version {found} is newer than this program knows ({known}); upgrade CardCat"
+    )]
     SchemaTooNew { found: u32, known: u32 },
     #[error("migration {version} failed: {source}")]
-    Migration { version: u32, source: rusqlite::Error },
+    Migration {
+        version: u32,
+        source: rusqlite::Error,
+    },
     #[error("corrupt row: {0}")]
     Corrupt(String),
     #[error("integrity check failed: {0}")]
@@ -45,10 +50,14 @@ impl Localized for StoreError {
     fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (StoreError::SchemaTooNew { found, known }, Lang::ZhCn) => {
-                format!("本地数据库版本（{found}）比本程序支持的版本（{known}）新，请升级卡盟猫收银台；数据未被改动。")
+                format!(
+                    "本地数据库版本（{found}）比本程序支持的版本（{known}）新，请升级卡盟猫收银台；数据未被改动。"
+                )
             }
             (StoreError::SchemaTooNew { found, known }, Lang::En) => {
-                format!("The local database (schema {found}) is newer than this program ({known}). Upgrade CardCat; nothing was changed.")
+                format!(
+                    "The local database (schema {found}) is newer than this program ({known}). Upgrade CardCat; nothing was changed."
+                )
             }
             (e, Lang::ZhCn) => format!("本地数据库错误：{e}"),
             (e, Lang::En) => format!("Local database error: {e}"),
@@ -59,7 +68,10 @@ impl Localized for StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// Catalog sync bookkeeping, for the UI, `doctor` and the sync client.
@@ -123,7 +135,8 @@ fn unsafe_free_string_writer(s: &mut String) -> impl std::io::Write + '_ {
     struct W<'a>(&'a mut String);
     impl std::io::Write for W<'_> {
         fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            let t = std::str::from_utf8(b).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+            let t = std::str::from_utf8(b)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
             self.0.push_str(t);
             Ok(b.len())
         }
@@ -159,7 +172,8 @@ fn row_to_product(r: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result
             retail_price: retail.parse::<Money>().map_err(|e| format!("{sku}: {e}"))?,
             cost: cost.parse::<Money>().map_err(|e| format!("{sku}: {e}"))?,
             barcode: r.get(8).map_err(|e| e.to_string())?,
-            template: serde_json::from_str::<AccountTemplate>(&template).map_err(|e| format!("{sku}: {e}"))?,
+            template: serde_json::from_str::<AccountTemplate>(&template)
+                .map_err(|e| format!("{sku}: {e}"))?,
             available: r.get(10).map_err(|e| e.to_string())?,
             version: r.get(11).map_err(|e| e.to_string())?,
             sku: sku.clone(),
@@ -206,14 +220,25 @@ impl Store {
     }
 
     pub fn integrity_check(&self) -> Result<()> {
-        let r: String = self.conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-        if r == "ok" { Ok(()) } else { Err(StoreError::Integrity(r)) }
+        let r: String = self
+            .conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if r == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Integrity(r))
+        }
     }
 
     // ---------- settings ----------
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
@@ -259,7 +284,8 @@ impl Store {
     }
 
     pub fn record_sync_error(&self, msg: &str) -> Result<()> {
-        self.conn.execute("UPDATE sync_state SET last_error = ?1 WHERE id = 1", [msg])?;
+        self.conn
+            .execute("UPDATE sync_state SET last_error = ?1 WHERE id = 1", [msg])?;
         Ok(())
     }
 
@@ -270,7 +296,9 @@ impl Store {
             return Ok(s);
         }
         let generation = st.active_gen + 1;
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM products WHERE generation = ?1", [generation])?;
         tx.execute("DELETE FROM categories WHERE generation = ?1", [generation])?;
         tx.execute(
@@ -278,12 +306,20 @@ impl Store {
             [generation],
         )?;
         tx.commit()?;
-        Ok(Staging { generation, after: None, version: None, done: 0, total: 0 })
+        Ok(Staging {
+            generation,
+            after: None,
+            version: None,
+            done: 0,
+            total: 0,
+        })
     }
 
     /// Applies one full-sync page atomically into the staging generation.
     pub fn apply_full_page(&mut self, staging: &mut Staging, page: &CatalogPage) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         insert_products(&tx, staging.generation, &page.products)?;
         insert_categories(&tx, staging.generation, &page.categories)?;
         let version = staging.version.unwrap_or(page.version);
@@ -303,8 +339,12 @@ impl Store {
     /// Makes the staging generation the active catalog in one transaction and drops the old one.
     pub fn finish_full_sync(&mut self, staging: &Staging) -> Result<()> {
         let now = now_ms();
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let old: i64 = tx.query_row("SELECT active_gen FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let old: i64 = tx.query_row("SELECT active_gen FROM sync_state WHERE id = 1", [], |r| {
+            r.get(0)
+        })?;
         tx.execute(
             "UPDATE sync_state SET active_gen = ?1, catalog_version = ?2, delta_after_version = NULL, delta_after_sku = NULL,
                  staging_gen = NULL, staging_after = NULL, staging_version = NULL, staging_done = 0, staging_total = 0,
@@ -323,7 +363,10 @@ impl Store {
         if let Some(s) = st.staging {
             let tx = self.conn.transaction()?;
             tx.execute("DELETE FROM products WHERE generation = ?1", [s.generation])?;
-            tx.execute("DELETE FROM categories WHERE generation = ?1", [s.generation])?;
+            tx.execute(
+                "DELETE FROM categories WHERE generation = ?1",
+                [s.generation],
+            )?;
             tx.execute("UPDATE sync_state SET staging_gen = NULL, staging_after = NULL, staging_version = NULL WHERE id = 1", [])?;
             tx.commit()?;
         }
@@ -332,8 +375,13 @@ impl Store {
 
     /// Applies one delta page atomically to the active catalog and advances the cursor.
     pub fn apply_delta_page(&mut self, delta: &CatalogDelta) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let generation: i64 = tx.query_row("SELECT active_gen FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let generation: i64 =
+            tx.query_row("SELECT active_gen FROM sync_state WHERE id = 1", [], |r| {
+                r.get(0)
+            })?;
         insert_products(&tx, generation, &delta.changes)?;
         insert_categories(&tx, generation, &delta.categories)?;
         match &delta.next {
@@ -354,14 +402,17 @@ impl Store {
     /// Inserts rows into a generation in one transaction with the same statement the
     /// sync uses. The benchmark's baseline ("raw rusqlite insert rate").
     pub fn insert_products_raw(&mut self, generation: i64, products: &[Product]) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         insert_products(&tx, generation, products)?;
         tx.commit()?;
         Ok(())
     }
 
     pub fn delete_generation(&mut self, generation: i64) -> Result<()> {
-        self.conn.execute("DELETE FROM products WHERE generation = ?1", [generation])?;
+        self.conn
+            .execute("DELETE FROM products WHERE generation = ?1", [generation])?;
         Ok(())
     }
 
@@ -376,14 +427,21 @@ impl Store {
     }
 
     pub fn product(&self, sku: &str) -> Result<Option<Product>> {
-        let sql = format!("{SELECT_PRODUCT} WHERE generation = (SELECT active_gen FROM sync_state WHERE id = 1) AND sku = ?1");
-        let r = self.conn.query_row(&sql, [sku], row_to_product).optional()?;
+        let sql = format!(
+            "{SELECT_PRODUCT} WHERE generation = (SELECT active_gen FROM sync_state WHERE id = 1) AND sku = ?1"
+        );
+        let r = self
+            .conn
+            .query_row(&sql, [sku], row_to_product)
+            .optional()?;
         r.map(|x| x.map_err(StoreError::Corrupt)).transpose()
     }
 
     /// The whole active catalog, for building the search index.
     pub fn products(&self) -> Result<Vec<Product>> {
-        let sql = format!("{SELECT_PRODUCT} WHERE generation = (SELECT active_gen FROM sync_state WHERE id = 1) ORDER BY sku");
+        let sql = format!(
+            "{SELECT_PRODUCT} WHERE generation = (SELECT active_gen FROM sync_state WHERE id = 1) ORDER BY sku"
+        );
         let mut st = self.conn.prepare(&sql)?;
         let rows = st.query_map([], row_to_product)?;
         let mut out = Vec::new();
@@ -397,7 +455,14 @@ impl Store {
         let mut st = self.conn.prepare(
             "SELECT id, name, parent, sort FROM categories WHERE generation = (SELECT active_gen FROM sync_state WHERE id = 1) ORDER BY sort, id",
         )?;
-        let rows = st.query_map([], |r| Ok(Category { id: r.get(0)?, name: r.get(1)?, parent: r.get(2)?, sort: r.get(3)? }))?;
+        let rows = st.query_map([], |r| {
+            Ok(Category {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                parent: r.get(2)?,
+                sort: r.get(3)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
@@ -427,7 +492,12 @@ mod tests {
         CatalogPage {
             version,
             total: 3,
-            categories: vec![Category { id: "mobile".into(), name: "话费充值".into(), parent: None, sort: 1 }],
+            categories: vec![Category {
+                id: "mobile".into(),
+                name: "话费充值".into(),
+                parent: None,
+                sort: 1,
+            }],
             products: skus.iter().map(|s| product(s, version)).collect(),
             next_after: next.map(Into::into),
         }
@@ -437,10 +507,19 @@ mod tests {
     fn fresh_store_is_latest_and_wal_full() {
         let d = tempfile::tempdir().unwrap();
         let s = Store::open(d.path().join("c.sqlite")).unwrap();
-        assert_eq!(s.schema_version().unwrap() as usize, migrations::MIGRATIONS.len());
-        let jm: String = s.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(
+            s.schema_version().unwrap() as usize,
+            migrations::MIGRATIONS.len()
+        );
+        let jm: String = s
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(jm, "wal");
-        let sync: i64 = s.conn().query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+        let sync: i64 = s
+            .conn()
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(sync, 2, "synchronous=FULL");
         s.integrity_check().unwrap();
     }
@@ -455,10 +534,15 @@ mod tests {
             s.conn().pragma_update(None, "user_version", 99).unwrap();
         }
         let e = Store::open(&p).err().unwrap();
-        assert!(matches!(e, StoreError::SchemaTooNew { found: 99, .. }), "{e}");
+        assert!(
+            matches!(e, StoreError::SchemaTooNew { found: 99, .. }),
+            "{e}"
+        );
         assert!(e.message(Lang::ZhCn).contains("升级"));
         let c = Connection::open(&p).unwrap();
-        let v: String = c.query_row("SELECT value FROM settings WHERE key='k'", [], |r| r.get(0)).unwrap();
+        let v: String = c
+            .query_row("SELECT value FROM settings WHERE key='k'", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, "v");
     }
 
@@ -467,18 +551,35 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let mut s = Store::open(d.path().join("c.sqlite")).unwrap();
         let mut st = s.begin_full_sync().unwrap();
-        s.apply_full_page(&mut st, &page(&["A", "B"], Some("B"), 5)).unwrap();
-        assert_eq!(s.product_count().unwrap(), 0, "nothing visible before finish");
+        s.apply_full_page(&mut st, &page(&["A", "B"], Some("B"), 5))
+            .unwrap();
+        assert_eq!(
+            s.product_count().unwrap(),
+            0,
+            "nothing visible before finish"
+        );
         s.apply_full_page(&mut st, &page(&["C"], None, 6)).unwrap();
         s.finish_full_sync(&st).unwrap();
         assert_eq!(s.product_count().unwrap(), 3);
-        assert_eq!(s.sync_state().unwrap().catalog_version, Some(5), "version of the first page");
+        assert_eq!(
+            s.sync_state().unwrap().catalog_version,
+            Some(5),
+            "version of the first page"
+        );
         assert_eq!(s.categories().unwrap().len(), 1);
 
         // a second full sync dies half-way: the old catalog stays
         let mut st = s.begin_full_sync().unwrap();
-        s.apply_full_page(&mut st, &page(&["X"], Some("X"), 7)).unwrap();
-        assert_eq!(s.products().unwrap().iter().map(|p| p.sku.as_str()).collect::<Vec<_>>(), vec!["A", "B", "C"]);
+        s.apply_full_page(&mut st, &page(&["X"], Some("X"), 7))
+            .unwrap();
+        assert_eq!(
+            s.products()
+                .unwrap()
+                .iter()
+                .map(|p| p.sku.as_str())
+                .collect::<Vec<_>>(),
+            vec!["A", "B", "C"]
+        );
         // resuming returns the same staging
         let again = s.begin_full_sync().unwrap();
         assert_eq!(again.after.as_deref(), Some("X"));
@@ -491,13 +592,20 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let mut s = Store::open(d.path().join("c.sqlite")).unwrap();
         let mut st = s.begin_full_sync().unwrap();
-        s.apply_full_page(&mut st, &page(&["A", "B"], None, 1)).unwrap();
+        s.apply_full_page(&mut st, &page(&["A", "B"], None, 1))
+            .unwrap();
         s.finish_full_sync(&st).unwrap();
         let mut changed = product("A", 2);
         changed.cost = Money::from_fen(4900);
         changed.available = false;
-        s.apply_delta_page(&CatalogDelta { version: 2, changes: vec![changed.clone()], categories: vec![], remaining: 1, next: None })
-            .unwrap();
+        s.apply_delta_page(&CatalogDelta {
+            version: 2,
+            changes: vec![changed.clone()],
+            categories: vec![],
+            remaining: 1,
+            next: None,
+        })
+        .unwrap();
         assert_eq!(s.product("A").unwrap(), Some(changed));
         assert_eq!(s.sync_state().unwrap().catalog_version, Some(2));
         assert!(s.sync_state().unwrap().last_sync_ms.is_some());

@@ -203,11 +203,22 @@ pub fn migrate_to(conn: &mut Connection, target: usize) -> Result<u32, StoreErro
     let known = MIGRATIONS.len();
     let found = current_version(conn)?;
     if found as usize > known {
-        return Err(StoreError::SchemaTooNew { found, known: known as u32 });
+        return Err(StoreError::SchemaTooNew {
+            found,
+            known: known as u32,
+        });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().take(target).skip(found as usize) {
+    for (i, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target)
+        .skip(found as usize)
+    {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(sql).map_err(|e| StoreError::Migration { version: i as u32 + 1, source: e })?;
+        tx.execute_batch(sql).map_err(|e| StoreError::Migration {
+            version: i as u32 + 1,
+            source: e,
+        })?;
         tx.pragma_update(None, "user_version", i as u32 + 1)?;
         tx.commit()?;
     }

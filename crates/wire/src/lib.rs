@@ -350,7 +350,11 @@ mod tests {
 
     #[test]
     fn error_codes_are_snake_case() {
-        let e = ApiError { code: ErrorCode::ClockSkew, message: "clock skew".into(), server_time_ms: Some(1) };
+        let e = ApiError {
+            code: ErrorCode::ClockSkew,
+            message: "clock skew".into(),
+            server_time_ms: Some(1),
+        };
         let s = serde_json::to_string(&e).unwrap_or_default();
         assert!(s.contains("\"clock_skew\""), "{s}");
     }

@@ -35,7 +35,14 @@ pub fn canonical(method: &str, path_and_query: &str, ts: i64, nonce: &str, body:
 }
 
 /// Hex signature.
-pub fn sign(secret: &[u8], method: &str, path_and_query: &str, ts: i64, nonce: &str, body: &[u8]) -> String {
+pub fn sign(
+    secret: &[u8],
+    method: &str,
+    path_and_query: &str,
+    ts: i64,
+    nonce: &str,
+    body: &[u8],
+) -> String {
     #[allow(clippy::expect_used)]
     let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC accepts keys of any length");
     mac.update(canonical(method, path_and_query, ts, nonce, body).as_bytes());
@@ -43,9 +50,21 @@ pub fn sign(secret: &[u8], method: &str, path_and_query: &str, ts: i64, nonce: &
 }
 
 /// Constant-time check of a hex signature.
-pub fn verify(secret: &[u8], method: &str, path_and_query: &str, ts: i64, nonce: &str, body: &[u8], sig_hex: &str) -> bool {
-    let Ok(sig) = hex::decode(sig_hex) else { return false };
-    let Ok(mut mac) = HmacSha256::new_from_slice(secret) else { return false };
+pub fn verify(
+    secret: &[u8],
+    method: &str,
+    path_and_query: &str,
+    ts: i64,
+    nonce: &str,
+    body: &[u8],
+    sig_hex: &str,
+) -> bool {
+    let Ok(sig) = hex::decode(sig_hex) else {
+        return false;
+    };
+    let Ok(mut mac) = HmacSha256::new_from_slice(secret) else {
+        return false;
+    };
     mac.update(canonical(method, path_and_query, ts, nonce, body).as_bytes());
     mac.verify_slice(&sig).is_ok()
 }
@@ -58,14 +77,78 @@ mod tests {
     fn sign_verify() {
         let k = b"0123456789abcdef0123456789abcdef";
         let s = sign(k, "post", "/v1/orders", 1_700_000_000, "n1", b"{}");
-        assert!(verify(k, "POST", "/v1/orders", 1_700_000_000, "n1", b"{}", &s));
+        assert!(verify(
+            k,
+            "POST",
+            "/v1/orders",
+            1_700_000_000,
+            "n1",
+            b"{}",
+            &s
+        ));
         // every input is covered
-        assert!(!verify(k, "GET", "/v1/orders", 1_700_000_000, "n1", b"{}", &s));
-        assert!(!verify(k, "POST", "/v1/orders?x=1", 1_700_000_000, "n1", b"{}", &s));
-        assert!(!verify(k, "POST", "/v1/orders", 1_700_000_001, "n1", b"{}", &s));
-        assert!(!verify(k, "POST", "/v1/orders", 1_700_000_000, "n2", b"{}", &s));
-        assert!(!verify(k, "POST", "/v1/orders", 1_700_000_000, "n1", b"{ }", &s));
-        assert!(!verify(b"other", "POST", "/v1/orders", 1_700_000_000, "n1", b"{}", &s));
-        assert!(!verify(k, "POST", "/v1/orders", 1_700_000_000, "n1", b"{}", "zz"));
+        assert!(!verify(
+            k,
+            "GET",
+            "/v1/orders",
+            1_700_000_000,
+            "n1",
+            b"{}",
+            &s
+        ));
+        assert!(!verify(
+            k,
+            "POST",
+            "/v1/orders?x=1",
+            1_700_000_000,
+            "n1",
+            b"{}",
+            &s
+        ));
+        assert!(!verify(
+            k,
+            "POST",
+            "/v1/orders",
+            1_700_000_001,
+            "n1",
+            b"{}",
+            &s
+        ));
+        assert!(!verify(
+            k,
+            "POST",
+            "/v1/orders",
+            1_700_000_000,
+            "n2",
+            b"{}",
+            &s
+        ));
+        assert!(!verify(
+            k,
+            "POST",
+            "/v1/orders",
+            1_700_000_000,
+            "n1",
+            b"{ }",
+            &s
+        ));
+        assert!(!verify(
+            b"other",
+            "POST",
+            "/v1/orders",
+            1_700_000_000,
+            "n1",
+            b"{}",
+            &s
+        ));
+        assert!(!verify(
+            k,
+            "POST",
+            "/v1/orders",
+            1_700_000_000,
+            "n1",
+            b"{}",
+            "zz"
+        ));
     }
 }

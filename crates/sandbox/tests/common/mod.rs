@@ -26,8 +26,14 @@ pub async fn start_with(f: impl FnOnce(&mut SandboxConfig)) -> Env {
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(&dir);
     f(&mut cfg);
-    let sandbox = cardcat_sandbox::start(cfg, "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    Env { dir, sandbox, http: reqwest::Client::new() }
+    let sandbox = cardcat_sandbox::start(cfg, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    Env {
+        dir,
+        sandbox,
+        http: reqwest::Client::new(),
+    }
 }
 
 pub async fn start() -> Env {
@@ -50,7 +56,10 @@ impl Env {
         let resp = self
             .http
             .post(self.url("/v1/activate"))
-            .json(&ActivateRequest { code: code.code, device_name: "收银台1".into() })
+            .json(&ActivateRequest {
+                code: code.code,
+                device_name: "收银台1".into(),
+            })
             .send()
             .await
             .unwrap();
@@ -67,13 +76,22 @@ impl Env {
         }
     }
 
-    pub fn admin_post<B: Serialize>(&self, path: &str, body: &B) -> impl std::future::Future<Output = Response> + use<B> {
+    pub fn admin_post<B: Serialize>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> impl std::future::Future<Output = Response> + use<B> {
         let rb = self.http.post(self.url(path)).bearer_auth(ADMIN).json(body);
         async move { rb.send().await.unwrap() }
     }
 
     pub async fn admin_get(&self, path: &str) -> Response {
-        self.http.get(self.url(path)).bearer_auth(ADMIN).send().await.unwrap()
+        self.http
+            .get(self.url(path))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .unwrap()
     }
 }
 
@@ -88,7 +106,13 @@ pub struct Terminal {
 }
 
 pub fn now_secs() -> i64 {
-    i64::try_from(SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()).unwrap()
+    i64::try_from(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap()
 }
 
 pub fn nonce() -> String {
@@ -108,7 +132,8 @@ impl Terminal {
         sig: Option<String>,
         extra: &[(&str, &str)],
     ) -> Result<Response, reqwest::Error> {
-        let sig = sig.unwrap_or_else(|| sign::sign(&self.secret, method.as_str(), path, ts, nonce, &body));
+        let sig = sig
+            .unwrap_or_else(|| sign::sign(&self.secret, method.as_str(), path, ts, nonce, &body));
         let mut rb = self
             .http
             .request(method, format!("{}{}", self.base, path))
@@ -125,8 +150,22 @@ impl Terminal {
         rb.send().await
     }
 
-    pub async fn try_send(&self, method: Method, path: &str, body: Vec<u8>) -> Result<Response, reqwest::Error> {
-        self.raw(method, path, body, now_secs() + self.skew_secs, &nonce(), None, &[]).await
+    pub async fn try_send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<Response, reqwest::Error> {
+        self.raw(
+            method,
+            path,
+            body,
+            now_secs() + self.skew_secs,
+            &nonce(),
+            None,
+            &[],
+        )
+        .await
     }
 
     pub async fn get(&self, path: &str) -> Response {
@@ -134,7 +173,11 @@ impl Terminal {
     }
 
     /// Serialises `body` right away, so the future does not borrow it.
-    pub fn post<'a, B: Serialize>(&'a self, path: &str, body: &B) -> impl std::future::Future<Output = Response> + use<'a, B> {
+    pub fn post<'a, B: Serialize>(
+        &'a self,
+        path: &str,
+        body: &B,
+    ) -> impl std::future::Future<Output = Response> + use<'a, B> {
         let bytes = serde_json::to_vec(body).unwrap();
         let path = path.to_string();
         async move { self.try_send(Method::POST, &path, bytes).await.unwrap() }
