@@ -108,7 +108,7 @@ fn main() {
             }
         }
         lat.sort();
-        per_query.sort_by(|a, b| b.0.cmp(&a.0));
+        per_query.sort_by_key(|q| std::cmp::Reverse(q.0));
         per_query.dedup_by(|a, b| a.1 == b.1);
 
         println!("== CardCat foundation figures ({n} SKUs, sandbox on loopback, release build) ==");

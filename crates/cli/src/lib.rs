@@ -5,9 +5,9 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
+use cardcat_client::PlatformClient;
 use cardcat_client::secrets::{self, SecretStore};
 use cardcat_client::sync::{self, Progress, SyncOptions, SyncPhase};
-use cardcat_client::{ClientError, Credentials, PlatformClient};
 use cardcat_core::search::{MatchTier, SearchIndex};
 use cardcat_core::{Lang, Localized};
 use cardcat_store::Store;
@@ -462,10 +462,8 @@ pub async fn run(cmd: Cmd, ctx: &mut Ctx) -> Result<i32, CliError> {
     }
 }
 
-pub const K_PLATFORM_URL: &str = "platform_url";
-pub const K_TERMINAL_ID: &str = "terminal_id";
-pub const K_STORE_ID: &str = "store_id";
-pub const K_STORE_NAME: &str = "store_name";
+/// Terminal settings keys: the engine owns them.
+pub use cardcat_engine::{K_PLATFORM_URL, K_STORE_ID, K_STORE_NAME, K_TERMINAL_ID};
 
 pub async fn activate(ctx: &mut Ctx, url: &str, code: &str, device: &str) -> Result<(), CliError> {
     let lang = ctx.lang;
@@ -508,27 +506,8 @@ pub async fn activate(ctx: &mut Ctx, url: &str, code: &str, device: &str) -> Res
 /// The signed client for this terminal, from settings + keyring.
 pub fn load_client(ctx: &Ctx, store: &Store) -> Result<PlatformClient, CliError> {
     let lang = ctx.lang;
-    let url = std::env::var("CARDCAT_PLATFORM_URL")
-        .ok()
-        .or(store
-            .setting(K_PLATFORM_URL)
-            .map_err(|e| CliError::from((e, lang)))?)
-        .ok_or_else(|| CliError::from((ClientError::NotActivated, lang)))?;
-    let tid = store
-        .setting(K_TERMINAL_ID)
-        .map_err(|e| CliError::from((e, lang)))?
-        .ok_or_else(|| CliError::from((ClientError::NotActivated, lang)))?;
-    let secret = ctx
-        .secrets
-        .get(&tid)
-        .map_err(|e| CliError::from((e, lang)))?
-        .ok_or_else(|| {
-            CliError(ctx.t(
-                "系统密钥环中没有本终端的密钥，请重新激活（cardcat activate）",
-                "The terminal secret is not in the OS keyring; activate again (cardcat activate)",
-            ))
-        })?;
-    let creds = Credentials::from_hex(tid, &secret).map_err(|e| CliError::from((e, lang)))?;
+    let (url, creds) = cardcat_engine::terminal_credentials(store, &*ctx.secrets)
+        .map_err(|e| CliError::from((e, lang)))?;
     Ok(PlatformClient::new(&url)
         .map_err(|e| CliError::from((e, lang)))?
         .with_credentials(creds))

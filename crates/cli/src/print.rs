@@ -2,7 +2,6 @@
 //! probe pages, samples of every receipt, the queue, and receipts for sales, redemptions
 //! and shift reports. A print problem never changes a sale's outcome or exit code.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use cardcat_core::receipt::{Doc, ReceiptContext, RedemptionInfo, SaleInfo, ShiftInfoR};
@@ -42,12 +41,12 @@ pub fn configured(store: &Store) -> Option<(Target, &'static Profile)> {
 pub fn context(store: &Store, lang: Lang, cashier: &str) -> ReceiptContext {
     ReceiptContext {
         store_name: store
-            .setting(crate::K_STORE_NAME)
+            .setting(cardcat_engine::K_STORE_NAME)
             .ok()
             .flatten()
             .unwrap_or_else(|| "CardCat 卡盟猫".into()),
         terminal_id: store
-            .setting(crate::K_TERMINAL_ID)
+            .setting(cardcat_engine::K_TERMINAL_ID)
             .ok()
             .flatten()
             .unwrap_or_default(),
@@ -367,7 +366,8 @@ pub fn samples(lang: Lang) -> Vec<(&'static str, Doc)> {
     ]
 }
 
-fn sample_ctx(lang: Lang) -> ReceiptContext {
+/// The context of the sample receipts (fixed time, so previews and snapshots are stable).
+pub fn sample_context(lang: Lang) -> ReceiptContext {
     ReceiptContext {
         store_name: match lang {
             Lang::ZhCn => "卡盟猫便利店（福田店）".into(),
@@ -386,10 +386,6 @@ fn sample_ctx(lang: Lang) -> ReceiptContext {
         lang,
         logo: false,
     }
-}
-
-pub fn sample_context(lang: Lang) -> ReceiptContext {
-    sample_ctx(lang)
 }
 
 fn need_config_role(ctx: &Ctx, store: &Store) -> Result<(), CliError> {
@@ -668,7 +664,7 @@ pub async fn printer(ctx: &mut Ctx, cmd: PrinterCmd) -> Result<i32, CliError> {
                     (Some(t), p)
                 }
             };
-            let rctx = sample_ctx(lang);
+            let rctx = sample_context(lang);
             for (name, doc) in samples(lang) {
                 let bytes = encode::receipt_bytes(&doc, &rctx, p, None)
                     .map_err(|e| CliError(e.message(lang)))?;
@@ -773,8 +769,4 @@ fn resolve(
             .ok_or_else(|| CliError("profile".into()))?,
     };
     Ok((t, p))
-}
-
-pub fn default_out() -> PathBuf {
-    PathBuf::from("printer-out")
 }

@@ -89,6 +89,8 @@ pub enum EngineError {
     ClockSkew { secs: i64 },
     #[error("not activated")]
     NotActivated,
+    #[error("terminal secret missing from the keyring")]
+    SecretMissing,
     #[error("no such product {0}")]
     NoSuchProduct(String),
     #[error("no such order {0}")]
@@ -136,6 +138,7 @@ impl Localized for EngineError {
             Offline(_) => "net.offline",
             ClockSkew { .. } => "terminal.clock_skew",
             NotActivated => "terminal.not_activated",
+            SecretMissing => "terminal.secret_missing",
             NoSuchProduct(_) => "catalog.no_such_product",
             NoSuchOrder(_) => "order.not_found",
             BadLogin { .. } => "auth.bad_login",
@@ -210,6 +213,13 @@ impl Localized for EngineError {
                     format!(
                         "This terminal's clock is {secs} s off the platform's (clock skew); the platform would refuse the order. Fix the system time. Nothing was sent or charged."
                     )
+                }
+            }
+            SecretMissing => {
+                if zh {
+                    "系统密钥环中没有本终端的密钥，请重新激活（cardcat activate）".into()
+                } else {
+                    "The terminal secret is not in the OS keyring; activate again (cardcat activate)".into()
                 }
             }
             NotActivated => {
@@ -341,6 +351,24 @@ pub fn now_ms() -> i64 {
     cardcat_store::now_ms()
 }
 
+/// Where this terminal's platform is and how it signs: URL (settings, or
+/// `CARDCAT_PLATFORM_URL`) and the secret from the OS keyring.
+pub fn terminal_credentials(
+    store: &Store,
+    secrets: &dyn SecretStore,
+) -> Result<(String, Credentials)> {
+    let url = std::env::var("CARDCAT_PLATFORM_URL")
+        .ok()
+        .or(store.setting(K_PLATFORM_URL)?)
+        .ok_or(EngineError::NotActivated)?;
+    let tid = store
+        .setting(K_TERMINAL_ID)?
+        .ok_or(EngineError::NotActivated)?;
+    let secret = secrets.get(&tid)?.ok_or(EngineError::SecretMissing)?;
+    let creds = Credentials::from_hex(tid, &secret)?;
+    Ok((url, creds))
+}
+
 /// The engine: one terminal's store, its signed platform client and its PIN vault.
 pub struct Engine {
     pub(crate) store: Store,
@@ -362,15 +390,8 @@ impl Engine {
     }
 
     pub fn open_with(store: Store, secrets: &dyn SecretStore, timeout: Duration) -> Result<Engine> {
-        let url = std::env::var("CARDCAT_PLATFORM_URL")
-            .ok()
-            .or(store.setting(K_PLATFORM_URL)?)
-            .ok_or(EngineError::NotActivated)?;
-        let tid = store
-            .setting(K_TERMINAL_ID)?
-            .ok_or(EngineError::NotActivated)?;
-        let secret = secrets.get(&tid)?.ok_or(EngineError::NotActivated)?;
-        let creds = Credentials::from_hex(tid.clone(), &secret)?;
+        let (url, creds) = terminal_credentials(&store, secrets)?;
+        let tid = creds.terminal_id.clone();
         let client = PlatformClient::with_timeout(&url, timeout)?.with_credentials(creds.clone());
         let probe = PlatformClient::with_timeout(&url, Duration::from_millis(1500).min(timeout))?
             .with_credentials(creds);

@@ -81,7 +81,7 @@ impl Engine {
                 .map_err(|e| crate::EngineError::Invalid(e.to_string()))?;
             let resp = match self
                 .client
-                .signed_raw(reqwest_method_post(), "/v1/events", body)
+                .signed_raw(cardcat_client::api::Method::POST, "/v1/events", body)
                 .await
             {
                 Ok(r) => r,
@@ -136,8 +136,4 @@ impl Engine {
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
-}
-
-fn reqwest_method_post() -> cardcat_client::api::Method {
-    cardcat_client::api::Method::POST
 }

@@ -34,13 +34,6 @@ impl PaperWidth {
             _ => None,
         }
     }
-    pub fn from_dots(d: u32) -> PaperWidth {
-        if d <= 384 {
-            PaperWidth::Mm58
-        } else {
-            PaperWidth::Mm80
-        }
-    }
 }
 
 /// Alignment is the receipt model's: one type from layout to paper.

@@ -88,10 +88,6 @@ fn justify(a: receipt::Align) -> JustifyMode {
     }
 }
 
-fn align(a: receipt::Align) -> Align {
-    a
-}
-
 /// GS v 0 for a bitmap, in bands of at most 256 rows (printer buffers are small).
 pub fn raster_command(b: &Bitmap) -> Vec<u8> {
     let (wb, rows) = render::bitmap_to_raster_rows(b);
@@ -155,7 +151,7 @@ pub fn laid_to_document(laid: &[Laid], profile: &Profile, logo: Option<&Bitmap>)
             } => d.items.push(Item::Text {
                 text: printable(text, profile.mode),
                 style: Style {
-                    align: align(*a),
+                    align: *a,
                     bold: *bold,
                     width_mul: if *double { 2 } else { 1 },
                     height_mul: if *double { 2 } else { 1 },

@@ -174,13 +174,13 @@ pub fn find_tcp(hosts: &[std::net::IpAddr], port: u16, timeout: Duration) -> Vec
             .iter()
             .map(|&ip| {
                 std::thread::spawn(move || {
-                    let addr = std::net::SocketAddr::new(ip, port);
-                    std::net::TcpStream::connect_timeout(&addr, timeout).ok()?;
                     let target = Target::Tcp {
                         host: ip.to_string(),
                         port,
                     };
-                    let status = open(&target, timeout).ok().and_then(|d| status_of(&*d));
+                    // one connection: the driver's connect (with the timeout) is the probe
+                    let driver = open(&target, timeout).ok()?;
+                    let status = status_of(&*driver);
                     Some(Found { target, status })
                 })
             })

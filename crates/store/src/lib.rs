@@ -106,11 +106,9 @@ const INSERT_PRODUCT: &str = "INSERT OR REPLACE INTO products
 
 fn insert_products(tx: &Transaction<'_>, generation: i64, products: &[Product]) -> Result<()> {
     let mut st = tx.prepare_cached(INSERT_PRODUCT)?;
-    let mut buf = String::new();
     for p in products {
-        buf.clear();
-        serde_json::to_writer(unsafe_free_string_writer(&mut buf), &p.template)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let template =
+            serde_json::to_string(&p.template).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         st.execute(params![
             generation,
             p.sku,
@@ -122,29 +120,12 @@ fn insert_products(tx: &Transaction<'_>, generation: i64, products: &[Product]) 
             p.retail_price.to_string(),
             p.cost.to_string(),
             p.barcode,
-            buf,
+            template,
             p.available,
             p.version
         ])?;
     }
     Ok(())
-}
-
-/// `io::Write` into a `String` (serde_json only writes valid UTF-8).
-fn unsafe_free_string_writer(s: &mut String) -> impl std::io::Write + '_ {
-    struct W<'a>(&'a mut String);
-    impl std::io::Write for W<'_> {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            let t = std::str::from_utf8(b)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-            self.0.push_str(t);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    W(s)
 }
 
 fn insert_categories(tx: &Transaction<'_>, generation: i64, cats: &[Category]) -> Result<()> {
