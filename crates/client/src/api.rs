@@ -8,7 +8,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use cardcat_core::{Lang, Localized};
+use cardcat_core::i18n::{Arg, Args};
+use cardcat_core::{Lang, Localized, t};
 use cardcat_wire::sign::{self, HDR_NONCE, HDR_SIGNATURE, HDR_TERMINAL, HDR_TIMESTAMP};
 use cardcat_wire::*;
 pub use reqwest::Method;
@@ -107,105 +108,38 @@ impl Localized for ClientError {
         }
     }
 
-    fn message(&self, lang: Lang) -> String {
-        let zh = lang == Lang::ZhCn;
+    fn args(&self, lang: Lang) -> Args {
         match self {
-            ClientError::Unreachable(e) => {
-                if zh {
-                    format!("无法连接平台（{e}），请检查网络；目录和搜索可离线使用")
-                } else {
-                    format!(
-                        "Cannot reach the platform ({e}); check the network. Catalog and search work offline."
-                    )
-                }
-            }
-            ClientError::Timeout => {
-                if zh {
-                    "平台未在规定时间内应答，结果未知，稍后将按同一订单号查询".into()
-                } else {
-                    "The platform did not answer in time; the outcome is unknown and will be checked with the same order key.".into()
-                }
-            }
-            ClientError::Interrupted(_) => {
-                if zh {
-                    "连接中断，结果未知，稍后将按同一订单号查询".into()
-                } else {
-                    "The connection dropped; the outcome is unknown and will be checked with the same order key.".into()
-                }
-            }
-            ClientError::Api { error, .. } if error.code == ErrorCode::ClockSkew => {
-                let server = error
-                    .server_time_ms
-                    .map(|t| t.to_string())
-                    .unwrap_or_default();
-                if zh {
-                    format!(
-                        "本机时间与平台相差超过5分钟（clock skew），请校准系统时间。平台时间(ms)：{server}"
-                    )
-                } else {
-                    format!(
-                        "This terminal's clock differs from the platform's by more than 5 minutes (clock skew). Fix the system time. Server time (ms): {server}"
-                    )
-                }
-            }
-            ClientError::Api { error, .. } if error.code == ErrorCode::InvalidPairingCode => {
-                if zh {
-                    "配对码无效或已使用，请在平台后台重新生成".into()
-                } else {
-                    "The pairing code is invalid or already used; create a new one on the platform."
-                        .into()
-                }
-            }
-            ClientError::Api { error, .. }
-                if matches!(
-                    error.code,
-                    ErrorCode::BadSignature | ErrorCode::UnknownTerminal
-                ) =>
-            {
-                if zh {
-                    "平台拒绝了本终端的签名，请重新激活终端".into()
-                } else {
-                    "The platform refused this terminal's signature; re-activate the terminal."
-                        .into()
-                }
+            ClientError::Unreachable(d)
+            | ClientError::Interrupted(d)
+            | ClientError::Malformed(d) => {
+                vec![("detail", Arg::from(d))]
             }
             ClientError::Api { error, .. } => {
-                if zh {
-                    format!("平台返回错误：{}", error.message)
-                } else {
-                    format!("Platform error: {}", error.message)
-                }
+                let server_time = match error.server_time_ms {
+                    Some(ms) => cardcat_core::time_utc8(ms),
+                    None => t!(lang, "common.unknown"),
+                };
+                vec![
+                    ("code", Arg::from(error_code_str(error.code))),
+                    ("detail", Arg::from(&error.message)),
+                    ("server_time", Arg::from(server_time)),
+                ]
             }
-            ClientError::Http { status } => {
-                if zh {
-                    format!("平台返回 HTTP {status}")
-                } else {
-                    format!("Platform answered HTTP {status}")
-                }
-            }
-            ClientError::Malformed(e) => {
-                if zh {
-                    format!("平台返回的数据无法解析：{e}")
-                } else {
-                    format!("The platform's answer could not be read: {e}")
-                }
-            }
-            ClientError::NotActivated => {
-                if zh {
-                    "终端尚未激活，请先运行 cardcat activate".into()
-                } else {
-                    "This terminal is not activated; run cardcat activate first.".into()
-                }
-            }
-            ClientError::BadUrl(u) => {
-                if zh {
-                    format!("平台地址无效：{u}")
-                } else {
-                    format!("Invalid platform URL: {u}")
-                }
-            }
+            ClientError::Http { status } => vec![("status", Arg::from(u32::from(*status)))],
+            ClientError::BadUrl(u) => vec![("url", Arg::from(u))],
+            ClientError::Timeout | ClientError::NotActivated => Vec::new(),
         }
     }
+}
+
+/// The wire name of a platform error code (`product_unavailable`), which the `api.error`
+/// message selects on.
+fn error_code_str(code: ErrorCode) -> String {
+    serde_json::to_value(code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn map_send_error(e: reqwest::Error) -> ClientError {

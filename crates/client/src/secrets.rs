@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
+use cardcat_core::i18n::{Arg, Args};
 use cardcat_core::{Lang, Localized};
 
 pub const SERVICE: &str = "cardcat-pos";
@@ -28,16 +29,9 @@ impl Localized for SecretError {
             SecretError::Other(_) => "keyring.error",
         }
     }
-    fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (SecretError::Unavailable(e), Lang::ZhCn) => format!(
-                "系统密钥环不可用（{e}）。终端密钥只保存在系统密钥环中。请在桌面会话中运行；无桌面的机器可先启动 gnome-keyring（见 README“无桌面环境”），CI 可设置 CARDCAT_KEYRING=keyutils 并在 `keyctl session` 中运行。"
-            ),
-            (SecretError::Unavailable(e), Lang::En) => format!(
-                "The OS keyring is unavailable ({e}). The terminal secret is only kept in the OS keyring. Run in a desktop session; on a headless box start gnome-keyring (README, \"Headless\"), or for CI set CARDCAT_KEYRING=keyutils and run inside `keyctl session`."
-            ),
-            (SecretError::Other(e), Lang::ZhCn) => format!("密钥环错误：{e}"),
-            (SecretError::Other(e), Lang::En) => format!("Keyring error: {e}"),
+    fn args(&self, _lang: Lang) -> Args {
+        match self {
+            SecretError::Unavailable(d) | SecretError::Other(d) => vec![("detail", Arg::from(d))],
         }
     }
 }

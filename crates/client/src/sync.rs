@@ -8,7 +8,8 @@
 
 use std::time::{Duration, Instant};
 
-use cardcat_core::{Lang, Localized, Product};
+use cardcat_core::i18n::{Arg, Args, tr};
+use cardcat_core::{Lang, Localized, Product, t};
 use cardcat_store::{Store, StoreError};
 use cardcat_wire::CatalogPage;
 
@@ -59,18 +60,23 @@ impl Localized for SyncError {
             SyncError::Task(_) => "sync.task",
         }
     }
+    fn args(&self, lang: Lang) -> Args {
+        match self {
+            SyncError::Client(e) => e.args(lang),
+            SyncError::Store(e) => e.args(lang),
+            SyncError::Task(d) => vec![("detail", Arg::from(d))],
+        }
+    }
+
+    /// The inner error's message, wrapped in "catalog sync failed, the old catalog is
+    /// intact" (`sync.failed` with `reason`); the code stays the inner error's.
     fn message(&self, lang: Lang) -> String {
-        let inner = match self {
+        let reason = match self {
             SyncError::Client(e) => e.message(lang),
             SyncError::Store(e) => e.message(lang),
-            SyncError::Task(e) => e.clone(),
+            SyncError::Task(_) => return tr(lang, self.code(), &self.args(lang)),
         };
-        match lang {
-            Lang::ZhCn => format!("商品目录同步失败，原有目录保持不变、可继续使用。原因：{inner}"),
-            Lang::En => format!(
-                "Catalog sync failed; the previous catalog is intact and usable. Reason: {inner}"
-            ),
-        }
+        t!(lang, "sync.failed", reason = reason)
     }
 }
 

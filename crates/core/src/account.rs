@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Lang, Localized};
+use crate::i18n::{Arg, Args, Lang, Localized, tr_static};
 use crate::phone::{self, CarrierHint, PhoneError};
 
 /// The input a product needs.
@@ -85,26 +85,18 @@ impl Localized for AccountError {
             AccountError::TooLong => "account.too_long",
         }
     }
-    fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (AccountError::Mobile(e), l) => e.message(l),
-            (AccountError::Qq, Lang::ZhCn) => "QQ号应为5到11位数字，且不以0开头".into(),
-            (AccountError::Qq, Lang::En) => {
-                "A QQ number is 5–11 digits and does not start with 0".into()
-            }
-            (AccountError::AccountMissing, Lang::ZhCn) => "请输入充值账号".into(),
-            (AccountError::AccountMissing, Lang::En) => "Enter the account to top up".into(),
-            (AccountError::ZoneMissing, Lang::ZhCn) => "请选择游戏区服".into(),
-            (AccountError::ZoneMissing, Lang::En) => "Choose the game server/zone".into(),
-            (AccountError::UnknownZone(z), Lang::ZhCn) => format!("没有这个区服：{z}"),
-            (AccountError::UnknownZone(z), Lang::En) => format!("No such server/zone: {z}"),
-            (AccountError::Email, Lang::ZhCn) => "邮箱格式不正确".into(),
-            (AccountError::Email, Lang::En) => "Not a valid email address".into(),
-            (AccountError::TooLong, Lang::ZhCn) => "账号过长（最多64个字符）".into(),
-            (AccountError::TooLong, Lang::En) => "Account too long (64 characters at most)".into(),
+    fn args(&self, lang: Lang) -> Args {
+        match self {
+            AccountError::Mobile(e) => e.args(lang),
+            AccountError::UnknownZone(z) => vec![("zone", Arg::from(z))],
+            AccountError::TooLong => vec![("max", Arg::from(MAX_ACCOUNT_CHARS))],
+            _ => Vec::new(),
         }
     }
 }
+
+/// Longest account (in characters) any template accepts.
+pub const MAX_ACCOUNT_CHARS: usize = 64;
 
 fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
@@ -121,7 +113,7 @@ fn is_email(s: &str) -> bool {
 impl AccountTemplate {
     pub fn validate(&self, input: &AccountInput) -> Result<ValidAccount, AccountError> {
         let raw = input.account.trim();
-        if raw.chars().count() > 64 {
+        if raw.chars().count() > MAX_ACCOUNT_CHARS {
             return Err(AccountError::TooLong);
         }
         let plain = |account: String| ValidAccount {
@@ -187,21 +179,20 @@ impl AccountTemplate {
         }
     }
 
-    pub fn label(&self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (AccountTemplate::None, Lang::ZhCn) => "无需账号",
-            (AccountTemplate::None, Lang::En) => "No account needed",
-            (AccountTemplate::Mobile, Lang::ZhCn) => "手机号",
-            (AccountTemplate::Mobile, Lang::En) => "Mobile number",
-            (AccountTemplate::Qq, Lang::ZhCn) => "QQ号",
-            (AccountTemplate::Qq, Lang::En) => "QQ number",
-            (AccountTemplate::GameAccount { .. }, Lang::ZhCn) => "游戏账号 + 区服",
-            (AccountTemplate::GameAccount { .. }, Lang::En) => "Game account + server",
-            (AccountTemplate::Email, Lang::ZhCn) => "邮箱",
-            (AccountTemplate::Email, Lang::En) => "Email",
-            (AccountTemplate::MobileOrEmail, Lang::ZhCn) => "手机号或邮箱",
-            (AccountTemplate::MobileOrEmail, Lang::En) => "Mobile number or email",
+    /// Stable key of the template's label (`account.template.mobile`).
+    pub fn label_key(&self) -> &'static str {
+        match self {
+            AccountTemplate::None => "account.template.none",
+            AccountTemplate::Mobile => "account.template.mobile",
+            AccountTemplate::Qq => "account.template.qq",
+            AccountTemplate::GameAccount { .. } => "account.template.game_account",
+            AccountTemplate::Email => "account.template.email",
+            AccountTemplate::MobileOrEmail => "account.template.mobile_or_email",
         }
+    }
+
+    pub fn label(&self, lang: Lang) -> &'static str {
+        tr_static(lang, self.label_key())
     }
 }
 

@@ -13,6 +13,7 @@ pub mod phone;
 pub mod product;
 pub mod receipt;
 pub mod reconcile;
+pub mod report;
 pub mod roles;
 pub mod search;
 pub mod shift;

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::i18n::{Lang, Localized};
+use crate::i18n::{Arg, Args, Lang, Localized};
 
 /// An amount in 元, always held at exactly two decimal places (分).
 ///
@@ -39,16 +39,10 @@ impl Localized for MoneyError {
             MoneyError::Overflow => "money.overflow",
         }
     }
-    fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (MoneyError::NotANumber(s), Lang::ZhCn) => format!("金额格式不正确：{s}"),
-            (MoneyError::NotANumber(s), Lang::En) => format!("Not a valid amount: {s}"),
-            (MoneyError::TooPrecise(s), Lang::ZhCn) => format!("金额最多精确到分（两位小数）：{s}"),
-            (MoneyError::TooPrecise(s), Lang::En) => {
-                format!("Amounts have at most two decimals (fen): {s}")
-            }
-            (MoneyError::Overflow, Lang::ZhCn) => "金额超出范围".into(),
-            (MoneyError::Overflow, Lang::En) => "Amount out of range".into(),
+    fn args(&self, _lang: Lang) -> Args {
+        match self {
+            MoneyError::NotANumber(s) | MoneyError::TooPrecise(s) => vec![("input", Arg::from(s))],
+            MoneyError::Overflow => Vec::new(),
         }
     }
 }

@@ -80,28 +80,23 @@ impl OrderState {
         OrderState::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    pub fn label(self, lang: crate::Lang) -> &'static str {
-        use crate::Lang::*;
-        match (self, lang) {
-            (OrderState::Draft, ZhCn) => "草稿",
-            (OrderState::Sending, ZhCn) => "提交中",
-            (OrderState::Pending, ZhCn) => "处理中",
-            (OrderState::Unknown, ZhCn) => "处理中（结果待确认）",
-            (OrderState::Succeeded, ZhCn) => "成功",
-            (OrderState::Failed, ZhCn) => "失败",
-            (OrderState::Refunded, ZhCn) => "已退款",
-            (OrderState::Reversed, ZhCn) => "已冲正",
-            (OrderState::Cancelled, ZhCn) => "已取消",
-            (OrderState::Draft, En) => "draft",
-            (OrderState::Sending, En) => "sending",
-            (OrderState::Pending, En) => "pending",
-            (OrderState::Unknown, En) => "pending (outcome being confirmed)",
-            (OrderState::Succeeded, En) => "succeeded",
-            (OrderState::Failed, En) => "failed",
-            (OrderState::Refunded, En) => "refunded",
-            (OrderState::Reversed, En) => "reversed",
-            (OrderState::Cancelled, En) => "cancelled",
+    /// Stable key of the state's label (`order.state.pending`).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            OrderState::Draft => "order.state.draft",
+            OrderState::Sending => "order.state.sending",
+            OrderState::Pending => "order.state.pending",
+            OrderState::Unknown => "order.state.unknown",
+            OrderState::Succeeded => "order.state.succeeded",
+            OrderState::Failed => "order.state.failed",
+            OrderState::Refunded => "order.state.refunded",
+            OrderState::Reversed => "order.state.reversed",
+            OrderState::Cancelled => "order.state.cancelled",
         }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        crate::i18n::tr_static(lang, self.label_key())
     }
 }
 

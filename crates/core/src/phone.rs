@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Lang, Localized};
+use crate::i18n::{Arg, Args, Lang, Localized, tr_static};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -23,17 +23,18 @@ pub enum Carrier {
 }
 
 impl Carrier {
-    pub fn name(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Carrier::ChinaMobile, Lang::ZhCn) => "中国移动",
-            (Carrier::ChinaUnicom, Lang::ZhCn) => "中国联通",
-            (Carrier::ChinaTelecom, Lang::ZhCn) => "中国电信",
-            (Carrier::ChinaBroadnet, Lang::ZhCn) => "中国广电",
-            (Carrier::ChinaMobile, Lang::En) => "China Mobile",
-            (Carrier::ChinaUnicom, Lang::En) => "China Unicom",
-            (Carrier::ChinaTelecom, Lang::En) => "China Telecom",
-            (Carrier::ChinaBroadnet, Lang::En) => "China Broadnet",
+    /// Stable key of the carrier's name (`carrier.china_mobile`).
+    pub fn name_key(self) -> &'static str {
+        match self {
+            Carrier::ChinaMobile => "carrier.china_mobile",
+            Carrier::ChinaUnicom => "carrier.china_unicom",
+            Carrier::ChinaTelecom => "carrier.china_telecom",
+            Carrier::ChinaBroadnet => "carrier.china_broadnet",
         }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        tr_static(lang, self.name_key())
     }
 }
 
@@ -66,20 +67,10 @@ impl Localized for PhoneError {
             PhoneError::UnknownSegment => "phone.unknown_segment",
         }
     }
-    fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (PhoneError::Empty, Lang::ZhCn) => "请输入手机号".into(),
-            (PhoneError::Empty, Lang::En) => "Enter a mobile number".into(),
-            (PhoneError::NotDigits, Lang::ZhCn) => "手机号只能包含数字".into(),
-            (PhoneError::NotDigits, Lang::En) => "A mobile number has digits only".into(),
-            (PhoneError::WrongLength(n), Lang::ZhCn) => format!("手机号应为11位，当前为{n}位"),
-            (PhoneError::WrongLength(n), Lang::En) => {
-                format!("A mobile number has 11 digits, this has {n}")
-            }
-            (PhoneError::UnknownSegment, Lang::ZhCn) => "不是有效的大陆手机号段，请核对号码".into(),
-            (PhoneError::UnknownSegment, Lang::En) => {
-                "Not a mainland mobile number segment; check the number".into()
-            }
+    fn args(&self, _lang: Lang) -> Args {
+        match self {
+            PhoneError::WrongLength(n) => vec![("n", Arg::from(*n))],
+            _ => Vec::new(),
         }
     }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::account::AccountTemplate;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr_static};
 use crate::money::Money;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -48,21 +48,20 @@ impl ProductKind {
         ProductKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (ProductKind::MobileTopup, Lang::ZhCn) => "话费",
-            (ProductKind::DataPack, Lang::ZhCn) => "流量",
-            (ProductKind::PinCard, Lang::ZhCn) => "卡密",
-            (ProductKind::DirectTopup, Lang::ZhCn) => "直充",
-            (ProductKind::Voucher, Lang::ZhCn) => "卡券",
-            (ProductKind::Bundle, Lang::ZhCn) => "套餐",
-            (ProductKind::MobileTopup, Lang::En) => "Mobile top-up",
-            (ProductKind::DataPack, Lang::En) => "Data pack",
-            (ProductKind::PinCard, Lang::En) => "PIN card",
-            (ProductKind::DirectTopup, Lang::En) => "Direct top-up",
-            (ProductKind::Voucher, Lang::En) => "Voucher",
-            (ProductKind::Bundle, Lang::En) => "Bundle",
+    /// Stable key of the kind's label (`product.kind.mobile_topup`).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            ProductKind::MobileTopup => "product.kind.mobile_topup",
+            ProductKind::DataPack => "product.kind.data_pack",
+            ProductKind::PinCard => "product.kind.pin_card",
+            ProductKind::DirectTopup => "product.kind.direct_topup",
+            ProductKind::Voucher => "product.kind.voucher",
+            ProductKind::Bundle => "product.kind.bundle",
         }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        tr_static(lang, self.label_key())
     }
 }
 

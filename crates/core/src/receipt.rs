@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use unicode_width::UnicodeWidthChar;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr_static};
 use crate::money::Money;
 use crate::order::OrderState;
 use crate::product::ProductKind;
@@ -313,16 +313,13 @@ pub fn sale_slip(s: &SaleInfo) -> SaleSlip {
 
 struct B {
     blocks: Vec<Block>,
-    zh: bool,
+    lang: Lang,
 }
 
 impl B {
-    fn t(&self, zh: &str, en: &str) -> String {
-        if self.zh {
-            zh.to_string()
-        } else {
-            en.to_string()
-        }
+    /// A receipt text from the catalog (`receipt.*`).
+    fn t(&self, key: &'static str) -> String {
+        tr_static(self.lang, key).to_string()
     }
     fn text(&mut self, s: impl Into<String>) {
         self.blocks.push(Block::Text {
@@ -372,14 +369,14 @@ fn header(b: &mut B, ctx: &ReceiptContext, title: &str, copy: bool) {
     b.center(ctx.store_name.clone(), true, true);
     b.center(title.to_string(), true, false);
     if copy {
-        let c = b.t("*** 副本 REPRINT ***", "*** REPRINT ***");
+        let c = b.t("receipt.reprint");
         b.center(c, true, false);
     }
     b.rule();
     let (t, term, cash) = (
-        b.t("时间", "Time"),
-        b.t("终端", "Terminal"),
-        b.t("收银员", "Cashier"),
+        b.t("receipt.time"),
+        b.t("receipt.terminal"),
+        b.t("receipt.cashier"),
     );
     b.pair(t, ctx.time.clone());
     b.pair(term, ctx.terminal_id.clone());
@@ -390,7 +387,7 @@ fn footer(b: &mut B, ctx: &ReceiptContext, lookup: Option<&str>) {
     b.rule();
     if let Some(key) = lookup {
         b.blocks.push(Block::Qr(format!("cardcat:order:{key}")));
-        let s = b.t("扫码查询订单", "Scan to look up this order");
+        let s = b.t("receipt.scan_lookup");
         b.center(s, false, false);
     }
     if let Some(f) = &ctx.footer {
@@ -402,7 +399,7 @@ fn footer(b: &mut B, ctx: &ReceiptContext, lookup: Option<&str>) {
 pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
     let mut b = B {
         blocks: Vec::new(),
-        zh: ctx.lang == Lang::ZhCn,
+        lang: ctx.lang,
     };
     let lang = ctx.lang;
     let mut drawer_kick = false;
@@ -410,40 +407,40 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
         Doc::Sale(s) => {
             let slip = sale_slip(s);
             let title = match slip {
-                SaleSlip::TopUp => b.t("话费/流量充值凭证", "Top-up receipt"),
-                SaleSlip::PinCard => b.t("点卡卡密凭证", "PIN card receipt"),
-                SaleSlip::DirectTopUp => b.t("直充凭证", "Direct top-up receipt"),
-                SaleSlip::Voucher => b.t("卡券凭证", "Voucher receipt"),
-                SaleSlip::Pending => b.t("处理中 — 请保留此单", "IN PROGRESS - keep this slip"),
-                SaleSlip::Failed => b.t("交易未成功 / 退款凭证", "Not completed / refund slip"),
+                SaleSlip::TopUp => b.t("receipt.title.topup"),
+                SaleSlip::PinCard => b.t("receipt.title.pin_card"),
+                SaleSlip::DirectTopUp => b.t("receipt.title.direct_topup"),
+                SaleSlip::Voucher => b.t("receipt.title.voucher"),
+                SaleSlip::Pending => b.t("receipt.title.pending"),
+                SaleSlip::Failed => b.t("receipt.title.failed"),
             };
             header(&mut b, ctx, &title, s.copy);
-            let order = b.t("订单号", "Order");
+            let order = b.t("receipt.order");
             b.text(format!("{order}: {}", s.order_key));
             if let Some(p) = &s.platform_order_id {
-                let po = b.t("平台单号", "Platform ref");
+                let po = b.t("receipt.platform_ref");
                 b.pair(po, p.clone());
             }
             b.rule();
             b.text(format!("{} x{}", s.product, s.qty));
             if !s.account.is_empty() {
-                let a = b.t("充值账号", "Account");
+                let a = b.t("receipt.account");
                 b.pair(a, s.account.clone());
             }
             if let Some(f) = s.face_value {
-                let fv = b.t("面值(元)", "Face value (CNY)");
+                let fv = b.t("receipt.face_value");
                 b.pair(fv, amt(f));
             }
-            let (pay_l, total_l) = (b.t("支付方式", "Payment"), b.t("金额(元)", "Total (CNY)"));
+            let (pay_l, total_l) = (b.t("receipt.payment"), b.t("receipt.total"));
             b.pair(pay_l, s.payment.label(lang));
             b.pair_bold(total_l, amt(s.price));
-            let st = b.t("状态", "Status");
+            let st = b.t("receipt.status");
             b.pair(st, s.state.label(lang));
             match slip {
                 SaleSlip::PinCard | SaleSlip::Voucher => {
                     b.rule();
                     for (i, (card, pin)) in s.pins.iter().enumerate() {
-                        let (cl, pl) = (b.t("卡号", "Card no."), b.t("卡密", "PIN"));
+                        let (cl, pl) = (b.t("receipt.card_no"), b.t("receipt.pin"));
                         if s.pins.len() > 1 {
                             b.text(format!("#{}", i + 1));
                         }
@@ -455,28 +452,19 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
                             double: false,
                         });
                     }
-                    let warn = b.t(
-                        "卡密请妥善保管，泄露后不予补发",
-                        "Keep the PIN safe; it cannot be reissued if disclosed",
-                    );
+                    let warn = b.t("receipt.pin_warning");
                     b.text(warn);
                 }
                 SaleSlip::Pending => {
-                    let m = b.t(
-                        "平台尚未返回最终结果。系统会用同一订单号自动查询，请勿重复下单；如有疑问凭此单号查询。",
-                        "The platform has not confirmed yet. It is checked automatically with the same order number; do not sell again. Ask with this number.",
-                    );
+                    let m = b.t("receipt.pending_note");
                     b.text(m);
                 }
                 SaleSlip::Failed => {
                     if let Some(f) = &s.failure {
-                        let r = b.t("原因", "Reason");
+                        let r = b.t("receipt.reason");
                         b.text(format!("{r}: {f}"));
                     }
-                    let m = b.t(
-                        "本单未成功，款项已退还顾客。",
-                        "This order did not go through; the money was returned to the customer.",
-                    );
+                    let m = b.t("receipt.failed_note");
                     b.text(m);
                 }
                 _ => {}
@@ -489,57 +477,57 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
         }
         Doc::Redemption(r) => {
             let title = if r.cancelled {
-                b.t("核销撤销凭证", "Redemption cancelled")
+                b.t("receipt.title.redemption_cancelled")
             } else {
-                b.t("核销凭证", "Redemption receipt")
+                b.t("receipt.title.redemption")
             };
             header(&mut b, ctx, &title, false);
-            let id = b.t("核销单号", "Request");
+            let id = b.t("receipt.redemption_id");
             b.text(format!("{id}: {}", r.request_id));
             b.rule();
             b.text(r.title.clone());
-            let (c, v) = (b.t("券码", "Code"), b.t("面值(元)", "Value (CNY)"));
+            let (c, v) = (b.t("receipt.voucher_code"), b.t("receipt.voucher_value"));
             b.pair(c, r.code.clone());
             b.pair_bold(v, amt(r.value));
             if let Some(u) = &r.cancel_until {
-                let m = b.t("可撤销至", "Cancellable until");
+                let m = b.t("receipt.cancel_until");
                 b.pair(m, u.clone());
             }
             footer(&mut b, ctx, Some(&r.request_id));
         }
         Doc::Shift(s) => {
             let title = if s.closing {
-                b.t("交班 Z 报表", "Z report (shift close)")
+                b.t("receipt.title.z_report")
             } else {
-                b.t("班中 X 报表", "X report (mid-shift)")
+                b.t("receipt.title.x_report")
             };
             header(&mut b, ctx, &title, false);
             let t = &s.totals;
-            let (sid, op) = (b.t("班次", "Shift"), b.t("开班", "Opened"));
+            let (sid, op) = (b.t("receipt.shift"), b.t("receipt.opened"));
             b.pair(sid, s.shift_id.chars().take(13).collect::<String>());
             b.pair(op, s.opened.clone());
             if let Some(c) = &s.closed {
-                let cl = b.t("交班", "Closed");
+                let cl = b.t("receipt.closed");
                 b.pair(cl, c.clone());
             }
             b.rule();
-            let h = b.t("销售(按类别)", "Sales by kind");
+            let h = b.t("receipt.sales_by_kind");
             b.text(h);
             for (k, v) in &t.sales_by_kind {
                 b.pair(format!("  {} x{}", k.label(lang), v.count), amt(v.amount));
             }
-            let h = b.t("收款(按方式)", "Taken by payment");
+            let h = b.t("receipt.taken_by_payment");
             b.text(h);
             for (p, v) in &t.taken_by_payment {
                 b.pair(format!("  {} x{}", p.label(lang), v.count), amt(v.amount));
             }
             b.rule();
             let rows = [
-                (b.t("销售合计", "Sales"), t.sales.count, t.sales.amount),
-                (b.t("处理中", "Pending"), t.pending.count, t.pending.amount),
-                (b.t("退款", "Refunds"), t.refunds.count, t.refunds.amount),
+                (b.t("receipt.sales"), t.sales.count, t.sales.amount),
+                (b.t("receipt.pending"), t.pending.count, t.pending.amount),
+                (b.t("receipt.refunds"), t.refunds.count, t.refunds.amount),
                 (
-                    b.t("核销", "Redemptions"),
+                    b.t("receipt.redemptions"),
                     t.redemptions.count,
                     t.redemptions.amount,
                 ),
@@ -548,15 +536,15 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
                 b.pair(format!("{l} x{n}"), amt(a));
             }
             let (cm, fl, ex) = (
-                b.t("佣金", "Commission"),
-                b.t("备用金", "Float"),
-                b.t("应有现金", "Expected cash"),
+                b.t("receipt.commission"),
+                b.t("receipt.float"),
+                b.t("receipt.expected_cash"),
             );
             b.pair_bold(cm, amt(t.commission));
             b.pair(fl, amt(t.float));
             b.pair_bold(ex, amt(t.expected_cash));
             if let (Some(c), Some(o)) = (s.counted, s.over_short) {
-                let (cl, ol) = (b.t("实点现金", "Counted cash"), b.t("长短款", "Over/short"));
+                let (cl, ol) = (b.t("receipt.counted_cash"), b.t("receipt.over_short"));
                 b.pair(cl, amt(c));
                 b.pair_bold(ol, amt(o));
             }
@@ -567,12 +555,12 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
             width_mm,
             mode,
         } => {
-            let title = b.t("打印机测试页", "Printer test page");
+            let title = b.t("receipt.title.test_page");
             header(&mut b, ctx, &title, false);
             let (p, w, m) = (
-                b.t("型号配置", "Profile"),
-                b.t("纸宽", "Paper"),
-                b.t("模式", "Mode"),
+                b.t("receipt.profile"),
+                b.t("receipt.paper"),
+                b.t("receipt.mode"),
             );
             b.pair(p, profile.clone());
             b.pair(w, format!("{width_mm} mm"));
@@ -599,18 +587,15 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
                 bold: false,
                 double: true,
             });
-            let l = b.t("金额", "Amount");
+            let l = b.t("receipt.amount");
             b.pair(l, "12345.67");
             b.blocks.push(Block::Barcode("CARDCAT-TEST".into()));
             footer(&mut b, ctx, Some("TEST-PAGE"));
         }
         Doc::CodePageProbe => {
-            let title = b.t("编码探测页（安装用）", "Code page probe (installers)");
+            let title = b.t("receipt.title.code_page_probe");
             header(&mut b, ctx, &title, false);
-            let m = b.t(
-                "下面几行若显示为乱码，请在配置中换用其他型号模式：中文(GB18030)、西文代码页或图像模式。",
-                "If a line below prints as garbage, choose another profile mode: Chinese (GB18030), Latin code page or raster.",
-            );
+            let m = b.t("receipt.code_page_note");
             b.text(m);
             b.rule();
             b.text("GB2312: 收银台 卡密 话费 核销 佣金 交班");
@@ -631,6 +616,119 @@ pub fn build(doc: &Doc, ctx: &ReceiptContext) -> Receipt {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn texts(r: &Receipt) -> Vec<String> {
+        r.blocks
+            .iter()
+            .flat_map(|b| match b {
+                Block::Text { text, .. } => vec![text.clone()],
+                Block::Pair { label, value, .. } => vec![label.clone(), value.clone()],
+                _ => vec![],
+            })
+            .collect()
+    }
+
+    /// Every document in every language: no text is a missing catalog key.
+    #[test]
+    fn every_receipt_text_comes_from_the_catalog() {
+        let sale = |kind, state, pins: Vec<(String, String)>| SaleInfo {
+            order_key: "k1".into(),
+            platform_order_id: Some("P1".into()),
+            product: "移动话费50元".into(),
+            kind,
+            qty: 1,
+            account: "13800138000".into(),
+            price: Money::from_yuan(50),
+            face_value: Some(Money::from_yuan(50)),
+            payment: PaymentMethod::Cash,
+            state,
+            failure: Some("x".into()),
+            pins,
+            copy: true,
+        };
+        let pins = vec![("c1".to_string(), "p1".to_string())];
+        let mut totals = ShiftTotals::default();
+        totals
+            .sales_by_kind
+            .insert(ProductKind::PinCard, Default::default());
+        totals
+            .taken_by_payment
+            .insert(PaymentMethod::Wechat, Default::default());
+        let docs = vec![
+            Doc::Sale(sale(
+                ProductKind::MobileTopup,
+                OrderState::Succeeded,
+                vec![],
+            )),
+            Doc::Sale(sale(
+                ProductKind::PinCard,
+                OrderState::Succeeded,
+                pins.clone(),
+            )),
+            Doc::Sale(sale(
+                ProductKind::DirectTopup,
+                OrderState::Succeeded,
+                vec![],
+            )),
+            Doc::Sale(sale(ProductKind::Voucher, OrderState::Succeeded, pins)),
+            Doc::Sale(sale(ProductKind::MobileTopup, OrderState::Unknown, vec![])),
+            Doc::Sale(sale(ProductKind::MobileTopup, OrderState::Failed, vec![])),
+            Doc::Redemption(RedemptionInfo {
+                request_id: "r1".into(),
+                code: "c".into(),
+                title: "t".into(),
+                value: Money::from_yuan(10),
+                cancelled: false,
+                cancel_until: Some("12:00".into()),
+            }),
+            Doc::Shift(ShiftInfoR {
+                shift_id: "s1".into(),
+                closing: true,
+                opened: "o".into(),
+                closed: Some("c".into()),
+                totals,
+                counted: Some(Money::ZERO),
+                over_short: Some(Money::ZERO),
+            }),
+            Doc::TestPage {
+                profile: "p".into(),
+                width_mm: 58,
+                mode: "m".into(),
+            },
+            Doc::CodePageProbe,
+        ];
+        for lang in [Lang::ZhCn, Lang::En] {
+            for doc in &docs {
+                let ctx = ReceiptContext {
+                    store_name: "店".into(),
+                    terminal_id: "T1".into(),
+                    cashier: "张三".into(),
+                    time: "2026-01-01 08:00:00".into(),
+                    footer: None,
+                    lang,
+                    logo: false,
+                };
+                for t in texts(&build(doc, &ctx)) {
+                    for prefix in [
+                        "receipt.",
+                        "receipt-",
+                        "payment.",
+                        "order.state.",
+                        "product.kind.",
+                    ] {
+                        assert!(!t.contains(prefix), "{lang:?} {doc:?}: {t}");
+                    }
+                }
+            }
+        }
+        // zh-CN receipt texts are what the printed snapshots hold
+        assert_eq!(tr_static(Lang::ZhCn, "receipt.reprint"), "*** 副本 ***");
+        assert_eq!(
+            tr_static(Lang::ZhCn, "receipt.title.pending"),
+            "处理中 — 请保留此单"
+        );
+        assert_eq!(tr_static(Lang::ZhCn, "receipt.total"), "金额(元)");
+    }
 
     #[test]
     fn widths() {

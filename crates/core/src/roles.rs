@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Lang, Localized};
+use crate::i18n::{Arg, Args, Lang, Localized, tr_static};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -29,15 +29,17 @@ impl Role {
             .into_iter()
             .find(|r| r.as_str() == s)
     }
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Role::Cashier, Lang::ZhCn) => "收银员",
-            (Role::Owner, Lang::ZhCn) => "店主",
-            (Role::Installer, Lang::ZhCn) => "安装人员",
-            (Role::Cashier, Lang::En) => "cashier",
-            (Role::Owner, Lang::En) => "owner",
-            (Role::Installer, Lang::En) => "installer",
+    /// Stable key of the role's label (`role.cashier`).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Role::Cashier => "role.cashier",
+            Role::Owner => "role.owner",
+            Role::Installer => "role.installer",
         }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        tr_static(lang, self.label_key())
     }
 }
 
@@ -63,6 +65,56 @@ pub enum Action {
     ManageUsers,
     ActivateTerminal,
     ConfigurePrinter,
+}
+
+impl Action {
+    pub const ALL: [Action; 17] = [
+        Action::Sell,
+        Action::Redeem,
+        Action::CancelRedemption,
+        Action::ViewOrders,
+        Action::ResolveOrders,
+        Action::Reprint,
+        Action::ShiftOpen,
+        Action::ShiftClose,
+        Action::ShiftReport,
+        Action::OverrideDuplicate,
+        Action::RevealPin,
+        Action::ViewCommission,
+        Action::Reconcile,
+        Action::ExportCsv,
+        Action::ManageUsers,
+        Action::ActivateTerminal,
+        Action::ConfigurePrinter,
+    ];
+
+    /// Stable key of the action's label (`action.sell`).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Action::Sell => "action.sell",
+            Action::Redeem => "action.redeem",
+            Action::CancelRedemption => "action.cancel_redemption",
+            Action::ViewOrders => "action.view_orders",
+            Action::ResolveOrders => "action.resolve_orders",
+            Action::Reprint => "action.reprint",
+            Action::ShiftOpen => "action.shift_open",
+            Action::ShiftClose => "action.shift_close",
+            Action::ShiftReport => "action.shift_report",
+            Action::OverrideDuplicate => "action.override_duplicate",
+            Action::RevealPin => "action.reveal_pin",
+            Action::ViewCommission => "action.view_commission",
+            Action::Reconcile => "action.reconcile",
+            Action::ExportCsv => "action.export_csv",
+            Action::ManageUsers => "action.manage_users",
+            Action::ActivateTerminal => "action.activate_terminal",
+            Action::ConfigurePrinter => "action.configure_printer",
+        }
+    }
+
+    /// What the action is called in a message ("销售" / "selling").
+    pub fn label(self, lang: Lang) -> &'static str {
+        tr_static(lang, self.label_key())
+    }
 }
 
 /// The permission table.
@@ -99,19 +151,11 @@ impl Localized for Forbidden {
     fn code(&self) -> &'static str {
         "auth.forbidden"
     }
-    fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::ZhCn => format!(
-                "权限不足：{}不能执行此操作（{:?}），请店主操作或授权",
-                self.role.label(lang),
-                self.action
-            ),
-            Lang::En => format!(
-                "Not allowed: a {} may not do this ({:?}); ask the owner",
-                self.role.label(lang),
-                self.action
-            ),
-        }
+    fn args(&self, lang: Lang) -> Args {
+        vec![
+            ("role", Arg::from(self.role.label(lang))),
+            ("action", Arg::from(self.action.label(lang))),
+        ]
     }
 }
 
@@ -144,5 +188,20 @@ mod tests {
             assert_eq!(allowed(r, a), want, "{r:?} {a:?}");
             assert_eq!(require(r, a).is_ok(), want);
         }
+    }
+
+    #[test]
+    fn labels_and_forbidden_are_localised() {
+        for a in Action::ALL {
+            for lang in [Lang::ZhCn, Lang::En] {
+                assert_ne!(a.label(lang), a.label_key(), "{a:?} {lang:?}");
+            }
+        }
+        let e = require(Role::Cashier, Action::Reconcile).unwrap_err();
+        assert_eq!(
+            e.message(Lang::ZhCn),
+            "权限不足：收银员不能执行此操作（对账），请店主操作或授权"
+        );
+        assert!(e.message(Lang::En).contains("cashier"));
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr_static};
 use crate::money::Money;
 use crate::order::OrderState;
 use crate::product::ProductKind;
@@ -36,17 +36,18 @@ impl PaymentMethod {
     pub fn parse(s: &str) -> Option<PaymentMethod> {
         PaymentMethod::ALL.into_iter().find(|p| p.as_str() == s)
     }
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (PaymentMethod::Cash, Lang::ZhCn) => "现金",
-            (PaymentMethod::Wechat, Lang::ZhCn) => "微信支付",
-            (PaymentMethod::Alipay, Lang::ZhCn) => "支付宝",
-            (PaymentMethod::Card, Lang::ZhCn) => "银行卡",
-            (PaymentMethod::Cash, Lang::En) => "Cash",
-            (PaymentMethod::Wechat, Lang::En) => "WeChat Pay",
-            (PaymentMethod::Alipay, Lang::En) => "Alipay",
-            (PaymentMethod::Card, Lang::En) => "Card",
+    /// Stable key of the method's label (`payment.cash`).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "payment.cash",
+            PaymentMethod::Wechat => "payment.wechat",
+            PaymentMethod::Alipay => "payment.alipay",
+            PaymentMethod::Card => "payment.card",
         }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        tr_static(lang, self.label_key())
     }
 }
 

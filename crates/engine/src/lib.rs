@@ -16,6 +16,8 @@ mod outbox;
 mod people;
 mod redeem;
 mod reports;
+mod settings;
+mod stored;
 mod vault;
 
 use std::time::Duration;
@@ -25,14 +27,20 @@ use cardcat_client::{ClientError, Credentials, PlatformClient, SecretError};
 use cardcat_core::account::AccountError;
 use cardcat_core::product::QuoteError;
 use cardcat_core::roles::{Action, Forbidden, Role};
+use cardcat_core::i18n::{Arg, Args};
 use cardcat_core::{Lang, Localized, OrderState};
 use cardcat_store::{Store, StoreError};
 use serde::Serialize;
 
 pub use orders::{OrderRecord, PreparedOrder, ResumeReport, SellRequest};
 pub use people::{ShiftInfo, UserInfo};
-pub use redeem::RedemptionRecord;
-pub use reports::{CommissionRow, GroupBy};
+pub use redeem::{RedemptionRecord, RedemptionState};
+pub use reports::CommissionRow;
+pub use cardcat_core::report::GroupBy;
+pub use settings::{
+    actor_for, configure, K_PRINTER_PROFILE, K_PRINTER_TARGET, K_RECEIPT_FOOTER, K_RECEIPT_LOGO, PRINTER_KEYS,
+};
+pub use stored::CorruptValue;
 pub use vault::PinVault;
 
 pub const K_PLATFORM_URL: &str = "platform_url";
@@ -117,11 +125,18 @@ pub enum EngineError {
     Crypto(String),
     #[error("database: {0}")]
     Sql(String),
+    #[error("log in first")]
+    LoginRequired,
+    #[error("corrupt stored value: {0}")]
+    Corrupt(CorruptValue),
 }
 
 impl From<cardcat_store::rusqlite_reexport::Error> for EngineError {
     fn from(e: cardcat_store::rusqlite_reexport::Error) -> Self {
-        EngineError::Sql(e.to_string())
+        match stored::corrupt_of(&e) {
+            Some(c) => EngineError::Corrupt(c),
+            None => EngineError::Sql(e.to_string()),
+        }
     }
 }
 
@@ -158,188 +173,59 @@ impl Localized for EngineError {
             Invalid(_) => "input.invalid",
             Crypto(_) => "vault.crypto",
             Sql(_) => "store.sqlite",
+            Corrupt(_) => "store.corrupt_value",
+            LoginRequired => "auth.login_required",
         }
     }
 
-    fn message(&self, lang: Lang) -> String {
+    fn args(&self, lang: Lang) -> Args {
         use EngineError::*;
-        let zh = lang == Lang::ZhCn;
         match self {
-            Store(e) => e.message(lang),
-            Client(e) => e.message(lang),
-            Secret(e) => e.message(lang),
-            Forbidden(e) => e.message(lang),
-            Account(e) => e.message(lang),
-            Quote(QuoteError::Unavailable) => {
-                if zh {
-                    "该商品暂停销售".into()
-                } else {
-                    "This product is not on sale right now".into()
-                }
+            Store(e) => e.args(lang),
+            Client(e) => e.args(lang),
+            Secret(e) => e.args(lang),
+            Forbidden(e) => e.args(lang),
+            Account(e) => e.args(lang),
+            Quote(q) => {
+                let reason = match q {
+                    QuoteError::Quantity => "quantity",
+                    QuoteError::Overflow => "overflow",
+                    QuoteError::Unavailable => "unavailable",
+                };
+                vec![("reason", Arg::from(reason))]
             }
-            Quote(QuoteError::Quantity) => {
-                if zh {
-                    "数量应为1到99".into()
-                } else {
-                    "Quantity must be 1 to 99".into()
-                }
+            Offline(e) => vec![("reason", Arg::from(e.message(lang)))],
+            ClockSkew { secs } => vec![
+                ("secs", Arg::from(secs.unsigned_abs())),
+                (
+                    "direction",
+                    Arg::from(if *secs >= 0 { "ahead" } else { "behind" }),
+                ),
+            ],
+            NoSuchProduct(sku) => vec![("sku", Arg::from(sku))],
+            NoSuchOrder(key) => vec![("key", Arg::from(key))],
+            // Same answer for an unknown user and a wrong PIN: attempts are not revealed.
+            BadLogin { .. } => Vec::new(),
+            Locked { minutes } => vec![("minutes", Arg::from(*minutes))],
+            Duplicate { existing, state } => vec![
+                ("key", Arg::from(existing)),
+                ("state", Arg::from(state.label(lang))),
+            ],
+            CannotReplace { key, state } => vec![
+                ("key", Arg::from(key)),
+                ("state", Arg::from(state.label(lang))),
+            ],
+            Voucher(_, detail) | Invalid(detail) | Crypto(detail) | Sql(detail) => {
+                vec![("detail", Arg::from(detail))]
             }
-            Quote(QuoteError::Overflow) => {
-                if zh {
-                    "金额超出范围".into()
-                } else {
-                    "Amount out of range".into()
-                }
-            }
-            Offline(e) => {
-                if zh {
-                    format!(
-                        "平台暂时无法连接，本单未提交、未扣款，请稍后再试或改用其他方式（{}）",
-                        e.message(lang)
-                    )
-                } else {
-                    format!(
-                        "The platform is unreachable; this order was not sent and nothing was charged. Try again later ({})",
-                        e.message(lang)
-                    )
-                }
-            }
-            ClockSkew { secs } => {
-                if zh {
-                    format!(
-                        "本机时间与平台相差 {secs} 秒（clock skew），平台会拒收订单；请先校准系统时间。本单未提交、未扣款。"
-                    )
-                } else {
-                    format!(
-                        "This terminal's clock is {secs} s off the platform's (clock skew); the platform would refuse the order. Fix the system time. Nothing was sent or charged."
-                    )
-                }
-            }
-            SecretMissing => {
-                if zh {
-                    "系统密钥环中没有本终端的密钥，请重新激活（cardcat activate）".into()
-                } else {
-                    "The terminal secret is not in the OS keyring; activate again (cardcat activate)".into()
-                }
-            }
-            NotActivated => {
-                if zh {
-                    "终端尚未激活，请先运行 cardcat activate".into()
-                } else {
-                    "This terminal is not activated; run cardcat activate first".into()
-                }
-            }
-            NoSuchProduct(s) => {
-                if zh {
-                    format!("目录中没有商品 {s}，请先同步目录")
-                } else {
-                    format!("No product {s} in the catalog; sync the catalog")
-                }
-            }
-            NoSuchOrder(k) => {
-                if zh {
-                    format!("没有订单 {k}")
-                } else {
-                    format!("No order {k}")
-                }
-            }
-            BadLogin { attempts_left } => {
-                if zh {
-                    format!("工号或密码错误，还可尝试 {attempts_left} 次")
-                } else {
-                    format!("Wrong user or PIN; {attempts_left} attempts left")
-                }
-            }
-            Locked { minutes } => {
-                if zh {
-                    format!("密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试或联系店主")
-                } else {
-                    format!("Too many wrong PINs; locked for {minutes} more minutes")
-                }
-            }
-            Duplicate { existing, state } => {
-                if zh {
-                    format!(
-                        "该账号有一笔相同金额的订单仍在处理中（{existing}，{}），为防止重复充值已拦截；如确需再充，请店主授权",
-                        state.as_str()
-                    )
-                } else {
-                    format!(
-                        "An order for the same account and amount is still open ({existing}, {}); blocked to prevent a double top-up. The owner can override.",
-                        state.as_str()
-                    )
-                }
-            }
-            ShiftNotOpen => {
-                if zh {
-                    "尚未开班，请先开班（cardcat shift open）".into()
-                } else {
-                    "No open shift; open one first (cardcat shift open)".into()
-                }
-            }
-            ShiftAlreadyOpen => {
-                if zh {
-                    "已有未结束的班次".into()
-                } else {
-                    "A shift is already open".into()
-                }
-            }
-            CannotReplace { key, state } => {
-                if zh {
-                    format!(
-                        "原订单 {key} 状态为 {}，只有失败、已退款或已取消的订单才能换单重下",
-                        state.as_str()
-                    )
-                } else {
-                    format!(
-                        "Order {key} is {}; only a FAILED, REFUNDED or CANCELLED order can be replaced",
-                        state.as_str()
-                    )
-                }
-            }
-            Voucher(c, m) => {
-                use cardcat_wire::ErrorCode as E;
-                match (c, zh) {
-                    (E::VoucherNotFound, true) => "券码不存在，请核对后重新输入或扫码".into(),
-                    (E::VoucherNotFound, false) => {
-                        "No such voucher code; check it and scan again".into()
-                    }
-                    (E::VoucherUsed, true) => "该券已被核销过，不能重复使用".into(),
-                    (E::VoucherUsed, false) => "This voucher has already been redeemed".into(),
-                    (E::VoucherExpired, true) => "该券已过期，不能核销".into(),
-                    (E::VoucherExpired, false) => "This voucher has expired".into(),
-                    (E::VoucherCancelled, true) => "该券已作废".into(),
-                    (E::VoucherCancelled, false) => "This voucher has been cancelled".into(),
-                    (E::CancelWindowClosed, true) => {
-                        "已超过撤销时限（核销后10分钟内可撤销）".into()
-                    }
-                    (E::CancelWindowClosed, false) => {
-                        "Too late to cancel (allowed within 10 minutes of redemption)".into()
-                    }
-                    (_, true) => format!("核销失败：{m}"),
-                    (_, false) => format!("Redemption failed: {m}"),
-                }
-            }
-            Invalid(m) => {
-                if zh {
-                    format!("输入有误：{m}")
-                } else {
-                    format!("Invalid input: {m}")
-                }
-            }
-            Crypto(m) => {
-                if zh {
-                    format!("卡密加解密失败：{m}")
-                } else {
-                    format!("PIN vault error: {m}")
-                }
-            }
-            Sql(m) => {
-                if zh {
-                    format!("本地数据库错误：{m}")
-                } else {
-                    format!("Local database error: {m}")
-                }
+            Corrupt(c) => vec![
+                ("table", Arg::from(c.table)),
+                ("field", Arg::from(c.field)),
+                ("row", Arg::from(&c.row)),
+                ("detail", Arg::from(c.to_string())),
+            ],
+            NotActivated | SecretMissing | ShiftNotOpen | ShiftAlreadyOpen | LoginRequired => {
+                Vec::new()
             }
         }
     }
@@ -427,22 +313,35 @@ impl Engine {
         &self.terminal_id
     }
 
+    /// A second engine on the same terminal with its own database connection: for a
+    /// background worker that follows an order while this one keeps serving reads.
+    /// No keyring access (the credentials and the PIN key are already loaded).
+    pub fn fork(&self) -> Result<Engine> {
+        Ok(Engine {
+            store: Store::open(self.store.path())?,
+            client: self.client.clone(),
+            probe: self.probe.clone(),
+            vault: self.vault.clone(),
+            terminal_id: self.terminal_id.clone(),
+            follow_for: self.follow_for,
+            clock_offset_ms: self.clock_offset_ms,
+        })
+    }
+
+    /// This terminal's clock minus the platform's, in ms, measured now.
+    pub async fn clock_skew_ms(&self) -> std::result::Result<i64, ClientError> {
+        let before = now_ms() + self.clock_offset_ms;
+        let t = self.probe.time().await?;
+        let after = now_ms() + self.clock_offset_ms;
+        Ok(clock::skew_ms(before, after, t.server_time_ms))
+    }
+
     /// Fails with [`EngineError::Offline`] when the platform cannot be reached right now,
     /// and with [`EngineError::ClockSkew`] when this clock is so far off that signed
     /// requests would be refused (checked before an order exists, so nothing is left UNKNOWN).
     pub async fn ensure_online(&self) -> Result<()> {
-        let before = now_ms() + self.clock_offset_ms;
-        match self.probe.time().await {
-            Ok(t) => {
-                let skew_ms = (before + now_ms() + self.clock_offset_ms) / 2 - t.server_time_ms;
-                // a margin inside the platform's ±5 min window
-                if skew_ms.abs() > (cardcat_wire::sign::MAX_SKEW_SECS - 30) * 1000 {
-                    return Err(EngineError::ClockSkew {
-                        secs: skew_ms / 1000,
-                    });
-                }
-                Ok(())
-            }
+        match self.clock_skew_ms().await {
+            Ok(skew_ms) => clock::check(skew_ms),
             Err(
                 e @ (ClientError::Unreachable(_)
                 | ClientError::Timeout
@@ -454,6 +353,52 @@ impl Engine {
                 Err(EngineError::Offline(e))
             }
             Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// The one clock-skew rule, shared by the sale check and the doctor.
+pub mod clock {
+    use super::{EngineError, Result};
+
+    /// How far this clock may be from the platform's: a margin inside the platform's
+    /// ±5 min signature window, so a request signed now is still accepted on arrival.
+    pub const ALLOWED_SKEW_MS: i64 = (cardcat_wire::sign::MAX_SKEW_SECS - 30) * 1000;
+
+    /// Local minus server, using the midpoint of the local times around the request.
+    pub fn skew_ms(local_before_ms: i64, local_after_ms: i64, server_ms: i64) -> i64 {
+        local_before_ms + (local_after_ms - local_before_ms) / 2 - server_ms
+    }
+
+    /// Ok when a sale may be signed with this skew (inclusive bound).
+    pub fn check(skew_ms: i64) -> Result<()> {
+        if skew_ms.abs() > ALLOWED_SKEW_MS {
+            Err(EngineError::ClockSkew {
+                secs: skew_ms / 1000,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn the_boundary_is_inclusive_and_symmetric() {
+            for ms in [0, 1, ALLOWED_SKEW_MS, -ALLOWED_SKEW_MS] {
+                assert!(check(ms).is_ok(), "{ms}");
+            }
+            for ms in [ALLOWED_SKEW_MS + 1, -ALLOWED_SKEW_MS - 1, 285_000, -285_000, i64::MAX, i64::MIN + 1] {
+                assert!(check(ms).is_err(), "{ms}");
+            }
+        }
+
+        #[test]
+        fn skew_is_local_minus_server() {
+            assert_eq!(skew_ms(1_000, 1_200, 600), 500);
+            assert_eq!(skew_ms(1_000, 1_000, 2_000), -1_000);
         }
     }
 }

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::outbox::audit;
+use crate::stored::At;
 use crate::vault::mask;
 use crate::{Engine, EngineError, Result, Session, now_ms};
 
@@ -104,7 +105,7 @@ pub(crate) struct Row {
     pub key: String,
     pub sku: String,
     pub product_name: String,
-    pub kind: String,
+    pub kind: ProductKind,
     pub qty: u32,
     pub account: String,
     pub price: Money,
@@ -116,7 +117,7 @@ pub(crate) struct Row {
     pub failure: Option<String>,
     pub created_at_ms: i64,
     pub unit_cost: Money,
-    pub payment: String,
+    pub payment: PaymentMethod,
     pub pins_enc: Option<Vec<u8>>,
     pub pin_views: i64,
     pub attempts: i64,
@@ -130,31 +131,33 @@ const ROW_COLS: &str = "client_key, sku, product_name, kind, qty, account, price
     platform_order_id, failure, created_at_ms, unit_cost, payment_method, pins_enc, pin_views, attempts, needs_attention, \
     failed_reads, replaces, day";
 
-fn money(s: String) -> Money {
-    s.parse().unwrap_or(Money::ZERO)
-}
-
 fn read_row(
     r: &cardcat_store::rusqlite_reexport::Row<'_>,
 ) -> cardcat_store::rusqlite_reexport::Result<Row> {
+    let key: String = r.get(0)?;
+    let at = At {
+        table: "orders",
+        row: &key,
+    };
     let state: String = r.get(10)?;
+    let kind: String = r.get(3)?;
+    let payment: String = r.get(15)?;
     Ok(Row {
-        key: r.get(0)?,
         sku: r.get(1)?,
         product_name: r.get(2)?,
-        kind: r.get(3)?,
+        kind: at.kind(&kind)?,
         qty: r.get(4)?,
         account: r.get(5)?,
-        price: money(r.get(6)?),
-        cost: money(r.get(7)?),
-        commission: money(r.get(8)?),
+        price: at.money("price", &r.get::<_, String>(6)?)?,
+        cost: at.money("cost", &r.get::<_, String>(7)?)?,
+        commission: at.money("commission", &r.get::<_, String>(8)?)?,
         cashier_id: r.get(9)?,
-        state: OrderState::parse(&state).unwrap_or(OrderState::Unknown),
+        state: at.state(&state)?,
         platform_order_id: r.get(11)?,
         failure: r.get(12)?,
         created_at_ms: r.get(13)?,
-        unit_cost: money(r.get(14)?),
-        payment: r.get(15)?,
+        unit_cost: at.money("unit_cost", &r.get::<_, String>(14)?)?,
+        payment: at.payment(&payment)?,
         pins_enc: r.get(16)?,
         pin_views: r.get(17)?,
         attempts: r.get(18)?,
@@ -162,6 +165,7 @@ fn read_row(
         failed_reads: r.get(20)?,
         replaces: r.get(21)?,
         day: r.get(22)?,
+        key,
     })
 }
 
@@ -305,7 +309,11 @@ impl Engine {
                 )
                 .optional()?;
             if let Some((existing, st)) = open {
-                let state = OrderState::parse(&st).unwrap_or(OrderState::Unknown);
+                let state = At {
+                    table: "orders",
+                    row: &existing,
+                }
+                .state(&st)?;
                 match &req.override_by {
                     None => return Err(EngineError::Duplicate { existing, state }),
                     Some(owner) => audit(
@@ -389,6 +397,85 @@ impl Engine {
         self.handle_create(&p.key.to_string(), r)?;
         self.follow(&p.key.to_string(), self.follow_for).await?;
         self.record(&p.key.to_string(), PinView::Sale, None)
+    }
+
+    /// Sends a placed order (the first send, under its key) and applies the answer:
+    /// the second half of [`sell`](Self::sell), for a background worker.
+    pub async fn submit(&mut self, p: &PreparedOrder) -> Result<()> {
+        let r = self.client.create_order(&p.request).await;
+        self.handle_create(&p.key.to_string(), r)
+    }
+
+    /// Like [`follow`](Self::follow), calling `on_change(from, to)` whenever the order's
+    /// state changes (the event stream of the counter service).
+    pub async fn follow_with(
+        &mut self,
+        key: &str,
+        wait: Duration,
+        on_change: &mut (dyn FnMut(OrderState, OrderState) + Send),
+    ) -> Result<OrderState> {
+        let start = Instant::now();
+        let mut last = self.order_state(key)?;
+        loop {
+            let (state, next) = self.store.conn().query_row(
+                "SELECT state, next_check_ms FROM orders WHERE client_key = ?1",
+                [key],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+            )?;
+            let state = At {
+                table: "orders",
+                row: key,
+            }
+            .state(&state)?;
+            if state != last {
+                on_change(last, state);
+                last = state;
+            }
+            if state.is_final() || start.elapsed() >= wait {
+                return Ok(state);
+            }
+            let left = wait.saturating_sub(start.elapsed());
+            let due_in = Duration::from_millis(u64::try_from(next - now_ms()).unwrap_or(0));
+            if due_in > left {
+                return Ok(state);
+            }
+            tokio::time::sleep(due_in).await;
+            self.check(key).await?;
+        }
+    }
+
+    /// The current state of one order.
+    pub fn order_state(&self, key: &str) -> Result<OrderState> {
+        let st: String = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT state FROM orders WHERE client_key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| EngineError::NoSuchOrder(key.to_string()))?;
+        Ok(At {
+            table: "orders",
+            row: key,
+        }
+        .state(&st)?)
+    }
+
+    /// The order as the sale shows it: PINs in full on this, their first showing.
+    pub fn sale_record(&mut self, s: &Session, key: &str) -> Result<OrderRecord> {
+        s.require(Action::Sell)?;
+        self.record(key, PinView::Sale, Some(s))
+    }
+
+    /// The order for a reprint, and whether the paper is a 副本 copy. A PIN prints in full
+    /// only on its first showing; every later print is a masked copy.
+    pub fn reprint(&mut self, s: &Session, key: &str) -> Result<(OrderRecord, bool)> {
+        s.require(Action::Reprint)?;
+        let rec = self.record(key.trim(), PinView::FirstOrMasked, Some(s))?;
+        let copy = !rec.pins_in_full;
+        Ok((rec, copy))
     }
 
     /// Sends (or re-sends, under the same key) and applies the answer.
@@ -653,7 +740,11 @@ impl Engine {
                 [key],
                 |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
             )?;
-            let state = OrderState::parse(&state).unwrap_or(OrderState::Unknown);
+            let state = At {
+                table: "orders",
+                row: key,
+            }
+            .state(&state)?;
             if state.is_final() || start.elapsed() >= wait {
                 return Ok(state);
             }
@@ -692,8 +783,8 @@ impl Engine {
                 .collect();
             let before: Vec<OrderState> = chunk
                 .iter()
-                .map(|(_, s)| OrderState::parse(s).unwrap_or(OrderState::Unknown))
-                .collect();
+                .map(|(k, s)| At { table: "orders", row: k }.state(s))
+                .collect::<Result<_, _>>()?;
             match self.client.batch_status(&uuids).await {
                 Ok(resp) => {
                     for view in &resp.orders {
@@ -821,11 +912,18 @@ impl Engine {
                     .collect();
             }
         }
-        let account: AccountInput = serde_json::from_str(&row.account).unwrap_or_default();
+        let account: AccountInput = serde_json::from_str(&row.account).map_err(|_| {
+            EngineError::Corrupt(crate::CorruptValue {
+                table: "orders",
+                row: row.key.clone(),
+                field: "account",
+                value: row.account.chars().take(64).collect(),
+            })
+        })?;
         Ok(OrderRecord {
             client_key: Uuid::parse_str(&row.key)
                 .map_err(|e| EngineError::Invalid(e.to_string()))?,
-            kind: ProductKind::parse(&row.kind).unwrap_or(ProductKind::PinCard),
+            kind: row.kind,
             qty: row.qty,
             account: match account.zone {
                 Some(z) => format!("{} / {z}", account.account),
@@ -834,7 +932,7 @@ impl Engine {
             price: row.price,
             cost: row.cost,
             commission: row.commission,
-            payment: PaymentMethod::parse(&row.payment).unwrap_or(PaymentMethod::Cash),
+            payment: row.payment,
             cashier_id: row.cashier_id,
             state: row.state,
             platform_order_id: row.platform_order_id,

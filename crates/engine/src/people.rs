@@ -3,14 +3,15 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use cardcat_core::roles::{Action, Role};
-use cardcat_core::shift::{PaymentMethod, ShiftOrder, ShiftTotals, totals};
-use cardcat_core::{Money, OrderState, ProductKind};
+use cardcat_core::shift::{ShiftOrder, ShiftTotals, totals};
+use cardcat_core::Money;
 use cardcat_store::rusqlite_reexport::{OptionalExtension, params};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::outbox::{audit, enqueue};
+use crate::stored::At;
 use crate::{Engine, EngineError, Result, Session, now_ms};
 
 pub const MAX_WRONG_PINS: i64 = 5;
@@ -266,35 +267,40 @@ impl Engine {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
         )?;
         let mut st = c.prepare(
-            "SELECT kind, payment_method, state, price, commission FROM orders WHERE shift_id = ?1",
+            "SELECT kind, payment_method, state, price, commission, client_key FROM orders WHERE shift_id = ?1",
         )?;
         let orders = st
             .query_map([id], |r| {
-                let (k, p, s, price, comm): (String, String, String, String, String) =
-                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+                let (k, p, s, price, comm, key): (String, String, String, String, String, String) =
+                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+                let at = At { table: "orders", row: &key };
                 Ok(ShiftOrder {
-                    kind: ProductKind::parse(&k).unwrap_or(ProductKind::PinCard),
-                    payment: PaymentMethod::parse(&p).unwrap_or(PaymentMethod::Cash),
-                    state: OrderState::parse(&s).unwrap_or(OrderState::Unknown),
-                    price: price.parse().unwrap_or(Money::ZERO),
-                    commission: comm.parse().unwrap_or(Money::ZERO),
+                    kind: at.kind(&k)?,
+                    payment: at.payment(&p)?,
+                    state: at.state(&s)?,
+                    price: at.money("price", &price)?,
+                    commission: at.money("commission", &comm)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut st =
-            c.prepare("SELECT value FROM redemptions WHERE shift_id = ?1 AND state = 'redeemed'")?;
+        let mut st = c.prepare(
+            "SELECT value, request_id FROM redemptions WHERE shift_id = ?1 AND state = 'redeemed'",
+        )?;
         let reds = st
-            .query_map([id], |r| r.get::<_, String>(0))?
-            .filter_map(|v| v.ok()?.parse().ok())
-            .collect::<Vec<Money>>();
-        let t = totals(float.parse().unwrap_or(Money::ZERO), &orders, &reds);
+            .query_map([id], |r| {
+                let (v, rid): (String, String) = (r.get(0)?, r.get(1)?);
+                At { table: "redemptions", row: &rid }.money("value", &v)
+            })?
+            .collect::<Result<Vec<Money>, _>>()?;
+        let at = At { table: "shifts", row: id };
+        let t = totals(at.money("float", &float)?, &orders, &reds);
         Ok((
             cashier,
             opened,
             closed,
             t,
-            counted.and_then(|x| x.parse().ok()),
-            over.and_then(|x| x.parse().ok()),
+            at.opt_money("counted_cash", counted.as_deref())?,
+            at.opt_money("over_short", over.as_deref())?,
         ))
     }
 

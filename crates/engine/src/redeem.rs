@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::outbox::audit;
+use crate::stored::At;
 use crate::{Engine, EngineError, Result, Session, now_ms};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,10 +19,50 @@ pub struct RedemptionRecord {
     pub code: String,
     pub title: String,
     pub value: Money,
-    /// verifying | unknown | redeemed | cancelled | failed
-    pub state: String,
+    pub state: RedemptionState,
     pub cancel_deadline_ms: Option<i64>,
     pub error: Option<String>,
+}
+
+/// Where a redemption stands at this counter. Stored as its snake_case word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedemptionState {
+    /// Persisted, sent or about to be; no answer yet.
+    Verifying,
+    /// The answer was lost; resolved by querying the same request id.
+    Unknown,
+    Redeemed,
+    Cancelled,
+    Failed,
+}
+
+impl RedemptionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RedemptionState::Verifying => "verifying",
+            RedemptionState::Unknown => "unknown",
+            RedemptionState::Redeemed => "redeemed",
+            RedemptionState::Cancelled => "cancelled",
+            RedemptionState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RedemptionState> {
+        Some(match s {
+            "verifying" => RedemptionState::Verifying,
+            "unknown" => RedemptionState::Unknown,
+            "redeemed" => RedemptionState::Redeemed,
+            "cancelled" => RedemptionState::Cancelled,
+            "failed" => RedemptionState::Failed,
+            _ => return None,
+        })
+    }
+
+    /// Not settled yet: the counter must not treat the voucher as redeemed or not.
+    pub fn is_open(self) -> bool {
+        matches!(self, RedemptionState::Verifying | RedemptionState::Unknown)
+    }
 }
 
 fn voucher_error(e: ClientError) -> EngineError {
@@ -91,7 +132,7 @@ impl Engine {
             .await;
         self.apply_verify(rid, r)?;
         let rec = self.redemption(rid)?;
-        if rec.state == "failed"
+        if rec.state == RedemptionState::Failed
             && let Some(e) = &rec.error
         {
             let code = serde_json::from_value::<ErrorCode>(serde_json::Value::String(e.clone()))
@@ -163,7 +204,7 @@ impl Engine {
             &s.user_id,
             "redeem.cancel",
             &request_id.to_string(),
-            Some(&before.state),
+            Some(before.state.as_str()),
             Some("cancelled"),
         )?;
         tx.commit()?;
@@ -193,12 +234,15 @@ impl Engine {
                 [rid.to_string()],
                 |r| {
                     let value: String = r.get(2)?;
+                    let state: String = r.get(3)?;
+                    let rid_s = rid.to_string();
+                    let at = At { table: "redemptions", row: &rid_s };
                     Ok(RedemptionRecord {
                         request_id: rid,
                         code: r.get(0)?,
                         title: r.get(1)?,
-                        value: value.parse().unwrap_or(Money::ZERO),
-                        state: r.get(3)?,
+                        value: at.money("value", &value)?,
+                        state: at.parsed("state", &state, RedemptionState::parse)?,
                         cancel_deadline_ms: r.get(4)?,
                         error: r.get(5)?,
                     })

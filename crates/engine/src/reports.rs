@@ -11,15 +11,9 @@ use cardcat_store::rusqlite_reexport::params;
 use serde::{Deserialize, Serialize};
 
 use crate::outbox::audit;
-use crate::{Engine, Result, Session};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupBy {
-    Day,
-    Product,
-    Cashier,
-}
+use crate::stored::At;
+use cardcat_core::report::{Day, GroupBy};
+use crate::{Engine, EngineError, Result, Session};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CommissionRow {
@@ -28,6 +22,19 @@ pub struct CommissionRow {
     pub sales: Money,
     pub cost: Money,
     pub commission: Money,
+}
+
+/// Report days are checked here too, whoever calls: a real date each, `from <= to`.
+fn check_range(from: &str, to: &str) -> Result<()> {
+    let f: Day = from.parse().map_err(|e: cardcat_core::report::ReportParamError| {
+        EngineError::Invalid(e.to_string())
+    })?;
+    let t: Day = to.parse().map_err(|e: cardcat_core::report::ReportParamError| {
+        EngineError::Invalid(e.to_string())
+    })?;
+    cardcat_core::report::DayRange::new(f, t)
+        .map_err(|e| EngineError::Invalid(e.to_string()))?;
+    Ok(())
 }
 
 fn add(a: Money, b: Money) -> Money {
@@ -44,6 +51,7 @@ impl Engine {
         by: GroupBy,
     ) -> Result<Vec<CommissionRow>> {
         s.require(Action::ViewCommission)?;
+        check_range(from, to)?;
         let col = match by {
             GroupBy::Day => "day",
             GroupBy::Product => "sku",
@@ -63,7 +71,7 @@ impl Engine {
             BTreeMap::new();
         for row in rows {
             let (k, key, kind, amount) = row?;
-            let amount: Money = amount.parse().unwrap_or(Money::ZERO);
+            let amount: Money = At { table: "ledger", row: &key }.money("amount", &amount)?;
             let g = groups.entry(k.clone()).or_insert_with(|| {
                 (
                     CommissionRow {
@@ -108,7 +116,7 @@ impl Engine {
             })?;
             for row in rows {
                 let (kind, amount) = row?;
-                let m: Money = amount.parse().unwrap_or(Money::ZERO);
+                let m: Money = At { table: "ledger", row: k }.money("amount", &amount)?;
                 match EntryKind::parse(&kind) {
                     Some(EntryKind::Cost) => line.amount = add(line.amount, m),
                     Some(EntryKind::Commission) => line.commission = add(line.commission, m),
@@ -124,6 +132,7 @@ impl Engine {
     /// the ledger: matched / amount mismatch / missing on either side.
     pub async fn reconcile(&mut self, s: &Session, date: &str) -> Result<Report> {
         s.require(Action::Reconcile)?;
+        check_range(date, date)?;
         let st = self.client.statement(date).await?;
         let platform: Vec<Line> = st
             .lines
@@ -189,6 +198,7 @@ impl Engine {
     /// Ledger entries over `[from, to]` as CSV (UTF-8 with BOM, so Excel opens Chinese correctly).
     pub fn export_csv(&self, s: &Session, from: &str, to: &str) -> Result<String> {
         s.require(Action::ExportCsv)?;
+        check_range(from, to)?;
         let c = self.store.conn();
         let mut st = c.prepare(
             "SELECT l.day, l.client_key, l.sku, o.product_name, l.cashier_id, l.kind, l.amount, l.reason, o.state

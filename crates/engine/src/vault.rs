@@ -10,6 +10,7 @@ use rand::RngCore;
 
 use crate::{EngineError, Result};
 
+#[derive(Clone)]
 pub struct PinVault {
     cipher: ChaCha20Poly1305,
 }

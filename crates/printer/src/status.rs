@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use cardcat_core::{Lang, Localized};
+use cardcat_core::i18n::{Arg, Args};
+use cardcat_core::{Lang, Localized, t};
 
 pub const DLE_EOT_PRINTER: [u8; 3] = [0x10, 0x04, 1];
 pub const DLE_EOT_OFFLINE: [u8; 3] = [0x10, 0x04, 2];
@@ -56,31 +57,37 @@ impl PrinterStatus {
         self.online && !self.cover_open && !self.paper_out && !self.error
     }
 
-    pub fn describe(&self, lang: Lang) -> String {
-        let zh = lang == Lang::ZhCn;
-        let mut parts = Vec::new();
+    /// Catalog keys of what is wrong (`printer.status.paper_out`, ...), or
+    /// `printer.status.ready` when nothing is.
+    pub fn problem_keys(&self) -> Vec<&'static str> {
+        let mut keys = Vec::new();
         if self.paper_out {
-            parts.push(if zh { "缺纸" } else { "paper out" });
+            keys.push("printer.status.paper_out");
         } else if self.paper_near_end {
-            parts.push(if zh { "纸将用尽" } else { "paper near end" });
+            keys.push("printer.status.paper_near_end");
         }
         if self.cover_open {
-            parts.push(if zh { "上盖打开" } else { "cover open" });
+            keys.push("printer.status.cover_open");
         }
         if self.error {
-            parts.push(if zh {
-                "打印机故障"
-            } else {
-                "printer error"
-            });
+            keys.push("printer.status.error");
         }
         if !self.online {
-            parts.push(if zh { "离线" } else { "offline" });
+            keys.push("printer.status.offline");
         }
-        if parts.is_empty() {
-            parts.push(if zh { "正常" } else { "ready" });
+        if keys.is_empty() {
+            keys.push("printer.status.ready");
         }
-        parts.join(if zh { "，" } else { ", " })
+        keys
+    }
+
+    pub fn describe(&self, lang: Lang) -> String {
+        let parts: Vec<String> = self
+            .problem_keys()
+            .into_iter()
+            .map(|k| t!(lang, k))
+            .collect();
+        parts.join(&t!(lang, "list.separator"))
     }
 }
 
@@ -108,60 +115,13 @@ impl Localized for PrintError {
             PrintError::Encode(_) => "printer.encode",
         }
     }
-    fn message(&self, lang: Lang) -> String {
-        let zh = lang == Lang::ZhCn;
+    fn args(&self, lang: Lang) -> Args {
         match self {
-            PrintError::NotReady(s) => {
-                if zh {
-                    format!(
-                        "打印机未就绪（{}），小票已排队，处理后会自动补打；交易不受影响",
-                        s.describe(lang)
-                    )
-                } else {
-                    format!(
-                        "Printer not ready ({}); the receipt is queued and prints when fixed. The sale is not affected.",
-                        s.describe(lang)
-                    )
-                }
+            PrintError::NotReady(s) => vec![("status", Arg::from(s.describe(lang)))],
+            PrintError::Unreachable(d) | PrintError::Io(d) | PrintError::Encode(d) => {
+                vec![("detail", Arg::from(d))]
             }
-            PrintError::Unreachable(e) => {
-                if zh {
-                    format!("连接不上打印机（{e}），小票已排队；交易不受影响")
-                } else {
-                    format!(
-                        "Cannot reach the printer ({e}); the receipt is queued. The sale is not affected."
-                    )
-                }
-            }
-            PrintError::Io(e) => {
-                if zh {
-                    format!(
-                        "发送到打印机时连接中断（{e}）；为避免重复打印不会自动重打，请确认后手动补打"
-                    )
-                } else {
-                    format!(
-                        "The printer connection dropped while sending ({e}); to avoid a double print it is not retried automatically — reprint if needed"
-                    )
-                }
-            }
-            PrintError::BadTarget(t) => {
-                if zh {
-                    format!(
-                        "打印机地址无效：{t}（例：tcp://192.168.1.50:9100、usb:0416:5011、serial:/dev/ttyUSB0:9600、file:/dev/usb/lp0）"
-                    )
-                } else {
-                    format!(
-                        "Invalid printer target: {t} (e.g. tcp://192.168.1.50:9100, usb:0416:5011, serial:/dev/ttyUSB0:9600, file:/dev/usb/lp0)"
-                    )
-                }
-            }
-            PrintError::Encode(e) => {
-                if zh {
-                    format!("小票生成失败：{e}")
-                } else {
-                    format!("Receipt could not be generated: {e}")
-                }
-            }
+            PrintError::BadTarget(t) => vec![("target", Arg::from(t))],
         }
     }
 }
@@ -212,6 +172,24 @@ mod tests {
                 ..PrinterStatus::ready()
             }
             .can_print()
+        );
+    }
+
+    #[test]
+    fn status_is_described_in_both_languages() {
+        let s = PrinterStatus {
+            paper_out: true,
+            cover_open: true,
+            ..PrinterStatus::ready()
+        };
+        assert_eq!(s.describe(Lang::ZhCn), "缺纸，上盖打开");
+        assert_eq!(s.describe(Lang::En), "paper out, cover open");
+        assert_eq!(PrinterStatus::ready().describe(Lang::ZhCn), "正常");
+        let e = PrintError::NotReady(s);
+        assert_eq!(e.code(), "printer.not_ready");
+        assert!(
+            e.message(Lang::ZhCn)
+                .starts_with("打印机未就绪（缺纸，上盖打开）")
         );
     }
 }

@@ -16,7 +16,8 @@ use rusqlite::params;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::db::{self, now_ms};
+use crate::clock::now_ms;
+use crate::db;
 use crate::error::{ApiErr, ApiResult, json_response, parse_json};
 use crate::state::{AppState, lock};
 

@@ -17,7 +17,7 @@ use cardcat_wire::{ActivateRequest, ActivateResponse, ErrorCode};
 use rand::{Rng, RngCore};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use crate::db::now_ms;
+use crate::clock::now_ms;
 use crate::error::{ApiErr, ApiResult, json_response, parse_json};
 use crate::state::{AppState, Terminal, lock};
 

@@ -1,119 +1,28 @@
 //! Catalog: cached full-sync pages, delta sync and churn.
 //!
-//! Full pages are assembled from a per-version snapshot that holds every product's
-//! JSON, sorted by SKU, in one buffer: a page is one contiguous slice of it, so
-//! serving a 5,000-row page is a memcpy. The snapshot is rebuilt when the catalog
-//! version changes.
+//! Full pages are slices of the per-version [`Snapshot`] cached in
+//! [`AppState`]; the snapshot is rebuilt (or, after a churn, patched) when the
+//! catalog version changes.
 
-use std::collections::HashMap;
-use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use cardcat_core::{AccountTemplate, Category, Money, Product, ProductKind};
+use cardcat_core::{Money, Product};
 use cardcat_wire::{CatalogDelta, ChurnResponse, DeltaCursor, MAX_PAGE};
 use rand::Rng;
-use rusqlite::{Connection, Row, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 use serde::Deserialize;
 
-use crate::error::{ApiErr, ApiResult, json_bytes};
+use crate::error::{ApiErr, ApiResult, aborted_response, json_bytes};
+use crate::products::{PRODUCT_COLS, load_categories, read_product};
+use crate::snapshot::Snapshot;
 use crate::state::{AppState, lock};
 
 const DEFAULT_LIMIT: u32 = 2000;
-
-pub(crate) struct Snapshot {
-    pub version: i64,
-    skus: Vec<String>,
-    /// Every product's JSON followed by a comma, in SKU order.
-    buf: Vec<u8>,
-    /// `offs[i]` is where product `i` starts in `buf`; `offs[n] == buf.len()`.
-    offs: Vec<usize>,
-    categories_json: Vec<u8>,
-}
-
-pub(crate) const PRODUCT_COLS: &str = "sku, name, brand, category, kind, face_value, retail_price, cost, barcode, template, available, version";
-
-fn conv_err(col: usize, msg: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, msg.into())
-}
-
-/// A product from a row selected with [`PRODUCT_COLS`].
-pub(crate) fn read_product(r: &Row<'_>) -> rusqlite::Result<Product> {
-    let money = |i: usize| -> rusqlite::Result<Money> {
-        let s: String = r.get(i)?;
-        s.parse().map_err(|e| conv_err(i, format!("{e}")))
-    };
-    let kind: String = r.get(4)?;
-    let template: String = r.get(9)?;
-    Ok(Product {
-        sku: r.get(0)?,
-        name: r.get(1)?,
-        brand: r.get(2)?,
-        category: r.get(3)?,
-        kind: ProductKind::parse(&kind)
-            .ok_or_else(|| conv_err(4, format!("unknown kind {kind}")))?,
-        face_value: money(5)?,
-        retail_price: money(6)?,
-        cost: money(7)?,
-        barcode: r.get(8)?,
-        template: serde_json::from_str::<AccountTemplate>(&template)
-            .map_err(|e| conv_err(9, e.to_string()))?,
-        available: r.get(10)?,
-        version: r.get(11)?,
-    })
-}
-
-pub(crate) fn load_categories(c: &Connection) -> rusqlite::Result<Vec<Category>> {
-    let mut stmt =
-        c.prepare_cached("SELECT id, name, parent, sort FROM categories ORDER BY sort, id")?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Category {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            parent: r.get(2)?,
-            sort: r.get(3)?,
-        })
-    })?;
-    rows.collect()
-}
-
-fn build_snapshot(c: &mut Connection) -> ApiResult<Snapshot> {
-    let tx = c.transaction()?;
-    let version: i64 = tx.query_row("SELECT version FROM catalog_meta WHERE id = 1", [], |r| {
-        r.get(0)
-    })?;
-    let categories_json = serde_json::to_vec(&load_categories(&tx)?)?;
-    let n: i64 = tx.query_row("SELECT COUNT(*) FROM products", [], |r| r.get(0))?;
-    let n = usize::try_from(n).unwrap_or(0);
-    let mut skus = Vec::with_capacity(n);
-    let mut offs = Vec::with_capacity(n + 1);
-    let mut buf = Vec::with_capacity(n * 300);
-    {
-        let mut stmt = tx.prepare(&format!("SELECT {PRODUCT_COLS} FROM products ORDER BY sku"))?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let p = read_product(row)?;
-            offs.push(buf.len());
-            serde_json::to_writer(&mut buf, &p)?;
-            buf.push(b',');
-            skus.push(p.sku);
-        }
-    }
-    offs.push(buf.len());
-    tx.commit()?;
-    Ok(Snapshot {
-        version,
-        skus,
-        buf,
-        offs,
-        categories_json,
-    })
-}
 
 /// The snapshot of the current catalog version, built if needed.
 pub(crate) async fn snapshot(st: &Arc<AppState>) -> ApiResult<Arc<Snapshot>> {
@@ -123,60 +32,16 @@ pub(crate) async fn snapshot(st: &Arc<AppState>) -> ApiResult<Arc<Snapshot>> {
         return Ok(Arc::clone(s));
     }
     let started = std::time::Instant::now();
-    let snap = Arc::new(st.db(build_snapshot).await?);
+    let snap = Arc::new(st.db(Snapshot::build).await?);
     tracing::info!(
         version = snap.version,
-        products = snap.skus.len(),
+        products = snap.product_count(),
         ms = started.elapsed().as_millis(),
         "catalog cache built"
     );
     st.catalog_version.store(snap.version, Ordering::SeqCst);
     *guard = Some(Arc::clone(&snap));
     Ok(snap)
-}
-
-impl Snapshot {
-    /// The JSON of one [`cardcat_wire::CatalogPage`].
-    fn page(&self, after: Option<&str>, limit: usize) -> Vec<u8> {
-        let n = self.skus.len();
-        let start = after.map_or(0, |a| self.skus.partition_point(|s| s.as_str() <= a));
-        let end = start.saturating_add(limit).min(n);
-        let (lo, hi) = (
-            self.offs.get(start).copied().unwrap_or(0),
-            self.offs.get(end).copied().unwrap_or(0),
-        );
-        let products: &[u8] = if end > start {
-            self.buf.get(lo..hi.saturating_sub(1)).unwrap_or(&[])
-        } else {
-            &[]
-        };
-        let mut out = Vec::with_capacity(products.len() + self.categories_json.len() + 128);
-        let _ = write!(
-            out,
-            "{{\"version\":{},\"total\":{},\"categories\":",
-            self.version, n
-        );
-        if after.is_none() {
-            out.extend_from_slice(&self.categories_json);
-        } else {
-            out.extend_from_slice(b"[]");
-        }
-        out.extend_from_slice(b",\"products\":[");
-        out.extend_from_slice(products);
-        out.extend_from_slice(b"],\"next_after\":");
-        match self
-            .skus
-            .get(end.wrapping_sub(1))
-            .filter(|_| end < n && end > start)
-        {
-            Some(last) => {
-                let _ = serde_json::to_writer(&mut out, last);
-            }
-            None => out.extend_from_slice(b"null"),
-        }
-        out.push(b'}');
-        out
-    }
 }
 
 enum CatalogChaos {
@@ -196,25 +61,6 @@ fn take_catalog_chaos(st: &AppState) -> CatalogChaos {
     } else {
         CatalogChaos::None
     }
-}
-
-/// A 200 whose body stream sends `prefix` and then fails, so the client sees the
-/// connection break mid-body (or before any body byte when `prefix` is empty).
-pub(crate) fn aborted_response(prefix: Vec<u8>) -> Response {
-    let mut chunks: Vec<Result<Bytes, std::io::Error>> = Vec::with_capacity(2);
-    if !prefix.is_empty() {
-        chunks.push(Ok(Bytes::from(prefix)));
-    }
-    chunks.push(Err(std::io::Error::new(
-        std::io::ErrorKind::ConnectionAborted,
-        "sandbox: response dropped on purpose",
-    )));
-    let mut r = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    r
 }
 
 /// Sends `bytes` as a catalog response, unless chaos says to corrupt or drop it.
@@ -356,44 +202,6 @@ pub(crate) async fn delta(
     }
 }
 
-impl Snapshot {
-    /// A copy of this snapshot at `version` with `changed` rows replaced (churn changes
-    /// rows but never adds or removes SKUs). Copies unchanged JSON instead of re-serialising.
-    fn patched(&self, version: i64, changed: &[Product]) -> ApiResult<Snapshot> {
-        let by_sku: HashMap<&str, &Product> = changed.iter().map(|p| (p.sku.as_str(), p)).collect();
-        let mut buf = Vec::with_capacity(self.buf.len() + changed.len() * 16);
-        let mut offs = Vec::with_capacity(self.offs.len());
-        let mut replaced = 0;
-        for (i, sku) in self.skus.iter().enumerate() {
-            offs.push(buf.len());
-            if let Some(p) = by_sku.get(sku.as_str()) {
-                serde_json::to_writer(&mut buf, p)?;
-                buf.push(b',');
-                replaced += 1;
-            } else {
-                let (lo, hi) = (
-                    self.offs.get(i).copied().unwrap_or(0),
-                    self.offs.get(i + 1).copied().unwrap_or(0),
-                );
-                buf.extend_from_slice(self.buf.get(lo..hi).unwrap_or(&[]));
-            }
-        }
-        offs.push(buf.len());
-        if replaced != changed.len() {
-            return Err(ApiErr::internal(
-                "churned rows missing from the catalog cache",
-            ));
-        }
-        Ok(Snapshot {
-            version,
-            skus: self.skus.clone(),
-            buf,
-            offs,
-            categories_json: self.categories_json.clone(),
-        })
-    }
-}
-
 /// Applies `changes` price/availability changes as one new catalog version, and moves
 /// the page cache to it (patching the previous snapshot when it is one version behind).
 pub(crate) async fn churn(st: &Arc<AppState>, changes: u32) -> ApiResult<ChurnResponse> {
@@ -408,7 +216,7 @@ pub(crate) async fn churn(st: &Arc<AppState>, changes: u32) -> ApiResult<ChurnRe
         Some(old) => tokio::task::spawn_blocking(move || old.patched(version, &changed))
             .await
             .map_err(|e| ApiErr::internal(format!("patch task: {e}")))??,
-        None => st.db(build_snapshot).await?,
+        None => st.db(Snapshot::build).await?,
     };
     st.catalog_version.store(snap.version, Ordering::SeqCst);
     *guard = Some(Arc::new(snap));
@@ -488,22 +296,20 @@ fn churn_sync(c: &mut Connection, changes: u32) -> ApiResult<(ChurnResponse, Vec
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
     fn patched_snapshot_equals_a_fresh_build() {
         let dir = tempfile::tempdir().unwrap();
         let mut c = crate::db::open(&dir.path().join("s.sqlite"), 800, 7).unwrap();
-        let before = build_snapshot(&mut c).unwrap();
+        let before = Snapshot::build(&mut c).unwrap();
         let (resp, changed) = churn_sync(&mut c, 40).unwrap();
         assert_eq!((resp.version, resp.changed, changed.len()), (2, 40, 40));
         let patched = before.patched(resp.version, &changed).unwrap();
-        let fresh = build_snapshot(&mut c).unwrap();
+        let fresh = Snapshot::build(&mut c).unwrap();
         assert_eq!(patched.version, fresh.version);
-        assert_eq!(patched.skus, fresh.skus);
-        assert_eq!(patched.offs, fresh.offs);
-        assert!(patched.buf == fresh.buf);
+        assert_eq!(patched.product_count(), fresh.product_count());
+        assert!(patched == fresh);
         assert!(patched.page(None, 100) == fresh.page(None, 100));
         // every page parses and pages tile the catalog
         let mut after: Option<String> = None;
@@ -512,13 +318,13 @@ mod tests {
             let page: cardcat_wire::CatalogPage =
                 serde_json::from_slice(&fresh.page(after.as_deref(), 333)).unwrap();
             n += page.products.len();
-            assert_eq!(page.total as usize, fresh.skus.len());
+            assert_eq!(page.total as usize, fresh.product_count());
             match page.next_after {
                 Some(a) => after = Some(a),
                 None => break,
             }
         }
-        assert_eq!(n, fresh.skus.len());
+        assert_eq!(n, fresh.product_count());
         // an `after` past the end gives an empty last page
         let page: cardcat_wire::CatalogPage =
             serde_json::from_slice(&fresh.page(Some("~~~~"), 10)).unwrap();

@@ -1,8 +1,9 @@
-//! The sandbox's own SQLite file: opening, migrations, first-start seeding and the
-//! small helpers that work without the HTTP server (pairing codes, vouchers, counts).
+//! The sandbox's own SQLite file: opening, migrations, first-start seeding (the data
+//! comes from [`crate::seed`]) and the small helpers that work without the HTTP server
+//! (pairing codes, vouchers, counts).
 
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use anyhow::Context;
 use cardcat_core::Money;
@@ -11,11 +12,8 @@ use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
-use crate::seed;
-
-/// The store every fresh database has, and the default for pairing codes.
-pub const DEFAULT_STORE_ID: &str = "S001";
-pub const DEFAULT_STORE_NAME: &str = "CardCat 演示便利店（福田店）";
+use crate::clock::now_ms;
+use crate::seed::{self, DEFAULT_STORE_ID, ensure_store};
 
 /// Append-only: never edit an entry that has shipped, add a new one.
 const MIGRATIONS: &[&str] = &[
@@ -142,13 +140,6 @@ CREATE TABLE terminal_events (
 ",
 ];
 
-pub(crate) fn now_ms() -> i64 {
-    let d = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO);
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
-
 /// Opens (creating if needed) the database, applies pending migrations and seeds a
 /// fresh file. `extra_skus` additional generated SKUs are ensured (never removed).
 pub(crate) fn open(db_path: &Path, extra_skus: u32, seed_value: u64) -> anyhow::Result<Connection> {
@@ -197,20 +188,6 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
         tx.commit()?;
         tracing::info!(version = current + 1, "applied sandbox migration");
     }
-}
-
-/// Creates a store row if it does not exist yet.
-pub(crate) fn ensure_store(conn: &Connection, store_id: &str) -> rusqlite::Result<()> {
-    let name = if store_id == DEFAULT_STORE_ID {
-        DEFAULT_STORE_NAME.to_string()
-    } else {
-        format!("CardCat 门店 {store_id}")
-    };
-    conn.execute(
-        "INSERT OR IGNORE INTO stores (id, name, created_at_ms) VALUES (?1, ?2, ?3)",
-        params![store_id, name, now_ms()],
-    )?;
-    Ok(())
 }
 
 pub(crate) fn new_pairing_code(

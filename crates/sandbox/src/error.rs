@@ -1,5 +1,6 @@
-//! Errors as the platform answers them: an HTTP status plus a [`wire::ApiError`] body.
+//! Errors as the platform answers them: an HTTP status plus a [`cardcat_wire::ApiError`] body.
 
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cardcat_wire::{ApiError, ErrorCode};
@@ -94,6 +95,25 @@ pub(crate) fn json_response<T: Serialize>(status: StatusCode, v: &T) -> Response
 
 pub(crate) fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
     let mut r = (status, bytes).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+/// A 200 whose body stream sends `prefix` and then fails, so the client sees the
+/// connection break mid-body (or before any body byte when `prefix` is empty).
+pub(crate) fn aborted_response(prefix: Vec<u8>) -> Response {
+    let mut chunks: Vec<Result<Bytes, std::io::Error>> = Vec::with_capacity(2);
+    if !prefix.is_empty() {
+        chunks.push(Ok(Bytes::from(prefix)));
+    }
+    chunks.push(Err(std::io::Error::new(
+        std::io::ErrorKind::ConnectionAborted,
+        "sandbox: response dropped on purpose",
+    )));
+    let mut r = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use cardcat_wire::{EventAck, EventBatch};
 use rusqlite::{TransactionBehavior, params};
 
-use crate::db::now_ms;
+use crate::clock::now_ms;
 use crate::error::{ApiErr, json_response, parse_json};
 use crate::state::{AppState, Terminal};
 

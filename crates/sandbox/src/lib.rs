@@ -34,21 +34,42 @@
 //! `SUCCEEDED` (at creation for immediate success); [`fulfilment_count`] reads it.
 //!
 //! Seed vouchers: see `README.md` ([`SEED_VOUCHER_CODES`]).
+//!
+//! ## Module layout
+//!
+//! Module dependencies form a DAG ("A → B" means A uses items of B); no module uses
+//! items of the crate root, which wires everything together:
+//!
+//! - leaves: `clock` (the one `now_ms`, UTC+8 days), `config` ([`SandboxConfig`]),
+//!   `error` (API errors, JSON and aborted responses), `products` (product and
+//!   category row mapping)
+//! - `seed` (first-start data, default store) → clock
+//! - `db` (open, migrate, pairing codes, vouchers, counts) → seed, clock
+//! - `snapshot` (per-version full-sync cache) → products, error
+//! - `state` (shared server state) → snapshot, config, error
+//! - handlers: `auth`, `events`, `orders` → state, error, clock;
+//!   `statements` → orders, state, error, clock; `redeem` → db, state, error, clock;
+//!   `catalog` → snapshot, products, state, error (its tests also use db);
+//!   `admin` → catalog, db, state, error, clock
 
 mod admin;
 mod auth;
 mod catalog;
+mod clock;
+mod config;
 mod db;
 mod error;
 mod events;
 mod orders;
+mod products;
 mod redeem;
 mod seed;
+mod snapshot;
 mod state;
 mod statements;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,6 +82,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
+pub use config::SandboxConfig;
+pub use redeem::CANCEL_WINDOW_MS;
 pub use seed::{MAX_EXTRA_SKUS, base_products, extra_product, gtin13, gtin13_valid};
 
 use crate::state::AppState;
@@ -105,38 +128,7 @@ pub const SEED_VOUCHER_CODES: &[&str] = &[
 ];
 
 /// The store every fresh database has; pairing codes default to it.
-pub const DEFAULT_STORE_ID: &str = db::DEFAULT_STORE_ID;
-
-/// How long after a verify a redemption may be cancelled.
-pub const CANCEL_WINDOW_MS: i64 = 10 * 60 * 1000;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SandboxConfig {
-    pub db_path: PathBuf,
-    /// Generated SKUs on top of the base catalog (at most [`MAX_EXTRA_SKUS`]).
-    pub extra_skus: u32,
-    /// Bearer token for `/admin/...`.
-    pub admin_token: String,
-    /// Seed for the generated SKUs.
-    pub seed: u64,
-    /// Scenario `401`: seconds an order stays PENDING.
-    pub slow_secs: u64,
-    /// Scenario `601`: seconds before a SUCCEEDED order is REVERSED.
-    pub reverse_after_secs: u64,
-}
-
-impl SandboxConfig {
-    pub fn new(db_path: impl Into<PathBuf>) -> Self {
-        SandboxConfig {
-            db_path: db_path.into(),
-            extra_skus: 0,
-            admin_token: "sandbox-admin".into(),
-            seed: 42,
-            slow_secs: 20,
-            reverse_after_secs: 3,
-        }
-    }
-}
+pub const DEFAULT_STORE_ID: &str = seed::DEFAULT_STORE_ID;
 
 /// A sandbox serving in the background of the current tokio runtime.
 pub struct RunningSandbox {

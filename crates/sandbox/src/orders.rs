@@ -21,9 +21,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::catalog::aborted_response;
-use crate::db::now_ms;
-use crate::error::{ApiErr, ApiResult, json_response, parse_json};
+use crate::clock::{DAY_MS, date_utc8, now_ms};
+use crate::error::{ApiErr, ApiResult, aborted_response, json_response, parse_json};
 use crate::state::{AppState, Terminal, lock};
 
 /// Most keys in one `POST /v1/orders/status`.
@@ -278,7 +277,7 @@ const PIN_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 fn random_pins(qty: u32, now: i64) -> Vec<PinPayload> {
     let mut rng = rand::rng();
-    let expires = crate::statements::date_utc8(now.saturating_add(365 * 86_400_000));
+    let expires = date_utc8(now.saturating_add(365 * DAY_MS));
     (0..qty)
         .map(|_| {
             let card_no: String = (0..16)

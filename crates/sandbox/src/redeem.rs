@@ -15,10 +15,13 @@ use cardcat_wire::{
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
-use crate::CANCEL_WINDOW_MS;
-use crate::db::{load_voucher, now_ms};
+use crate::clock::now_ms;
+use crate::db::load_voucher;
 use crate::error::{ApiErr, ApiResult, json_response, parse_json};
 use crate::state::{AppState, Terminal};
+
+/// How long after a verify a redemption may be cancelled.
+pub const CANCEL_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 fn not_found_voucher(code: &str) -> ApiErr {
     ApiErr::new(

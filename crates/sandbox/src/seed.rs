@@ -1,13 +1,32 @@
-//! The first-start catalog: realistic Chinese virtual goods, plus deterministic
-//! generated SKUs for load tests, plus the documented test vouchers.
+//! The first-start data: the default store, realistic Chinese virtual goods, plus
+//! deterministic generated SKUs for load tests, plus the documented test vouchers.
+//! Works on a migrated connection handed in by the `db` module.
 
 use cardcat_core::{AccountTemplate, Category, Money, Product, ProductKind};
 use rusqlite::{Connection, TransactionBehavior, params};
 
-use crate::db::{self, now_ms};
+use crate::clock::now_ms;
+
+/// The store every fresh database has, and the default for pairing codes.
+pub const DEFAULT_STORE_ID: &str = "S001";
+pub const DEFAULT_STORE_NAME: &str = "CardCat 演示便利店（福田店）";
 
 /// Most generated SKUs a database will hold.
 pub const MAX_EXTRA_SKUS: u32 = 100_000;
+
+/// Creates a store row if it does not exist yet.
+pub(crate) fn ensure_store(conn: &Connection, store_id: &str) -> rusqlite::Result<()> {
+    let name = if store_id == DEFAULT_STORE_ID {
+        DEFAULT_STORE_NAME.to_string()
+    } else {
+        format!("CardCat 门店 {store_id}")
+    };
+    conn.execute(
+        "INSERT OR IGNORE INTO stores (id, name, created_at_ms) VALUES (?1, ?2, ?3)",
+        params![store_id, name, now_ms()],
+    )?;
+    Ok(())
+}
 
 /// FNV-1a, for stable per-SKU pricing variation.
 fn fnv(s: &str) -> u64 {
@@ -876,7 +895,7 @@ pub(crate) fn ensure_seed(conn: &mut Connection) -> anyhow::Result<()> {
     if seeded != 0 {
         return Ok(());
     }
-    db::ensure_store(&tx, db::DEFAULT_STORE_ID)?;
+    ensure_store(&tx, DEFAULT_STORE_ID)?;
     for c in categories() {
         tx.execute(
             "INSERT OR REPLACE INTO categories (id, name, parent, sort) VALUES (?1, ?2, ?3, ?4)",

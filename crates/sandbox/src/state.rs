@@ -8,9 +8,9 @@ use cardcat_wire::ChaosConfig;
 use rusqlite::Connection;
 use uuid::Uuid;
 
-use crate::SandboxConfig;
-use crate::catalog::Snapshot;
+use crate::config::SandboxConfig;
 use crate::error::{ApiErr, ApiResult};
+use crate::snapshot::Snapshot;
 
 /// An authenticated terminal, put into request extensions by the auth middleware.
 #[derive(Clone)]

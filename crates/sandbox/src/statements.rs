@@ -10,35 +10,11 @@ use axum::response::{IntoResponse, Response};
 use cardcat_core::{Money, RemoteStatus};
 use cardcat_wire::{Statement, StatementLine};
 use rusqlite::{TransactionBehavior, params};
-use time::macros::{format_description, offset};
-use time::{Date, OffsetDateTime};
 
+use crate::clock::{DAY_MS, day_start_ms};
 use crate::error::{ApiErr, json_response};
 use crate::orders::{ORDER_COLS, read_order, settle};
 use crate::state::{AppState, Terminal};
-
-const DAY_MS: i64 = 86_400_000;
-
-/// `YYYY-MM-DD` of an instant in UTC+8.
-pub(crate) fn date_utc8(ms: i64) -> Option<String> {
-    let t = OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .ok()?
-        .to_offset(offset!(+8));
-    t.date()
-        .format(format_description!("[year]-[month]-[day]"))
-        .ok()
-}
-
-/// Start of a UTC+8 day in unix milliseconds.
-pub(crate) fn day_start_ms(date: &str) -> Option<i64> {
-    let d = Date::parse(date, format_description!("[year]-[month]-[day]")).ok()?;
-    Some(
-        d.midnight()
-            .assume_offset(offset!(+8))
-            .unix_timestamp()
-            .saturating_mul(1000),
-    )
-}
 
 /// `GET /v1/statements/{date}`
 pub(crate) async fn get_statement(
@@ -108,20 +84,5 @@ pub(crate) async fn get_statement(
     match r {
         Ok(v) => json_response(StatusCode::OK, &v),
         Err(e) => e.into_response(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utc8_days() {
-        // 2024-01-01T16:00:00Z is 2024-01-02 00:00 in UTC+8
-        assert_eq!(day_start_ms("2024-01-02"), Some(1_704_124_800_000));
-        assert_eq!(date_utc8(1_704_124_800_000).as_deref(), Some("2024-01-02"));
-        assert_eq!(date_utc8(1_704_124_799_999).as_deref(), Some("2024-01-01"));
-        assert_eq!(day_start_ms("2024-13-01"), None);
-        assert_eq!(day_start_ms("yesterday"), None);
     }
 }

@@ -1,5 +1,4 @@
 //! The `cardcat-sandbox` binary: pairing codes, vouchers and `serve`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

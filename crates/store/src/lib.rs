@@ -14,6 +14,7 @@ pub use rusqlite as rusqlite_reexport;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use cardcat_core::i18n::{Arg, Args};
 use cardcat_core::{AccountTemplate, Category, Lang, Localized, Money, Product, ProductKind};
 use cardcat_wire::{CatalogDelta, CatalogPage, DeltaCursor};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -47,20 +48,17 @@ impl Localized for StoreError {
             StoreError::Integrity(_) => "store.integrity",
         }
     }
-    fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (StoreError::SchemaTooNew { found, known }, Lang::ZhCn) => {
-                format!(
-                    "本地数据库版本（{found}）比本程序支持的版本（{known}）新，请升级卡盟猫收银台；数据未被改动。"
-                )
+    fn args(&self, _lang: Lang) -> Args {
+        match self {
+            StoreError::Sqlite(e) => vec![("detail", Arg::from(e.to_string()))],
+            StoreError::SchemaTooNew { found, known } => {
+                vec![("found", Arg::from(*found)), ("known", Arg::from(*known))]
             }
-            (StoreError::SchemaTooNew { found, known }, Lang::En) => {
-                format!(
-                    "The local database (schema {found}) is newer than this program ({known}). Upgrade CardCat; nothing was changed."
-                )
-            }
-            (e, Lang::ZhCn) => format!("本地数据库错误：{e}"),
-            (e, Lang::En) => format!("Local database error: {e}"),
+            StoreError::Migration { version, source } => vec![
+                ("version", Arg::from(*version)),
+                ("detail", Arg::from(source.to_string())),
+            ],
+            StoreError::Corrupt(d) | StoreError::Integrity(d) => vec![("detail", Arg::from(d))],
         }
     }
 }

@@ -1,0 +1,173 @@
+# CardCat POS — counter / CLI texts (owned by the app).
+# Message ids are the dotted keys with '.' replaced by '-' (e.g. "shift.opened" -> shift-opened).
+# Every id here must also exist in the other language's app.ftl.
+
+## errors of the counter service
+auth-login_needed = 请先输入工号和密码登录
+catalog-empty = 本机还没有商品目录，请先同步目录（需要联网）
+printer-not_set = 本机还没有设置小票打印机，请店主或安装人员先设置打印机
+file-error = 无法读写文件 { $path }：{ $error }
+internal-task = 后台任务出错：{ $error }；请重试，若仍失败请联系技术支持
+input-payment = 不认识的支付方式「{ $value }」，请选择现金、微信、支付宝或银行卡
+input-amount = 金额「{ $value }」格式不对，请输入如 50 或 50.00 的金额
+input-cash_amount = 现金金额「{ $value }」不合理：不能为负数，且不超过 100000 元
+input-order_key = 单号「{ $value }」格式不对，请核对小票上的单号
+input-role = 不认识的角色「{ $value }」，请选择收银员、店主或安装人员
+input-group_by = 不认识的分组方式「{ $value }」，请按日期、商品或收银员分组
+input-date = 日期「{ $value }」不对，请按 2026-11-29 的格式输入真实日期
+input-date_range = 开始日期 { $from } 晚于结束日期 { $to }，请调换后再查
+input-limit = 显示条数「{ $value }」不对，应为 1 到 200
+input-profile = 不认识的打印机型号「{ $value }」，请从型号列表中选择
+input-width = 纸宽「{ $value }」不对，应为 58 或 80 毫米
+input-subnet = 网段「{ $value }」格式不对，应如 192.168.1.0/24（最大 /22）
+input-host = 地址「{ $value }」不是有效的 IP 地址
+input-voucher_code = 请输入或扫描券码
+input-override_pair = 店主授权需要同时提供店主工号和密码
+input-quantity = 数量「{ $value }」不对，应为 1 到 99
+
+## printing
+print-no_printer = 未设置打印机，本次没有打印小票
+print-printed = 小票已打印
+print-queued = 小票未打印（{ $reason }），已排队，打印机恢复后会自动补打；交易不受影响
+print-uncertain = 打印中途连接中断（{ $reason }），小票可能已打出；为避免重复不会自动重打，请查看打印机后再决定是否补打
+print-failed = 小票无法打印（{ $reason }）；交易不受影响，可稍后补打
+print-earlier_jobs_waiting = 前面还有小票在等待打印
+print-job_state-queued = 排队中
+print-job_state-sending = 发送中
+print-job_state-printed = 已打印
+print-job_state-uncertain = 待确认
+printer-no_live_status = 此连接方式不报告实时状态
+printer-no_status_answer = 未应答状态查询
+printer-usb_device_file = USB 设备文件
+receipt-default_footer = 谢谢惠顾，欢迎再来
+receipt-default_store_name = 卡盟猫便利店
+receipt-installer = 安装人员
+
+## sample receipts
+sample-store_name = 卡盟猫便利店（福田店）
+sample-cashier = 小王
+sample-topup_product = 中国移动话费50元
+sample-pin_product = 网易一卡通50元
+sample-direct_product = 腾讯视频VIP月卡
+sample-voucher_title = 喜茶多肉葡萄兑换券
+
+## doctor
+doctor-database_ok = 数据库完整（{ $path }，结构版本 { $schema }）
+doctor-database_fix = 请店主用最近的备份恢复数据库，恢复前不要继续收银
+doctor-writable_ok = 数据库可写入
+doctor-writable_fail = 数据库无法写入（{ $path }：{ $error }）
+doctor-writable_fix = 请检查磁盘空间和数据文件的权限，修好前不能收银
+doctor-keyring_ok = 系统密钥环可用（{ $backend }）
+doctor-keyring_fix = 请登录桌面会话并解锁系统密钥环，然后重新检查
+doctor-catalog = 离线目录：{ $n } 个商品，上次同步 { $last }
+doctor-catalog_fix = 请联网后同步商品目录
+doctor-printer = 小票打印机 { $target }（{ $profile }）：{ $status }
+doctor-printer_fix = 请检查打印机电源、纸卷和网线，然后打印一张测试页
+doctor-platform_ok = 平台可达：{ $url }（{ $ms } 毫秒，目录版本 { $version }）
+doctor-platform_fix = 请检查网络连接；目录和搜索可离线使用，但充值需要联网
+doctor-clock = 本机时钟与平台相差 { $skew } 秒（允许 ±{ $allowed } 秒）
+doctor-clock_fix = 请校准本机的系统时间（开启自动对时），否则平台会拒收订单
+doctor-signed_ok = 签名请求被平台接受
+doctor-signed_fix = 本终端的密钥不被平台接受，请店主或安装人员重新配对本终端
+doctor-pair_fix = 请店主或安装人员用配对码激活本终端
+time-never = 从未
+time-seconds_ago = { $secs } 秒前
+
+## orders
+order-copy_mark = 【副本】
+order-in_progress_advice = 处理中，请保留此单号；系统会用同一单号自动查询结果，切勿重新下单
+redemption-state-verifying = 核销中
+redemption-state-unknown = 结果待确认
+redemption-state-redeemed = 已核销
+redemption-state-cancelled = 已撤销
+redemption-state-failed = 核销失败
+voucher-status-unused = 未使用
+voucher-status-redeemed = 已核销
+voucher-status-cancelled = 已作废
+voucher-status-expired = 已过期
+search-tier-barcode = 条码
+search-tier-exact = 精确
+search-tier-prefix = 前缀
+search-tier-substring = 包含
+
+## shifts and reports
+shift-opened_title = 已开班
+shift-x_title = X 报表（班中）
+shift-z_title = Z 报表（交班）
+shift-summary = 备用金 { $float }  销售 { $sales_n } 笔 { $sales }  处理中 { $pending_n } 笔 { $pending }  退款 { $refunds_n } 笔 { $refunds }  佣金 { $commission }  核销 { $redemptions_n } 笔 { $redemptions }
+shift-expected_cash = 应有现金 { $amount }
+shift-counted = 实点现金 { $counted }  长短款 { $over_short }
+report-col_group = 分组
+report-col_orders = 笔数
+report-col_sales = 销售额
+report-col_cost = 成本
+report-col_commission = 佣金
+reconcile-summary = { $date } 对账：一致 { $matched } 笔，差异 { $diffs } 笔；本地 成本 { $local_cost } 佣金 { $local_commission }；平台 成本 { $platform_cost } 佣金 { $platform_commission }
+reconcile-still_open = 仍在处理、暂不对账的订单：{ $n } 笔
+reconcile-amount_mismatch = 金额不符 { $key }：本地 { $local_cost }/{ $local_commission }，平台 { $platform_cost }/{ $platform_commission }
+reconcile-missing_on_platform = 平台缺少 { $key }：本地 { $local_cost }/{ $local_commission }
+reconcile-missing_locally = 本地缺少 { $key }：平台 { $platform_cost }/{ $platform_commission }
+
+## command line
+cli-error_prefix = 错误：
+cli-arg_invalid = 参数 { $arg } 的值不对
+cli-arg_unknown = 不认识的参数 { $arg }
+cli-arg_unknown_command = 不认识的命令 { $arg }
+cli-arg_missing = 缺少必需的参数 { $arg }
+cli-arg_other = 参数有误
+cli-arg_help = 加上 --help 可查看用法
+cli-login_needed = 请先输入工号和密码登录
+cli-activated = 终端已激活：{ $terminal }（门店 { $store_id } { $store }），密钥已存入系统密钥环（{ $keyring }）
+cli-sync_full = 全量同步
+cli-sync_delta = 增量同步
+cli-sync_done_full = 同步完成：全量 { $n } 个商品，增量变更 { $changes } 条，目录版本 { $version }，用时 { $ms } 毫秒
+cli-sync_done = 同步完成：{ $n } 个商品，增量变更 { $changes } 条，目录版本 { $version }，用时 { $ms } 毫秒
+cli-search_none = 没有找到匹配的商品：{ $query }
+cli-search_hit = { $sku } { $name }  售价 { $price }  面值 { $face }  佣金 { $commission }  [{ $kind }|{ $tier }]
+cli-unavailable = 暂停销售
+cli-catalog_info = 商品 { $n } 个，目录版本 { $version }，上次成功同步 { $last }
+cli-catalog_last_error = ，上次错误：{ $error }
+cli-order_head = 订单 { $key }{ $copy }
+cli-order_line1 = {"  "}商品 { $product } ×{ $qty }  账号 { $account }
+cli-order_line2 = {"  "}金额 { $price }（{ $payment }）  佣金 { $commission }  收银员 { $cashier }
+cli-order_state = {"  "}状态 { $state }
+cli-needs_attention = （需人工处理）
+cli-order_reason = {"  "}原因 { $reason }
+cli-order_pin = {"  "}卡号 { $card }  卡密 { $pin }
+cli-no_open_orders = 没有处理中的订单
+cli-resume_report = 已查询 { $checked } 笔，状态变化 { $changed } 笔，同单号重发 { $resent } 笔，仍在处理 { $open } 笔，需人工处理 { $attention } 笔
+cli-platform_unreachable_note = （平台暂不可达）
+cli-redeem_cancelled = 已撤销核销 { $id }（{ $code } { $title }）
+cli-redeem_query = { $id } { $code } { $title } { $value } { $state }
+cli-voucher_info = 券码 { $code }：{ $title }（{ $merchant }）面值 { $value }，状态 { $status }
+cli-redeemed = 核销成功：{ $title } { $value }，核销单号 { $id }（10分钟内可撤销）
+cli-redeem_pending = 核销结果待确认，单号 { $id }，系统将用同一单号查询
+cli-user_added = 已添加{ $role } { $id }（{ $name }）
+cli-user_locked = 已锁定
+cli-emulator_failed = 虚拟打印机无法启动：{ $error }
+cli-emulator_started = 虚拟打印机已启动：{ $target }（{ $mm } 毫米），小票保存到 { $dir }；按 Ctrl-C 结束
+cli-emulator_started_paper_out = 虚拟打印机已启动：{ $target }（{ $mm } 毫米，模拟缺纸），小票保存到 { $dir }；按 Ctrl-C 结束
+cli-find_scanned = 已扫描 { $subnet } 的 { $port } 端口
+cli-find_none = 网络上没有找到打印机；请确认打印机已开机，并与收银机接在同一个网络
+cli-printer_set = 打印机已设置：{ $target }（{ $name }）
+cli-test_page_printed = 测试页已打印（打印机状态：{ $status }）
+cli-queue_report = 补打 { $printed } 张，仍在等待 { $waiting } 张，需确认 { $uncertain } 张
+
+## developer demo
+demo-sandbox = 沙箱平台已启动：
+demo-pairing_code = 配对码：
+demo-sync = 目录同步
+demo-search = 搜索
+demo-churn = 平台改价、上下架 100 条，增量同步到目录版本
+demo-doctor = 诊断
+demo-printer = 柜台：虚拟小票打印机
+demo-owner_name = 老板
+demo-cashier_name = 小王
+demo-sale_topup = 话费充值
+demo-sale_pin = 点卡（卡密只显示、打印一次）
+demo-sale_direct = 视频会员直充
+demo-sale_invalid = 账号无效：失败单
+demo-sale_lost_answer = 平台已下单但应答丢失：处理中，同单号自动确认
+demo-redemption = 核销
+demo-receipts = 小票（打印机收到的字节与预览图）：
+demo-serving = 沙箱继续运行，按 Ctrl-C 结束

@@ -1,0 +1,189 @@
+//! The counter service's one error type. Every variant has a stable code (the catalog key
+//! of its message) and localised text; it never carries SQL or a secret to the screen.
+
+use cardcat_client::sync::SyncError;
+use cardcat_client::{ClientError, SecretError};
+use cardcat_core::i18n::{Arg, Args};
+use cardcat_core::report::ReportParamError;
+use cardcat_core::{Lang, Localized};
+use cardcat_engine::EngineError;
+use cardcat_printer::status::PrintError;
+use cardcat_store::StoreError;
+
+/// Input a person typed that the counter cannot take. Carries what was given (shortened).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("payment {0:?}")]
+    Payment(String),
+    #[error("amount {0:?}")]
+    Amount(String),
+    #[error("cash amount {0:?}")]
+    CashAmount(String),
+    #[error("order key {0:?}")]
+    OrderKey(String),
+    #[error("role {0:?}")]
+    Role(String),
+    #[error("group by {0:?}")]
+    GroupBy(String),
+    #[error("date {0:?}")]
+    Date(String),
+    #[error("date range {0} > {1}")]
+    DateRange(String, String),
+    #[error("limit {0}")]
+    Limit(String),
+    #[error("printer profile {0:?}")]
+    Profile(String),
+    #[error("paper width {0:?}")]
+    Width(String),
+    #[error("subnet {0:?}")]
+    Subnet(String),
+    #[error("host {0:?}")]
+    Host(String),
+    #[error("voucher code missing")]
+    VoucherCode,
+    #[error("an override needs both the owner's id and PIN")]
+    OverridePair,
+    #[error("quantity {0}")]
+    Quantity(String),
+}
+
+pub(crate) fn short(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+impl From<ReportParamError> for InputError {
+    fn from(e: ReportParamError) -> Self {
+        match e {
+            ReportParamError::GroupBy(s) => InputError::GroupBy(s),
+            ReportParamError::Date(s) => InputError::Date(s),
+            ReportParamError::Range { from, to } => InputError::DateRange(from, to),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CounterError {
+    #[error("{0}")]
+    Engine(#[from] EngineError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Client(#[from] ClientError),
+    #[error("{0}")]
+    Secret(#[from] SecretError),
+    #[error("{0}")]
+    Sync(#[from] SyncError),
+    #[error("{0}")]
+    Print(#[from] PrintError),
+    #[error("{0}")]
+    Input(#[from] InputError),
+    #[error("log in first")]
+    LoginNeeded,
+    #[error("no catalog yet")]
+    NoCatalog,
+    #[error("no printer set")]
+    NoPrinter,
+    #[error("{path}: {error}")]
+    File { path: String, error: String },
+    #[error("background task: {0}")]
+    Task(String),
+}
+
+impl From<ReportParamError> for CounterError {
+    fn from(e: ReportParamError) -> Self {
+        CounterError::Input(e.into())
+    }
+}
+
+impl CounterError {
+    pub(crate) fn file(path: &std::path::Path, e: impl std::fmt::Display) -> CounterError {
+        CounterError::File {
+            path: path.display().to_string(),
+            error: e.to_string(),
+        }
+    }
+}
+
+impl Localized for InputError {
+    fn code(&self) -> &'static str {
+        use InputError::*;
+        match self {
+            Payment(_) => "input.payment",
+            Amount(_) => "input.amount",
+            CashAmount(_) => "input.cash_amount",
+            OrderKey(_) => "input.order_key",
+            Role(_) => "input.role",
+            GroupBy(_) => "input.group_by",
+            Date(_) => "input.date",
+            DateRange(..) => "input.date_range",
+            Limit(_) => "input.limit",
+            Profile(_) => "input.profile",
+            Width(_) => "input.width",
+            Subnet(_) => "input.subnet",
+            Host(_) => "input.host",
+            VoucherCode => "input.voucher_code",
+            OverridePair => "input.override_pair",
+            Quantity(_) => "input.quantity",
+        }
+    }
+
+    fn args(&self, _lang: Lang) -> Args {
+        use InputError::*;
+        match self {
+            Payment(v) | Amount(v) | CashAmount(v) | OrderKey(v) | Role(v) | GroupBy(v)
+            | Date(v) | Limit(v) | Profile(v) | Width(v) | Subnet(v) | Host(v) | Quantity(v) => {
+                vec![("value", Arg::from(short(v)))]
+            }
+            DateRange(a, b) => vec![("from", Arg::from(a)), ("to", Arg::from(b))],
+            VoucherCode | OverridePair => Vec::new(),
+        }
+    }
+}
+
+impl Localized for CounterError {
+    fn code(&self) -> &'static str {
+        use CounterError::*;
+        match self {
+            Engine(e) => e.code(),
+            Store(e) => e.code(),
+            Client(e) => e.code(),
+            Secret(e) => e.code(),
+            Sync(e) => e.code(),
+            Print(e) => e.code(),
+            Input(e) => e.code(),
+            LoginNeeded => "auth.login_needed",
+            NoCatalog => "catalog.empty",
+            NoPrinter => "printer.not_set",
+            File { .. } => "file.error",
+            Task(_) => "internal.task",
+        }
+    }
+
+    fn args(&self, lang: Lang) -> Args {
+        use CounterError::*;
+        match self {
+            File { path, error } => vec![("path", Arg::from(path)), ("error", Arg::from(error))],
+            Task(e) => vec![("error", Arg::from(e))],
+            _ => {
+                let _ = lang;
+                Vec::new()
+            }
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        use CounterError::*;
+        match self {
+            Engine(e) => e.message(lang),
+            Store(e) => e.message(lang),
+            Client(e) => e.message(lang),
+            Secret(e) => e.message(lang),
+            Sync(e) => e.message(lang),
+            Print(e) => e.message(lang),
+            Input(e) => e.message(lang),
+            other => cardcat_core::i18n::tr(lang, other.code(), &other.args(lang)),
+        }
+    }
+}
+
+pub type Result<T, E = CounterError> = std::result::Result<T, E>;

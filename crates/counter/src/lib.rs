@@ -1,0 +1,1010 @@
+//! The counter service: the one application layer under every front end. The `cardcat`
+//! CLI and the desktop app are thin adapters over [`Counter`]; nothing a second front end
+//! needs lives in the first.
+//!
+//! It owns the terminal (data path, language, pairing, the doctor), the catalog (an
+//! in-memory search index built once and patched by every delta sync), the counter
+//! operations (sell with resume first and printing after, reprint, redemption, shifts,
+//! reports), printer settings (role-checked in the engine) and one event stream.
+//!
+//! Invariant: reads (search, order lists, status) never wait behind a sale that is still
+//! following its order: placing an order is short; sending and following it run in a
+//! background worker on its own database connection.
+//! Invariant: before a new sale, open orders are resumed (status query, same key).
+//! Invariant: printer IO runs on blocking threads, never on the async workers, and a print
+//! problem never changes a sale's outcome.
+//! Invariant: every operation that needs a role takes a [`Session`] and the engine checks it.
+
+pub mod catalog;
+pub mod doctor;
+mod error;
+pub mod events;
+pub mod present;
+pub mod printing;
+pub mod terminal;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cardcat_client::PlatformClient;
+use cardcat_client::secrets::SecretStore;
+use cardcat_client::sync::{self, SyncOptions, SyncPhase};
+use cardcat_core::reconcile::Report;
+use cardcat_core::report::{Day, DayRange, GroupBy};
+use cardcat_core::roles::{Action, Role};
+use cardcat_core::search::SearchHit;
+use cardcat_core::{Lang, Money, OrderState};
+use cardcat_engine::{
+    CommissionRow, Engine, EngineError, K_PLATFORM_URL, K_PRINTER_PROFILE, K_PRINTER_TARGET,
+    K_RECEIPT_FOOTER, K_RECEIPT_LOGO, K_STORE_ID, K_STORE_NAME, K_TERMINAL_ID, OrderRecord,
+    RedemptionRecord, ResumeReport, SellRequest, ShiftInfo, UserInfo,
+};
+use cardcat_printer::profile::{self, Profile};
+use cardcat_printer::transport::Target;
+use cardcat_store::Store;
+use cardcat_wire::VoucherInfo;
+use serde::Serialize;
+use uuid::Uuid;
+
+pub use cardcat_engine::Session;
+pub use catalog::Catalog;
+pub use doctor::{Check, CheckId};
+pub use error::{CounterError, InputError, Result};
+pub use events::{Event, Events};
+pub use cardcat_engine::RedemptionState;
+pub use present::{redemption_state_label, shift_summary, voucher_status_label};
+pub use printing::{PrintOutcome, PrinterSettings};
+pub use terminal::{Activation, TerminalConfig, TerminalInfo};
+
+/// How a sale is carried out.
+#[derive(Debug, Clone, Copy)]
+pub struct SellOptions {
+    /// How long the caller waits for a final state before it is shown as "in progress".
+    pub wait: Duration,
+    /// How long the background worker follows the order (at least `wait`).
+    pub follow_for: Duration,
+    /// Print a receipt when a printer is set.
+    pub print: bool,
+}
+
+impl Default for SellOptions {
+    fn default() -> Self {
+        SellOptions {
+            wait: Duration::from_secs(30),
+            follow_for: Duration::from_secs(30),
+            print: true,
+        }
+    }
+}
+
+/// A sale as the counter shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sale {
+    pub order: OrderRecord,
+    /// `None` when printing was not asked for.
+    pub print: Option<PrintOutcome>,
+}
+
+/// A redemption and its receipt.
+#[derive(Debug, Clone, Serialize)]
+pub struct Redeemed {
+    pub redemption: RedemptionRecord,
+    pub print: Option<PrintOutcome>,
+}
+
+/// A shift report and its receipt.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShiftReport {
+    pub shift: ShiftInfo,
+    pub print: Option<PrintOutcome>,
+}
+
+/// What a catalog sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncSummary {
+    pub full: bool,
+    pub rows: u64,
+    pub changes: usize,
+    pub version: i64,
+    pub elapsed_ms: u64,
+    /// The in-memory index was patched in place (not rebuilt).
+    pub patched: bool,
+}
+
+/// The catalog's state for the status line and the offline banner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CatalogInfo {
+    pub products: u64,
+    pub version: Option<i64>,
+    pub last_sync_ms: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+/// Printer settings a person asks for (validated before they are stored).
+#[derive(Debug, Clone, Default)]
+pub struct PrinterSetup {
+    pub target: String,
+    pub profile: String,
+    pub footer: Option<String>,
+    pub logo: bool,
+}
+
+/// A printer found on the network or attached to this machine.
+#[derive(Debug, Clone, Serialize)]
+pub struct FoundPrinter {
+    pub target: String,
+    /// Localised status, when the printer answered a status request.
+    pub status: Option<String>,
+    pub network: bool,
+}
+
+/// The print queue after an action on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueState {
+    pub printed: usize,
+    pub waiting: usize,
+    pub uncertain: usize,
+    pub jobs: Vec<cardcat_printer::queue::Job>,
+}
+
+struct Inner {
+    cfg: TerminalConfig,
+    secrets: Arc<dyn SecretStore>,
+    events: Events,
+    catalog: Catalog,
+    /// The engine every operation forks from (loaded once the terminal is activated).
+    base: Mutex<Option<Engine>>,
+    /// Per-request time limit of the platform client.
+    timeout: Duration,
+}
+
+/// The counter service of one terminal. Cheap to clone; share one per process.
+#[derive(Clone)]
+pub struct Counter {
+    inner: Arc<Inner>,
+}
+
+fn blocking_err(e: tokio::task::JoinError) -> CounterError {
+    CounterError::Task(e.to_string())
+}
+
+impl Counter {
+    /// Opens the terminal's store (creating and migrating it). Works before activation.
+    pub fn open(cfg: TerminalConfig, secrets: Arc<dyn SecretStore>) -> Result<Counter> {
+        Self::open_with_timeout(cfg, secrets, Duration::from_secs(10))
+    }
+
+    pub fn open_with_timeout(
+        cfg: TerminalConfig,
+        secrets: Arc<dyn SecretStore>,
+        timeout: Duration,
+    ) -> Result<Counter> {
+        terminal::ensure_dir(&cfg.db).map_err(|e| CounterError::file(&cfg.db, e))?;
+        // Migrates (or refuses a newer schema) once, up front.
+        drop(Store::open(&cfg.db)?);
+        Ok(Counter {
+            inner: Arc::new(Inner {
+                cfg,
+                secrets,
+                events: Events::default(),
+                catalog: Catalog::default(),
+                base: Mutex::new(None),
+                timeout,
+            }),
+        })
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.inner.cfg.lang
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.inner.cfg.db
+    }
+
+    pub fn events(&self) -> &Events {
+        &self.inner.events
+    }
+
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Event> {
+        self.inner.events.subscribe()
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+
+    pub fn secrets(&self) -> &dyn SecretStore {
+        &*self.inner.secrets
+    }
+
+    /// A fresh connection to this terminal's store.
+    pub fn store(&self) -> Result<Store> {
+        Ok(Store::open(&self.inner.cfg.db)?)
+    }
+
+    /// An engine for one operation: its own connection, the loaded credentials.
+    fn engine(&self) -> Result<Engine> {
+        let mut g = self
+            .inner
+            .base
+            .lock()
+            .map_err(|_| CounterError::Task("engine lock poisoned".into()))?;
+        if g.is_none() {
+            *g = Some(Engine::open_with(
+                self.store()?,
+                &*self.inner.secrets,
+                self.inner.timeout,
+            )?);
+        }
+        match g.as_ref() {
+            Some(e) => Ok(e.fork()?),
+            None => Err(EngineError::NotActivated.into()),
+        }
+    }
+
+    // ---------------------------------------------------------------- terminal
+
+    /// Pairs this terminal with the platform using a one-time code. The secret goes to the
+    /// OS keyring (probed first, so a code is never spent when the secret has nowhere to go).
+    pub async fn activate(&self, url: &str, code: &str, device: &str) -> Result<Activation> {
+        let secrets = &*self.inner.secrets;
+        secrets.probe()?;
+        let client = PlatformClient::new(url)?;
+        let resp = client.activate(code, device).await?;
+        secrets.set(&resp.terminal_id, &resp.secret)?;
+        let store = self.store()?;
+        for (k, v) in [
+            (K_PLATFORM_URL, client.base_url()),
+            (K_TERMINAL_ID, &resp.terminal_id),
+            (K_STORE_ID, &resp.store_id),
+            (K_STORE_NAME, &resp.store_name),
+        ] {
+            store.set_setting(k, v)?;
+        }
+        // A new pairing means new credentials: forget the old engine.
+        if let Ok(mut g) = self.inner.base.lock() {
+            *g = None;
+        }
+        Ok(Activation {
+            terminal_id: resp.terminal_id,
+            store_id: resp.store_id,
+            store_name: resp.store_name,
+            keyring: secrets.backend(),
+        })
+    }
+
+    pub fn info(&self) -> Result<TerminalInfo> {
+        let store = self.store()?;
+        let terminal_id = store.setting(K_TERMINAL_ID)?;
+        Ok(TerminalInfo {
+            activated: terminal_id.is_some(),
+            terminal_id,
+            store_id: store.setting(K_STORE_ID)?,
+            store_name: store.setting(K_STORE_NAME)?,
+            platform_url: store.setting(K_PLATFORM_URL)?,
+            db: self.inner.cfg.db.display().to_string(),
+            lang: self.lang(),
+        })
+    }
+
+    /// Every check, in order: database, writable, keyring, catalog, printer, platform,
+    /// clock, signed request. Printer IO runs on a blocking thread.
+    pub async fn doctor(&self) -> Vec<Check> {
+        let lang = self.lang();
+        let store = match self.store() {
+            Ok(s) => s,
+            Err(e) => {
+                return vec![Check {
+                    id: CheckId::Database,
+                    ok: false,
+                    text: cardcat_core::Localized::message(&e, lang),
+                    fix: Some(cardcat_core::t!(lang, "doctor.database_fix")),
+                }];
+            }
+        };
+        let mut out = doctor::local_checks(&store, &*self.inner.secrets, lang);
+        let version = store
+            .sync_state()
+            .ok()
+            .and_then(|s| s.catalog_version)
+            .unwrap_or(0);
+        let path = self.inner.cfg.db.clone();
+        if let Ok(Some(c)) = tokio::task::spawn_blocking(move || {
+            let store = Store::open(&path).ok()?;
+            doctor::printer_check(&store, lang)
+        })
+        .await
+        {
+            out.push(c);
+        }
+        match cardcat_engine::terminal_credentials(&store, &*self.inner.secrets) {
+            Ok((url, creds)) => {
+                match PlatformClient::with_timeout(&url, Duration::from_secs(5)) {
+                    Ok(c) => out.extend(
+                        doctor::platform_checks(&c.with_credentials(creds), version, lang).await,
+                    ),
+                    Err(e) => out.push(Check {
+                        id: CheckId::Platform,
+                        ok: false,
+                        text: cardcat_core::Localized::message(&e, lang),
+                        fix: None,
+                    }),
+                }
+            }
+            Err(e) => out.push(Check {
+                id: CheckId::Platform,
+                ok: false,
+                text: cardcat_core::Localized::message(&e, lang),
+                fix: Some(cardcat_core::t!(lang, "doctor.pair_fix")),
+            }),
+        }
+        out
+    }
+
+    // ---------------------------------------------------------------- catalog
+
+    /// Downloads the catalog (full the first time, then deltas) and brings the search
+    /// index up to date: patched in place from a delta, rebuilt after a full sync.
+    pub async fn sync(&self, full: bool) -> Result<SyncSummary> {
+        let (url, creds) = {
+            let store = self.store()?;
+            cardcat_engine::terminal_credentials(&store, &*self.inner.secrets)?
+        };
+        let client =
+            PlatformClient::with_timeout(&url, self.inner.timeout)?.with_credentials(creds);
+        let mut store = self.store()?;
+        let before = store.sync_state()?.catalog_version;
+        let events = self.inner.events.clone();
+        let opts = SyncOptions {
+            force_full: full,
+            ..Default::default()
+        };
+        let r = sync::sync(&client, &mut store, opts, &mut |p| {
+            events.emit(Event::SyncProgress {
+                phase: match p.phase {
+                    SyncPhase::Full => "full",
+                    SyncPhase::Delta => "delta",
+                },
+                done: p.done,
+                total: p.total,
+            })
+        })
+        .await?;
+        let version = store.sync_state()?.catalog_version.unwrap_or(r.version);
+        let patched = !r.full
+            && self
+                .inner
+                .catalog
+                .patch(before, version, &r.delta_changes);
+        if r.full {
+            self.inner.catalog.invalidate();
+        }
+        let summary = SyncSummary {
+            full: r.full,
+            rows: r.full_rows,
+            changes: r.delta_changes.len(),
+            version,
+            elapsed_ms: u64::try_from(r.elapsed.as_millis()).unwrap_or(u64::MAX),
+            patched,
+        };
+        self.inner.events.emit(Event::SyncDone {
+            version,
+            full: r.full,
+            changes: summary.changes,
+        });
+        Ok(summary)
+    }
+
+    pub fn catalog_info(&self) -> Result<CatalogInfo> {
+        let store = self.store()?;
+        let st = store.sync_state()?;
+        Ok(CatalogInfo {
+            products: store.product_count()?,
+            version: st.catalog_version,
+            last_sync_ms: st.last_sync_ms,
+            last_error: st.last_error,
+        })
+    }
+
+    /// Loads (or refreshes) the search index: on a blocking thread, since a build reads
+    /// the whole catalog.
+    pub async fn load_index(&self) -> Result<()> {
+        let catalog = self.inner.catalog.clone();
+        let path = self.inner.cfg.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let store = Store::open(&path)?;
+            catalog.ensure_fresh(&store)
+        })
+        .await
+        .map_err(blocking_err)?
+    }
+
+    /// Search-as-you-type. `limit` is 1..=200. Builds the index on first use; afterwards
+    /// it only reads memory (and, every 2 s, the catalog version).
+    pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        if limit == 0 || limit > catalog::MAX_LIMIT {
+            return Err(InputError::Limit(limit.to_string()).into());
+        }
+        if self.inner.catalog.needs_check() {
+            self.load_index().await?;
+            self.inner.catalog.mark_checked();
+        }
+        self.inner.catalog.search(query, limit)
+    }
+
+    // ---------------------------------------------------------------- people
+
+    /// Logs a person in. Unknown users and wrong PINs get the same answer.
+    pub fn login(&self, user: &str, pin: &str) -> Result<Session> {
+        Ok(self.engine()?.login(user, pin)?)
+    }
+
+    /// Adds a user: the first one must be the owner (no login yet); later ones need an owner.
+    pub fn add_user(
+        &self,
+        actor: Option<&Session>,
+        id: &str,
+        name: &str,
+        role: &str,
+        pin: &str,
+    ) -> Result<UserInfo> {
+        let role =
+            Role::parse(role).ok_or_else(|| InputError::Role(error::short(role)))?;
+        Ok(self.engine()?.add_user(actor, id, name, role, pin)?)
+    }
+
+    pub fn users(&self, s: &Session) -> Result<Vec<UserInfo>> {
+        Ok(self.engine()?.users(s)?)
+    }
+
+    // ---------------------------------------------------------------- sales
+
+    /// Sells. First resumes open orders; then places the order (persisted before the
+    /// first send), hands sending and following to a background worker with its own
+    /// connection, waits up to `opts.wait` for a final state, shows the result (PINs in
+    /// full, once) and prints the receipt on a blocking thread.
+    pub async fn sell(&self, s: &Session, req: SellRequest, opts: SellOptions) -> Result<Sale> {
+        let mut eng = self.engine()?;
+        // Resolve what a crash or a lost answer left open before taking a new order.
+        if let Err(e) = eng.resume(false).await {
+            tracing::warn!(error = %e, "resume before sale");
+        }
+        eng.ensure_online().await?;
+        let placed = eng.place(s, &req)?;
+        let key = placed.key;
+        let key_s = key.to_string();
+        self.inner.events.emit(Event::OrderState {
+            key,
+            from: None,
+            to: OrderState::Sending,
+        });
+        let mut worker = eng.fork()?;
+        let events = self.inner.events.clone();
+        let follow_for = opts.follow_for.max(opts.wait);
+        let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+        let (sent_tx, sent_rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let k = key.to_string();
+            let mut emit = |from: OrderState, to: OrderState| {
+                events.emit(Event::OrderState {
+                    key,
+                    from: Some(from),
+                    to,
+                })
+            };
+            let r = async {
+                let sent = worker.submit(&placed).await;
+                let _ = sent_tx.send(());
+                sent?;
+                let now = worker.order_state(&k)?;
+                if now != OrderState::Sending {
+                    emit(OrderState::Sending, now);
+                }
+                worker.follow_with(&k, follow_for, &mut emit).await
+            }
+            .await;
+            if let Err(e) = &r {
+                tracing::warn!(order = %k, error = %e, "following the order");
+            }
+            let _ = done_tx.send(r);
+        });
+        // The first send always completes (bounded by the client's time limit), so a front
+        // end that exits right after a sale never leaves it half-sent; then wait for a
+        // final state for at most `opts.wait` in all.
+        let started = std::time::Instant::now();
+        let _ = sent_rx.await;
+        let left = opts.wait.saturating_sub(started.elapsed());
+        let _ = tokio::time::timeout(left, done_rx).await;
+        let order = eng.sale_record(s, &key_s)?;
+        let print = if opts.print {
+            Some(self.print_sale(s, &order, false).await)
+        } else {
+            None
+        };
+        Ok(Sale { order, print })
+    }
+
+    /// Prints an order's receipt (`copy`: a 副本 / REPRINT).
+    pub async fn print_sale(&self, s: &Session, o: &OrderRecord, copy: bool) -> PrintOutcome {
+        let job = printing::PrintJob {
+            doc: cardcat_core::receipt::Doc::Sale(printing::sale_info(o, copy)),
+            cashier: s.name().to_string(),
+            order_key: Some(o.client_key.to_string()),
+            kind: if copy { "reprint" } else { "sale" },
+        };
+        self.print(job).await
+    }
+
+    /// Queues and prints one document on a blocking thread, and reports it on the stream.
+    pub async fn print(&self, job: printing::PrintJob) -> PrintOutcome {
+        let lang = self.lang();
+        let path = self.inner.cfg.db.clone();
+        let kind = job.kind.to_string();
+        let order_key = job.order_key.clone();
+        let outcome = tokio::task::spawn_blocking(move || match Store::open(&path) {
+            Ok(store) => printing::print_blocking(&store, lang, &job),
+            Err(e) => PrintOutcome::Failed {
+                reason: cardcat_core::Localized::message(&e, lang),
+            },
+        })
+        .await
+        .unwrap_or_else(|e| PrintOutcome::Failed {
+            reason: e.to_string(),
+        });
+        if outcome != PrintOutcome::NoPrinter {
+            self.inner.events.emit(Event::Printed {
+                kind,
+                order_key,
+                outcome: outcome.clone(),
+            });
+        }
+        outcome
+    }
+
+    /// Reprints an order: a PIN prints in full only on its first showing, every other
+    /// print is a masked 副本 copy (the engine decides, and checks the role).
+    pub async fn reprint(&self, s: &Session, key: &str) -> Result<Sale> {
+        let key = parse_key(key)?;
+        let (order, copy) = self.engine()?.reprint(s, &key.to_string())?;
+        let print = self.print_sale(s, &order, copy).await;
+        if print == PrintOutcome::NoPrinter {
+            return Err(CounterError::NoPrinter);
+        }
+        Ok(Sale {
+            order,
+            print: Some(print),
+        })
+    }
+
+    /// Resolves open orders by status query with the same key.
+    pub async fn resume(&self, all_now: bool) -> Result<ResumeReport> {
+        Ok(self.engine()?.resume(all_now).await?)
+    }
+
+    /// Resumes until nothing is open or `max` has passed (bounded).
+    pub async fn resume_until_settled(&self, all_now: bool, max: Duration) -> Result<ResumeReport> {
+        let start = std::time::Instant::now();
+        let mut eng = self.engine()?;
+        loop {
+            let r = eng.resume(all_now).await?;
+            if r.still_open == 0 || start.elapsed() >= max {
+                return Ok(r);
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
+    /// Orders not final yet, and those needing attention (after a resume).
+    pub async fn pending(&self, s: &Session) -> Result<Vec<OrderRecord>> {
+        let mut eng = self.engine()?;
+        if let Err(e) = eng.resume(false).await {
+            tracing::warn!(error = %e, "resume before listing");
+        }
+        Ok(eng.pending(s)?)
+    }
+
+    /// One order; PINs masked unless this is their first showing or an owner reveals them.
+    pub fn show(&self, s: &Session, key: &str, reveal: bool) -> Result<OrderRecord> {
+        let key = parse_key(key)?;
+        Ok(self.engine()?.show(s, &key.to_string(), reveal)?)
+    }
+
+    // ---------------------------------------------------------------- redemption
+
+    pub async fn redeem_prepare(&self, s: &Session, code: &str) -> Result<VoucherInfo> {
+        if code.trim().is_empty() {
+            return Err(InputError::VoucherCode.into());
+        }
+        Ok(self.engine()?.redeem_prepare(s, code).await?)
+    }
+
+    /// Redeems and prints the slip when it is redeemed.
+    pub async fn redeem(&self, s: &Session, code: &str) -> Result<Redeemed> {
+        if code.trim().is_empty() {
+            return Err(InputError::VoucherCode.into());
+        }
+        let r = self.engine()?.redeem_verify(s, code).await?;
+        let print = if r.state == cardcat_engine::RedemptionState::Redeemed {
+            Some(self.print_redemption(s, &r).await)
+        } else {
+            None
+        };
+        Ok(Redeemed {
+            redemption: r,
+            print,
+        })
+    }
+
+    pub async fn redeem_cancel(&self, s: &Session, request_id: &str) -> Result<Redeemed> {
+        let id = parse_key(request_id)?;
+        let r = self.engine()?.redeem_cancel(s, id).await?;
+        let print = Some(self.print_redemption(s, &r).await);
+        Ok(Redeemed {
+            redemption: r,
+            print,
+        })
+    }
+
+    pub async fn redeem_query(&self, s: &Session, request_id: &str) -> Result<RedemptionRecord> {
+        let id = parse_key(request_id)?;
+        Ok(self.engine()?.redeem_query(s, id).await?)
+    }
+
+    async fn print_redemption(&self, s: &Session, r: &RedemptionRecord) -> PrintOutcome {
+        self.print(printing::PrintJob {
+            doc: printing::redemption_doc(r),
+            cashier: s.name().to_string(),
+            order_key: Some(r.request_id.to_string()),
+            kind: "redemption",
+        })
+        .await
+    }
+
+    // ---------------------------------------------------------------- shifts
+
+    /// Opens a shift with a cash float (a non-negative amount of at most ¥100,000).
+    pub fn open_shift(&self, s: &Session, float: &str) -> Result<ShiftInfo> {
+        let f = parse_cash(float)?;
+        Ok(self.engine()?.open_shift(s, f)?)
+    }
+
+    /// The X report (mid-shift), printed.
+    pub async fn x_report(&self, s: &Session) -> Result<ShiftReport> {
+        let i = self.engine()?.x_report(s)?;
+        let print = Some(self.print_shift(s, &i).await);
+        Ok(ShiftReport { shift: i, print })
+    }
+
+    /// Closes the shift with the counted cash (Z report), prints it, and sends the
+    /// outbox (audit and shift events) to the platform.
+    pub async fn close_shift(&self, s: &Session, counted: &str) -> Result<ShiftReport> {
+        let c = parse_cash(counted)?;
+        let mut eng = self.engine()?;
+        let i = eng.close_shift(s, c)?;
+        let print = Some(self.print_shift(s, &i).await);
+        if let Err(e) = eng.drain_outbox().await {
+            tracing::warn!(error = %e, "outbox after Z report");
+        }
+        Ok(ShiftReport { shift: i, print })
+    }
+
+    async fn print_shift(&self, s: &Session, i: &ShiftInfo) -> PrintOutcome {
+        self.print(printing::PrintJob {
+            doc: printing::shift_doc(i),
+            cashier: s.name().to_string(),
+            order_key: None,
+            kind: if i.closed_at_ms.is_some() {
+                "z-report"
+            } else {
+                "x-report"
+            },
+        })
+        .await
+    }
+
+    // ---------------------------------------------------------------- reports
+
+    /// Today's business day (UTC+8).
+    pub fn today() -> Day {
+        Day::of_ms(cardcat_store::now_ms())
+    }
+
+    /// A date range from what a person typed (`from` defaults to today, `to` to `from`).
+    pub fn day_range(from: Option<&str>, to: Option<&str>) -> Result<DayRange> {
+        let from: Day = match from {
+            Some(f) => f.parse()?,
+            None => Self::today(),
+        };
+        let to: Day = match to {
+            Some(t) => t.parse()?,
+            None => from.clone(),
+        };
+        Ok(DayRange::new(from, to)?)
+    }
+
+    pub fn commission_report(
+        &self,
+        s: &Session,
+        range: &DayRange,
+        by: GroupBy,
+    ) -> Result<Vec<CommissionRow>> {
+        Ok(self.engine()?.commission_report(
+            s,
+            range.from.as_str(),
+            range.to.as_str(),
+            by,
+        )?)
+    }
+
+    /// Ledger entries as CSV (UTF-8 with BOM).
+    pub fn export_csv(&self, s: &Session, range: &DayRange) -> Result<String> {
+        Ok(self
+            .engine()?
+            .export_csv(s, range.from.as_str(), range.to.as_str())?)
+    }
+
+    pub async fn reconcile(&self, s: &Session, day: &Day) -> Result<Report> {
+        Ok(self.engine()?.reconcile(s, day.as_str()).await?)
+    }
+
+    // ---------------------------------------------------------------- printer
+
+    pub fn printer_settings(&self) -> Result<PrinterSettings> {
+        printing::settings(&self.store()?)
+    }
+
+    /// Sets this terminal's printer (owner or installer; anyone before the first user exists).
+    pub fn set_printer(&self, who: Option<&Session>, p: &PrinterSetup) -> Result<(Target, &'static Profile)> {
+        let t: Target = p.target.parse()?;
+        let prof = profile::find(&p.profile)
+            .ok_or_else(|| InputError::Profile(error::short(&p.profile)))?;
+        let target_s = t.to_string();
+        let mut kv: Vec<(&str, &str)> = vec![
+            (K_PRINTER_TARGET, target_s.as_str()),
+            (K_PRINTER_PROFILE, prof.id),
+            (K_RECEIPT_LOGO, if p.logo { "1" } else { "0" }),
+        ];
+        if let Some(f) = &p.footer {
+            kv.push((K_RECEIPT_FOOTER, f.as_str()));
+        }
+        let mut store = self.store()?;
+        cardcat_engine::configure(&mut store, who, Action::ConfigurePrinter, &kv)?;
+        Ok((t, prof))
+    }
+
+    /// The target and profile to use: the ones given, else the configured ones.
+    pub fn resolve_printer(
+        &self,
+        target: Option<&str>,
+        profile_id: Option<&str>,
+    ) -> Result<(Target, &'static Profile)> {
+        let conf = printing::configured(&self.store()?)?;
+        let t = match target {
+            Some(t) => t.parse()?,
+            None => conf.as_ref().map(|c| c.0.clone()).ok_or(CounterError::NoPrinter)?,
+        };
+        let p = match profile_id {
+            Some(id) => profile::find(id).ok_or_else(|| InputError::Profile(error::short(id)))?,
+            None => conf
+                .map(|c| c.1)
+                .or_else(|| profile::find(profile::DEFAULT_PROFILE))
+                .ok_or_else(|| InputError::Profile(String::new()))?,
+        };
+        Ok((t, p))
+    }
+
+    /// Real-time status of a printer (DLE EOT); `None` when the connection cannot report it.
+    pub async fn printer_status(
+        &self,
+        target: Option<&str>,
+    ) -> Result<Option<cardcat_printer::status::PrinterStatus>> {
+        let (t, _) = self.resolve_printer(target, None)?;
+        let shown = t.to_string();
+        let st = tokio::task::spawn_blocking(move || {
+            cardcat_printer::transport::query(&t, printing::PRINT_TIMEOUT)
+        })
+        .await
+        .map_err(blocking_err)??;
+        if let Some(s) = st {
+            self.inner.events.emit(Event::PrinterStatus {
+                target: shown,
+                ready: s.can_print(),
+                text: s.describe(self.lang()),
+            });
+        }
+        Ok(st)
+    }
+
+    /// Prints a test page (or the code-page probe) straight to a printer; an error says
+    /// why nothing printed.
+    pub async fn test_print(
+        &self,
+        target: Option<&str>,
+        profile_id: Option<&str>,
+        probe: bool,
+    ) -> Result<Option<cardcat_printer::status::PrinterStatus>> {
+        let (t, p) = self.resolve_printer(target, profile_id)?;
+        let doc = if probe {
+            cardcat_core::receipt::Doc::CodePageProbe
+        } else {
+            printing::test_page(p)
+        };
+        let mut ctx = printing::context(&self.store()?, self.lang(), &cardcat_core::t!(self.lang(), "receipt.installer"))?;
+        ctx.logo = true;
+        let bytes = cardcat_printer::encode::receipt_bytes(
+            &doc,
+            &ctx,
+            p,
+            printing::logo_for(&ctx, p).as_ref(),
+        )?;
+        Ok(tokio::task::spawn_blocking(move || printing::send_blocking(&t, &bytes))
+            .await
+            .map_err(blocking_err)??)
+    }
+
+    /// One sample of every receipt type: written as PNG previews into `preview_dir`
+    /// (rendered from the ESC/POS bytes), and sent to the printer unless only previews were
+    /// asked for. Returns the sample names done.
+    pub async fn print_samples(
+        &self,
+        target: Option<&str>,
+        profile_id: Option<&str>,
+        preview_dir: Option<&Path>,
+    ) -> Result<Vec<&'static str>> {
+        let only_preview = preview_dir.is_some()
+            && target.is_none()
+            && printing::configured(&self.store()?)?.is_none();
+        let (t, p) = if only_preview {
+            let id = profile_id.unwrap_or(profile::DEFAULT_PROFILE);
+            (
+                None,
+                profile::find(id).ok_or_else(|| InputError::Profile(error::short(id)))?,
+            )
+        } else {
+            let (t, p) = self.resolve_printer(target, profile_id)?;
+            (Some(t), p)
+        };
+        let lang = self.lang();
+        let dir = preview_dir.map(Path::to_path_buf);
+        tokio::task::spawn_blocking(move || -> Result<Vec<&'static str>> {
+            let ctx = printing::sample_context(lang);
+            let mut done = Vec::new();
+            for (name, doc) in printing::samples(lang) {
+                let bytes = cardcat_printer::encode::receipt_bytes(&doc, &ctx, p, None)?;
+                if let Some(dir) = &dir {
+                    std::fs::create_dir_all(dir).map_err(|e| CounterError::file(dir, e))?;
+                    let png = cardcat_printer::render::render_png(
+                        &cardcat_printer::decode::decode(&bytes),
+                        p.width,
+                    );
+                    let f = dir.join(format!("{name}.png"));
+                    std::fs::write(&f, png).map_err(|e| CounterError::file(&f, e))?;
+                }
+                if let Some(t) = &t {
+                    printing::send_blocking(t, &bytes)?;
+                }
+                done.push(name);
+            }
+            Ok(done)
+        })
+        .await
+        .map_err(blocking_err)?
+    }
+
+    /// Finds printers: a TCP sweep of `subnet` (default: this machine's /24) on `port`,
+    /// and USB device files.
+    pub async fn find_printers(
+        &self,
+        subnet: Option<&str>,
+        port: u16,
+        timeout: Duration,
+    ) -> Result<(String, Vec<FoundPrinter>)> {
+        let subnet = match subnet {
+            Some(s) => s.to_string(),
+            None => cardcat_printer::transport::local_subnet()
+                .unwrap_or_else(|| "192.168.1.0/24".into()),
+        };
+        let hosts = cardcat_printer::transport::hosts_of(&subnet)
+            .ok_or_else(|| InputError::Subnet(error::short(&subnet)))?;
+        let lang = self.lang();
+        let found = tokio::task::spawn_blocking(move || {
+            let mut out: Vec<FoundPrinter> = cardcat_printer::transport::find_tcp(&hosts, port, timeout)
+                .into_iter()
+                .map(|f| FoundPrinter {
+                    target: f.target.to_string(),
+                    status: f.status.map(|s| s.describe(lang)),
+                    network: true,
+                })
+                .collect();
+            out.extend(
+                cardcat_printer::transport::find_device_files()
+                    .into_iter()
+                    .map(|t| FoundPrinter {
+                        target: t.to_string(),
+                        status: None,
+                        network: false,
+                    }),
+            );
+            out
+        })
+        .await
+        .map_err(blocking_err)?;
+        Ok((subnet, found))
+    }
+
+    /// The print queue: optionally re-queues a copy of one job, optionally retries what
+    /// waits (on a blocking thread), and lists the latest jobs.
+    pub async fn print_queue(&self, retry: bool, reprint: Option<&str>) -> Result<(QueueState, Option<String>)> {
+        let path = self.inner.cfg.db.clone();
+        let reprint = reprint.map(str::to_string);
+        tokio::task::spawn_blocking(move || -> Result<(QueueState, Option<String>)> {
+            let store = Store::open(&path)?;
+            let c = store.conn();
+            let sqlite = |e| CounterError::Store(cardcat_store::StoreError::from(e));
+            queue_recover(c)?;
+            let mut new_job = None;
+            if let Some(id) = reprint {
+                new_job = Some(
+                    cardcat_printer::queue::requeue_copy(c, &id)
+                        .map_err(sqlite)?
+                        .ok_or_else(|| InputError::OrderKey(error::short(&id)))?,
+                );
+            }
+            let mut st = QueueState {
+                printed: 0,
+                waiting: 0,
+                uncertain: 0,
+                jobs: Vec::new(),
+            };
+            if (retry || new_job.is_some())
+                && let Some((t, _)) = printing::configured(&store)?
+            {
+                let r = cardcat_printer::queue::process(c, &t, printing::PRINT_TIMEOUT, true)
+                    .map_err(sqlite)?;
+                st.printed = r.printed.len();
+                st.waiting = r.waiting.len();
+                st.uncertain = r.uncertain.len();
+            }
+            st.jobs = cardcat_printer::queue::list(c, 30).map_err(sqlite)?;
+            Ok((st, new_job))
+        })
+        .await
+        .map_err(blocking_err)?
+    }
+}
+
+fn queue_recover(c: &cardcat_store::rusqlite_reexport::Connection) -> Result<()> {
+    cardcat_printer::queue::recover(c)
+        .map_err(|e| CounterError::Store(cardcat_store::StoreError::from(e)))?;
+    Ok(())
+}
+
+/// An order key or request id as typed (spaces around it are fine).
+pub fn parse_key(s: &str) -> Result<Uuid> {
+    Uuid::parse_str(s.trim()).map_err(|_| InputError::OrderKey(error::short(s)).into())
+}
+
+/// Most cash a float or a count may be (¥100,000).
+pub fn max_cash() -> Money {
+    Money::from_yuan(100_000)
+}
+
+/// Cash counted or put in the drawer: a plain non-negative amount of at most ¥100,000.
+pub fn parse_cash(s: &str) -> Result<Money> {
+    let m: Money = s
+        .trim()
+        .parse()
+        .map_err(|_| InputError::Amount(error::short(s)))?;
+    if m.is_negative() || m.fen() > max_cash().fen() {
+        return Err(InputError::CashAmount(error::short(s)).into());
+    }
+    Ok(m)
+}
+
+/// A payment method from its word (cash, wechat, alipay, card).
+pub fn parse_payment(s: &str) -> Result<cardcat_core::shift::PaymentMethod> {
+    cardcat_core::shift::PaymentMethod::parse(s.trim())
+        .ok_or_else(|| InputError::Payment(error::short(s)).into())
+}
