@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use cardcat_cli::print::{sample_context, samples};
+use cardcat_counter::printing::{sample_context, samples};
 use cardcat_core::Lang;
 use cardcat_printer::{decode, encode, profile, render};
 

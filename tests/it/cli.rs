@@ -9,15 +9,12 @@ use cardcat_tests::Env;
 use cardcat_tests::CaptureOut as Out;
 
 fn ctx(db: std::path::PathBuf, lang: Lang, out: &Out) -> Ctx {
-    Ctx {
-        db,
-        lang,
-        secrets: secrets::from_env(),
-        out: Box::new(out.clone()),
-        progress: false,
-        user: None,
-        pin: None,
-    }
+    Ctx::open(
+        cardcat_counter::TerminalConfig { db, lang },
+        std::sync::Arc::from(secrets::from_env()),
+        Box::new(out.clone()),
+    )
+    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -54,7 +51,7 @@ async fn activate_sync_search_doctor() {
     // the secret is in the keyring and nowhere in the SQLite files
     let store = cardcat_store::Store::open(&db).unwrap();
     let tid = store.setting("terminal_id").unwrap().unwrap();
-    let secret = c.secrets.get(&tid).unwrap().expect("secret in keyring");
+    let secret = c.counter.secrets().get(&tid).unwrap().expect("secret in keyring");
     assert_eq!(secret.len(), 64);
     drop(store);
     for f in ["cli.sqlite", "cli.sqlite-wal"] {
@@ -124,7 +121,7 @@ async fn activate_sync_search_doctor() {
     let s = out.take();
     assert_eq!(code, 0, "{s}");
     assert!(
-        s.contains("时钟偏差") && s.contains("平台可达") && !s.contains('✗'),
+        s.contains("本机时钟与平台相差") && s.contains("平台可达") && !s.contains('✗'),
         "{s}"
     );
 
@@ -163,5 +160,5 @@ async fn activate_sync_search_doctor() {
     .await
     .unwrap();
     assert!(out.take().contains("话费"));
-    let _ = c.secrets.delete(&tid);
+    let _ = c.counter.secrets().delete(&tid);
 }

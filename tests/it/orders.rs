@@ -489,14 +489,14 @@ async fn redemption_prepare_verify_cancel_and_distinct_errors() {
     let info = c.engine.redeem_prepare(&s, "CC-TEST-0002").await.unwrap();
     assert_eq!(info.value, Money::from_fen(2800));
     let r = c.engine.redeem_verify(&s, "CC-TEST-0002").await.unwrap();
-    assert_eq!(r.state, "redeemed");
+    assert_eq!(r.state, cardcat_engine::RedemptionState::Redeemed);
     let again = c
         .engine
         .redeem_verify(&s, "CC-TEST-0002")
         .await
         .unwrap_err();
     let cancelled = c.engine.redeem_cancel(&s, r.request_id).await.unwrap();
-    assert_eq!(cancelled.state, "cancelled");
+    assert_eq!(cancelled.state, cardcat_engine::RedemptionState::Cancelled);
     // cancelling frees the voucher
     assert_eq!(
         c.engine
@@ -504,7 +504,7 @@ async fn redemption_prepare_verify_cancel_and_distinct_errors() {
             .await
             .unwrap()
             .state,
-        "redeemed"
+        cardcat_engine::RedemptionState::Redeemed
     );
     let codes: Vec<(&str, EngineError)> = vec![
         ("used", again),

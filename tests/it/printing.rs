@@ -43,8 +43,8 @@ async fn the_escpos_network_driver_prints_on_the_emulator() {
     let (emu, _dir) = await_emu(PaperWidth::Mm80).await;
     let t: Target = emu.target().parse().unwrap();
     let p = profile::find("xprinter-80").unwrap();
-    let ctx = cardcat_cli::print::sample_context(Lang::ZhCn);
-    let (_, doc) = cardcat_cli::print::samples(Lang::ZhCn)
+    let ctx = cardcat_counter::printing::sample_context(Lang::ZhCn);
+    let (_, doc) = cardcat_counter::printing::samples(Lang::ZhCn)
         .into_iter()
         .nth(1)
         .unwrap();
@@ -96,15 +96,15 @@ async fn every_receipt_type_prints_from_the_cli_at_both_widths() {
         let (emu, _dir) = emulator(w).await;
         let db = tempfile::tempdir().unwrap();
         let out = Out::default();
-        let mut ctx = Ctx {
-            db: db.path().join("t.sqlite"),
-            lang: Lang::ZhCn,
-            secrets: Box::new(cardcat_client::secrets::MemoryStore::default()),
-            out: Box::new(out.clone()),
-            progress: false,
-            user: None,
-            pin: None,
-        };
+        let mut ctx = Ctx::open(
+            cardcat_counter::TerminalConfig {
+                db: db.path().join("t.sqlite"),
+                lang: Lang::ZhCn,
+            },
+            std::sync::Arc::new(cardcat_client::secrets::MemoryStore::default()),
+            Box::new(out.clone()),
+        )
+        .unwrap();
         let code = cardcat_cli::run(
             Cmd::Printer {
                 cmd: PrinterCmd::Samples {
@@ -118,7 +118,7 @@ async fn every_receipt_type_prints_from_the_cli_at_both_widths() {
         .await
         .unwrap();
         assert_eq!(code, 0);
-        let samples = cardcat_cli::print::samples(Lang::ZhCn);
+        let samples = cardcat_counter::printing::samples(Lang::ZhCn);
         let jobs = wait_jobs(&emu, samples.len()).await;
         assert_eq!(jobs.len(), samples.len(), "one job per receipt type");
         for j in &jobs {
@@ -159,11 +159,11 @@ async fn paper_out_queues_the_receipt_and_keeps_the_sale() {
     let (emu, _dir) = emulator(PaperWidth::Mm80).await;
     c.engine
         .store()
-        .set_setting(cardcat_cli::print::K_PRINTER_TARGET, &emu.target())
+        .set_setting(cardcat_engine::K_PRINTER_TARGET, &emu.target())
         .unwrap();
     c.engine
         .store()
-        .set_setting(cardcat_cli::print::K_PRINTER_PROFILE, "xprinter-80")
+        .set_setting(cardcat_engine::K_PRINTER_PROFILE, "xprinter-80")
         .unwrap();
     emu.set_status(PrinterStatus {
         paper_out: true,
@@ -173,9 +173,12 @@ async fn paper_out_queues_the_receipt_and_keeps_the_sale() {
     let sold = c.sell("WY-YKT-30", "").await.unwrap();
     assert_eq!(sold.state, OrderState::Succeeded);
     let cashier = c.cashier.clone();
-    let line = cardcat_cli::print::print_sale(c.engine.store(), Lang::ZhCn, &cashier, &sold, false);
+    let outcome = c.service.print_sale(&cashier, &sold, false).await;
+    let line = outcome.message(Lang::ZhCn);
     assert!(
-        line.contains("缺纸") && line.contains("交易不受影响"),
+        matches!(outcome, cardcat_counter::PrintOutcome::Queued { .. })
+            && line.contains("缺纸")
+            && line.contains("交易不受影响"),
         "{line}"
     );
     let jobs = queue::list(c.engine.store().conn(), 10).unwrap();
@@ -213,7 +216,7 @@ async fn paper_out_queues_the_receipt_and_keeps_the_sale() {
         .engine
         .show(&cashier, &sold.client_key.to_string(), false)
         .unwrap();
-    cardcat_cli::print::print_sale(c.engine.store(), Lang::ZhCn, &cashier, &copy, true);
+    c.service.print_sale(&cashier, &copy, true).await;
     let printed = wait_jobs(&emu, 2).await;
     assert!(printed[1].text.contains("副本"), "{}", printed[1].text);
     assert!(
@@ -274,15 +277,15 @@ async fn an_installer_finds_the_printer_and_doctor_reports_it() {
     let port = emu.addr.port();
     let db = tempfile::tempdir().unwrap();
     let out = Out::default();
-    let mut ctx = Ctx {
-        db: db.path().join("t.sqlite"),
-        lang: Lang::En,
-        secrets: Box::new(cardcat_client::secrets::MemoryStore::default()),
-        out: Box::new(out.clone()),
-        progress: false,
-        user: None,
-        pin: None,
-    };
+    let mut ctx = Ctx::open(
+        cardcat_counter::TerminalConfig {
+            db: db.path().join("t.sqlite"),
+            lang: Lang::En,
+        },
+        std::sync::Arc::new(cardcat_client::secrets::MemoryStore::default()),
+        Box::new(out.clone()),
+    )
+    .unwrap();
     let code = cardcat_cli::run(
         Cmd::Printer {
             cmd: PrinterCmd::Find {

@@ -2,7 +2,7 @@
 //! type at 58 and 80 mm in Chinese mode, and at 80 mm in Latin and raster modes; and the
 //! round trip receipt → bytes → decoder → the same text.
 
-use cardcat_cli::print::{sample_context, samples};
+use cardcat_counter::printing::{sample_context, samples};
 use cardcat_core::Lang;
 use cardcat_core::receipt::{Laid, build, layout};
 use cardcat_printer::profile::{self, Mode};

@@ -76,9 +76,11 @@ impl Env {
 }
 
 /// An activated terminal with a synced catalog, an owner (`boss`/8888), a cashier
-/// (`c1`/1234) with an open shift, and the engine — all against the sandbox in `env`.
+/// (`c1`/1234) with an open shift, the counter service and the engine — all against the
+/// sandbox in `env`. Activation and sync go through the counter service, as in production.
 pub struct Counter {
     pub env: Env,
+    pub service: cardcat_counter::Counter,
     pub engine: cardcat_engine::Engine,
     pub owner: cardcat_engine::Session,
     pub cashier: cardcat_engine::Session,
@@ -97,34 +99,28 @@ impl Counter {
     ) -> Counter {
         let env = Env::start_with(0, tweak).await;
         let db = env.terminal_db("counter.sqlite");
-        let secrets = cardcat_client::secrets::MemoryStore::default();
-        let mut engine = Self::setup(&env, &db, &secrets, timeout).await;
-        engine
-            .add_user(
-                None,
-                "boss",
-                "老板",
-                cardcat_core::roles::Role::Owner,
-                "8888",
-            )
+        let secrets: std::sync::Arc<dyn cardcat_client::SecretStore> =
+            std::sync::Arc::new(cardcat_client::secrets::MemoryStore::default());
+        let service = Self::setup(&env, &db, secrets.clone(), timeout).await;
+        service
+            .add_user(None, "boss", "老板", "owner", "8888")
             .expect("owner");
-        let owner = engine.login("boss", "8888").expect("owner login");
-        engine
-            .add_user(
-                Some(&owner),
-                "c1",
-                "小王",
-                cardcat_core::roles::Role::Cashier,
-                "1234",
-            )
+        let owner = service.login("boss", "8888").expect("owner login");
+        service
+            .add_user(Some(&owner), "c1", "小王", "cashier", "1234")
             .expect("cashier");
-        let cashier = engine.login("c1", "1234").expect("cashier login");
-        engine
-            .open_shift(&cashier, cardcat_core::Money::from_yuan(200))
-            .expect("shift");
+        let cashier = service.login("c1", "1234").expect("cashier login");
+        service.open_shift(&cashier, "200").expect("shift");
+        let mut engine = cardcat_engine::Engine::open_with(
+            cardcat_store::Store::open(&db).expect("store"),
+            &*secrets,
+            timeout,
+        )
+        .expect("engine");
         engine.follow_for = std::time::Duration::from_secs(0);
         Counter {
             env,
+            service,
             engine,
             owner,
             cashier,
@@ -132,28 +128,29 @@ impl Counter {
         }
     }
 
-    /// Activates a terminal into `db` (secret into `secrets`), syncs the catalog, opens the engine.
+    /// Activates a terminal into `db` (secret into `secrets`) and syncs the catalog, through
+    /// the counter service: the one activation path.
     pub async fn setup(
         env: &Env,
         db: &std::path::Path,
-        secrets: &dyn cardcat_client::SecretStore,
+        secrets: std::sync::Arc<dyn cardcat_client::SecretStore>,
         timeout: std::time::Duration,
-    ) -> cardcat_engine::Engine {
-        use cardcat_engine as e;
-        let (client, act) = env.activated().await;
-        let mut store = cardcat_store::Store::open(db).expect("store");
-        for (k, v) in [
-            (e::K_PLATFORM_URL, env.url()),
-            (e::K_TERMINAL_ID, act.terminal_id.clone()),
-            (e::K_STORE_ID, act.store_id.clone()),
-        ] {
-            store.set_setting(k, &v).expect("setting");
-        }
-        secrets.set(&act.terminal_id, &act.secret).expect("secret");
-        cardcat_client::sync::sync(&client, &mut store, Default::default(), &mut |_| {})
+    ) -> cardcat_counter::Counter {
+        let service = cardcat_counter::Counter::open_with_timeout(
+            cardcat_counter::TerminalConfig {
+                db: db.to_path_buf(),
+                lang: cardcat_core::Lang::ZhCn,
+            },
+            secrets,
+            timeout,
+        )
+        .expect("counter service");
+        service
+            .activate(&env.url(), &env.pairing_code(), "test-counter")
             .await
-            .expect("sync");
-        cardcat_engine::Engine::open_with(store, secrets, timeout).expect("engine")
+            .expect("activation");
+        service.sync(false).await.expect("sync");
+        service
     }
 
     /// Sells with defaults (cash, qty 1) as the cashier.

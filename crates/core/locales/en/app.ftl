@@ -40,7 +40,7 @@ printer-no_live_status = This connection does not report live status
 printer-no_status_answer = no answer to the status request
 printer-usb_device_file = USB device file
 receipt-default_footer = Thank you!
-receipt-default_store_name = CardCat Store
+receipt-default_store_name = Convenience Store
 receipt-installer = Installer
 
 ## sample receipts
@@ -115,7 +115,7 @@ cli-arg_unknown = unknown option { $arg }
 cli-arg_unknown_command = unknown command { $arg }
 cli-arg_missing = a required option is missing: { $arg }
 cli-arg_other = the options are not right
-cli-arg_help = add --help to see how to use it
+cli-arg_help = add -h to see how to use it
 cli-login_needed = Log in first with your user ID and PIN
 cli-activated = Terminal activated: { $terminal } (store { $store_id } { $store }); secret stored in the OS keyring ({ $keyring })
 cli-sync_full = full sync
