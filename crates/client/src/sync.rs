@@ -102,7 +102,7 @@ pub async fn sync(
     client: &PlatformClient,
     store: &mut Store,
     opts: SyncOptions,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
     let result = run(client, store, opts, progress).await;
@@ -123,7 +123,7 @@ async fn run(
     client: &PlatformClient,
     store: &mut Store,
     opts: SyncOptions,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<SyncReport, SyncError> {
     let st = store.sync_state()?;
     let mut report = SyncReport::default();
@@ -146,7 +146,7 @@ async fn full(
     client: &PlatformClient,
     store: &mut Store,
     limit: u32,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut (dyn FnMut(Progress) + Send),
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     let mut staging = store.begin_full_sync()?;
@@ -189,7 +189,7 @@ async fn delta(
     client: &PlatformClient,
     store: &mut Store,
     limit: u32,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut (dyn FnMut(Progress) + Send),
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     let st = store.sync_state()?;

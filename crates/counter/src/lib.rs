@@ -110,6 +110,8 @@ pub struct SyncSummary {
     pub elapsed_ms: u64,
     /// The in-memory index was patched in place (not rebuilt).
     pub patched: bool,
+    /// How long patching the in-memory index took, in microseconds.
+    pub patch_us: u64,
 }
 
 /// The catalog's state for the status line and the offline banner.
@@ -373,11 +375,13 @@ impl Counter {
         })
         .await?;
         let version = store.sync_state()?.catalog_version.unwrap_or(r.version);
+        let t = std::time::Instant::now();
         let patched = !r.full
             && self
                 .inner
                 .catalog
                 .patch(before, version, &r.delta_changes);
+        let patch_us = u64::try_from(t.elapsed().as_micros()).unwrap_or(u64::MAX);
         if r.full {
             self.inner.catalog.invalidate();
         }
@@ -388,6 +392,7 @@ impl Counter {
             version,
             elapsed_ms: u64::try_from(r.elapsed.as_millis()).unwrap_or(u64::MAX),
             patched,
+            patch_us,
         };
         self.inner.events.emit(Event::SyncDone {
             version,
@@ -1007,4 +1012,32 @@ pub fn parse_cash(s: &str) -> Result<Money> {
 pub fn parse_payment(s: &str) -> Result<cardcat_core::shift::PaymentMethod> {
     cardcat_core::shift::PaymentMethod::parse(s.trim())
         .ok_or_else(|| InputError::Payment(error::short(s)).into())
+}
+
+/// Every operation's future is `Send`, so a front end can run it on any runtime thread
+/// (Tauri commands require it). A compile-time check.
+#[allow(dead_code, clippy::let_underscore_future)]
+fn _futures_are_send(c: &Counter, s: &Session, d: &Day) {
+    fn send<T: Send>(_: T) {}
+    send(c.sell(s, SellRequest::new("x", "y"), SellOptions::default()));
+    send(c.sync(false));
+    send(c.doctor());
+    send(c.search("x", 1));
+    send(c.activate("u", "c", "d"));
+    send(c.resume(false));
+    send(c.resume_until_settled(false, Duration::ZERO));
+    send(c.pending(s));
+    send(c.reprint(s, "k"));
+    send(c.redeem_prepare(s, "c"));
+    send(c.redeem(s, "c"));
+    send(c.redeem_cancel(s, "k"));
+    send(c.redeem_query(s, "k"));
+    send(c.x_report(s));
+    send(c.close_shift(s, "0"));
+    send(c.reconcile(s, d));
+    send(c.printer_status(None));
+    send(c.test_print(None, None, false));
+    send(c.print_samples(None, None, None));
+    send(c.find_printers(None, 9100, Duration::ZERO));
+    send(c.print_queue(false, None));
 }

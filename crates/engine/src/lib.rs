@@ -328,31 +328,42 @@ impl Engine {
         })
     }
 
-    /// This terminal's clock minus the platform's, in ms, measured now.
-    pub async fn clock_skew_ms(&self) -> std::result::Result<i64, ClientError> {
-        let before = now_ms() + self.clock_offset_ms;
-        let t = self.probe.time().await?;
-        let after = now_ms() + self.clock_offset_ms;
-        Ok(clock::skew_ms(before, after, t.server_time_ms))
+    /// This terminal's clock minus the platform's, in ms, measured now. The future does
+    /// not borrow the engine (it stays `Send` while the engine's connection is not `Sync`).
+    pub fn clock_skew_ms(
+        &self,
+    ) -> impl std::future::Future<Output = std::result::Result<i64, ClientError>> + Send + 'static
+    {
+        let probe = self.probe.clone();
+        let offset = self.clock_offset_ms;
+        async move {
+            let before = now_ms() + offset;
+            let t = probe.time().await?;
+            let after = now_ms() + offset;
+            Ok(clock::skew_ms(before, after, t.server_time_ms))
+        }
     }
 
     /// Fails with [`EngineError::Offline`] when the platform cannot be reached right now,
     /// and with [`EngineError::ClockSkew`] when this clock is so far off that signed
     /// requests would be refused (checked before an order exists, so nothing is left UNKNOWN).
-    pub async fn ensure_online(&self) -> Result<()> {
-        match self.clock_skew_ms().await {
-            Ok(skew_ms) => clock::check(skew_ms),
-            Err(
-                e @ (ClientError::Unreachable(_)
-                | ClientError::Timeout
-                | ClientError::Interrupted(_)),
-            ) => Err(EngineError::Offline(e)),
-            Err(e @ (ClientError::Http { .. } | ClientError::Api { .. }))
-                if e.is_unknown_outcome() =>
-            {
-                Err(EngineError::Offline(e))
+    pub fn ensure_online(&self) -> impl std::future::Future<Output = Result<()>> + Send + 'static {
+        let skew = self.clock_skew_ms();
+        async move {
+            match skew.await {
+                Ok(skew_ms) => clock::check(skew_ms),
+                Err(
+                    e @ (ClientError::Unreachable(_)
+                    | ClientError::Timeout
+                    | ClientError::Interrupted(_)),
+                ) => Err(EngineError::Offline(e)),
+                Err(e @ (ClientError::Http { .. } | ClientError::Api { .. }))
+                    if e.is_unknown_outcome() =>
+                {
+                    Err(EngineError::Offline(e))
+                }
+                Err(e) => Err(e.into()),
             }
-            Err(e) => Err(e.into()),
         }
     }
 }

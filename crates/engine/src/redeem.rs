@@ -108,20 +108,23 @@ impl Engine {
         let rid = Uuid::now_v7();
         let now = now_ms();
         let shift = self.open_shift_id(&s.user_id)?;
-        let tx = self.store.conn_mut().transaction()?;
-        tx.execute(
-            "INSERT INTO redemptions (request_id, code, state, cashier_id, shift_id, created_at_ms, updated_at_ms) VALUES (?1, ?2, 'verifying', ?3, ?4, ?5, ?5)",
-            params![rid.to_string(), code, s.user_id, shift, now],
-        )?;
-        audit(
-            &tx,
-            &s.user_id,
-            "redeem.verify",
-            &rid.to_string(),
-            None,
-            Some(&code),
-        )?;
-        tx.commit()?;
+        {
+            // scoped: no transaction may live across an await (the future stays Send)
+            let tx = self.store.conn_mut().transaction()?;
+            tx.execute(
+                "INSERT INTO redemptions (request_id, code, state, cashier_id, shift_id, created_at_ms, updated_at_ms) VALUES (?1, ?2, 'verifying', ?3, ?4, ?5, ?5)",
+                params![rid.to_string(), code, s.user_id, shift, now],
+            )?;
+            audit(
+                &tx,
+                &s.user_id,
+                "redeem.verify",
+                &rid.to_string(),
+                None,
+                Some(&code),
+            )?;
+            tx.commit()?;
+        }
         let r = self
             .client
             .redemption_verify(&VerifyRequest {
