@@ -7,6 +7,7 @@ mod catalog_sync;
 mod chaos;
 mod cli;
 mod contract;
+mod counter;
 mod crash;
 mod keyring;
 mod migrations;

@@ -16,6 +16,7 @@ pub mod reconcile;
 pub mod report;
 pub mod roles;
 pub mod search;
+pub mod search_snapshot;
 pub mod shift;
 
 pub use account::{AccountError, AccountInput, AccountTemplate, ValidAccount};

@@ -30,28 +30,30 @@ pub struct SearchHit {
     pub product: Product,
 }
 
-struct Doc {
-    product: Product,
+pub(crate) struct Doc {
+    pub(crate) product: Product,
     /// Lower-cased searchable fields: name, brand, category, face value, name pinyin,
     /// name initials, brand pinyin, brand initials, sku.
-    fields: Vec<String>,
+    pub(crate) fields: Vec<String>,
 }
 
 #[derive(Default)]
 pub struct SearchIndex {
-    docs: Vec<Doc>,
-    live: Vec<bool>,
-    live_count: usize,
-    by_sku: FxHashMap<String, u32>,
-    by_barcode: FxHashMap<String, u32>,
+    pub(crate) docs: Vec<Doc>,
+    pub(crate) live: Vec<bool>,
+    pub(crate) live_count: usize,
+    pub(crate) by_sku: FxHashMap<String, u32>,
+    pub(crate) by_barcode: FxHashMap<String, u32>,
     /// (barcode, doc) sorted by barcode, for prefix lookups of partly typed codes; rebuilt lazily.
-    barcodes_sorted: Vec<(String, u32)>,
-    barcodes_dirty: bool,
-    exact: FxHashMap<String, Vec<u32>>,
-    prefix: FxHashMap<u64, Vec<u32>>,
-    grams: FxHashMap<u64, Vec<u32>>,
+    pub(crate) barcodes_sorted: Vec<(String, u32)>,
+    pub(crate) barcodes_dirty: bool,
+    /// Barcodes upserted since the last refresh (a delta sync's few rows), searched linearly.
+    pub(crate) barcodes_extra: Vec<(String, u32)>,
+    pub(crate) exact: FxHashMap<String, Vec<u32>>,
+    pub(crate) prefix: FxHashMap<u64, Vec<u32>>,
+    pub(crate) grams: FxHashMap<u64, Vec<u32>>,
     /// Category id → display name, for indexing category names.
-    categories: FxHashMap<String, String>,
+    pub(crate) categories: FxHashMap<String, String>,
 }
 
 fn key1(c: char) -> u64 {
@@ -116,12 +118,87 @@ fn push_unique(list: &mut Vec<u32>, id: u32) {
     }
 }
 
+/// The searchable fields of a product, lower-cased: name, brand, category, face value,
+/// name pinyin, name initials, brand pinyin, brand initials, sku.
+fn doc_fields(p: &Product, categories: &FxHashMap<String, String>) -> Vec<String> {
+    let (name_py, name_in) = pinyin_keys(&p.name);
+    let (brand_py, brand_in) = pinyin_keys(&p.brand);
+    let cat = categories
+        .get(&p.category)
+        .map(String::as_str)
+        .unwrap_or(p.category.as_str());
+    [
+        normalize_query(&p.name),
+        normalize_query(&p.brand),
+        normalize_query(cat),
+        face_str(p),
+        name_py,
+        name_in,
+        brand_py,
+        brand_in,
+        normalize_query(&p.sku),
+    ]
+    .into_iter()
+    .filter(|f| !f.is_empty())
+    .collect()
+}
+
+/// Calls `f` with every 1-, 2- and 3-gram key of every field (repeats included).
+fn for_each_gram(fields: &[String], mut f: impl FnMut(u64)) {
+    for field in fields {
+        let (mut p2, mut p1): (Option<char>, Option<char>) = (None, None);
+        for c in field.chars() {
+            f(key1(c));
+            if let Some(b) = p1 {
+                f(key2(b, c));
+                if let Some(a) = p2 {
+                    f(key3(a, b, c));
+                }
+            }
+            p2 = p1;
+            p1 = Some(c);
+        }
+    }
+}
+
+/// The 1-, 2- and 3-gram keys of all fields, sorted and without duplicates.
+fn gram_keys(fields: &[String], out: &mut Vec<u64>) {
+    out.clear();
+    for_each_gram(fields, |k| out.push(k));
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// Fields of every product, computed on up to two threads (pure CPU work).
+fn prepare_all(ps: &[Product], categories: &FxHashMap<String, String>) -> Vec<Vec<String>> {
+    let one = |chunk: &[Product]| -> Vec<Vec<String>> {
+        chunk.iter().map(|p| doc_fields(p, categories)).collect()
+    };
+    if ps.len() < 2048 {
+        return one(ps);
+    }
+    let (a, b) = ps.split_at(ps.len() / 2);
+    std::thread::scope(|s| {
+        let h = s.spawn(|| one(b));
+        let mut first = one(a);
+        match h.join() {
+            Ok(second) => first.extend(second),
+            Err(_) => first.extend(one(b)),
+        }
+        first
+    })
+}
+
 impl SearchIndex {
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Builds an index; `categories` maps category ids to names so that 游戏 finds game cards.
+    ///
+    /// Equivalent to upserting every product in static-rank order, but computed in bulk:
+    /// the per-product fields on two threads, then every posting list allocated once at its
+    /// final size and filled in doc order.
     pub fn build(
         products: impl IntoIterator<Item = Product>,
         categories: impl IntoIterator<Item = (String, String)>,
@@ -132,24 +209,122 @@ impl SearchIndex {
         };
         let mut ps: Vec<Product> = products.into_iter().collect();
         // Static rank: available first, then shorter names, then smaller face value.
-        ps.sort_by(|a, b| {
-            (!a.available, a.name.chars().count(), a.face_value, &a.sku).cmp(&(
-                !b.available,
-                b.name.chars().count(),
-                b.face_value,
-                &b.sku,
-            ))
-        });
+        ps.sort_by_cached_key(|a| (!a.available, a.name.chars().count(), a.face_value, a.sku.clone()));
+        // SKUs are unique in a catalog; keep the last of any duplicate, as upserts would.
+        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut keep = vec![true; ps.len()];
+        for (i, p) in ps.iter().enumerate() {
+            if let Some(prev) = seen.insert(p.sku.as_str(), i) {
+                keep[prev] = false;
+            }
+        }
+        drop(seen);
+        let prepared = prepare_all(&ps, &idx.categories);
+        let n = u32::try_from(ps.len()).unwrap_or(u32::MAX);
+        // Pass 1: count each gram's documents.
+        let mut gram_slot: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut counts: Vec<u32> = Vec::new();
+        // the last doc counted per slot: a gram seen twice in one doc is counted once
+        let mut last: Vec<u32> = Vec::new();
+        let mut slots: Vec<u32> = Vec::new();
+        let mut ends: Vec<usize> = Vec::with_capacity(ps.len());
+        for (i, fields) in prepared.iter().enumerate() {
+            let id = u32::try_from(i).unwrap_or(u32::MAX);
+            if keep[i] {
+                for_each_gram(fields, |k| {
+                    let next = u32::try_from(counts.len()).unwrap_or(u32::MAX);
+                    let slot = *gram_slot.entry(k).or_insert(next);
+                    if slot == next {
+                        counts.push(0);
+                        last.push(u32::MAX);
+                    }
+                    let s = slot as usize;
+                    if last[s] != id {
+                        last[s] = id;
+                        counts[s] += 1;
+                        slots.push(slot);
+                    }
+                });
+            }
+            ends.push(slots.len());
+        }
+        // Pass 2: fill lists allocated at their final size, in doc order.
+        let mut lists: Vec<Vec<u32>> = counts
+            .iter()
+            .map(|&c| Vec::with_capacity(c as usize))
+            .collect();
+        let mut start = 0;
+        for (id, &end) in ends.iter().enumerate() {
+            let id = u32::try_from(id).unwrap_or(u32::MAX);
+            for &slot in &slots[start..end] {
+                lists[slot as usize].push(id);
+            }
+            start = end;
+        }
+        drop(slots);
+        idx.grams = gram_slot
+            .into_iter()
+            .map(|(k, slot)| (k, std::mem::take(&mut lists[slot as usize])))
+            .collect();
+        // Documents, exact fields, prefixes, barcodes.
         idx.docs.reserve(ps.len());
-        for p in ps {
-            idx.upsert(p);
+        idx.live.reserve(ps.len());
+        idx.exact.reserve(ps.len() * 4);
+        for (i, (p, fields)) in ps.into_iter().zip(prepared).enumerate() {
+            let id = u32::try_from(i).unwrap_or(u32::MAX);
+            if id >= n {
+                break;
+            }
+            if keep[i] {
+                idx.index_fields(id, &fields);
+                if let Some(bc) = &p.barcode {
+                    idx.by_barcode.insert(bc.clone(), id);
+                    idx.barcodes_dirty = true;
+                }
+                idx.by_sku.insert(p.sku.clone(), id);
+                idx.live_count += 1;
+            }
+            idx.live.push(keep[i]);
+            idx.docs.push(Doc { product: p, fields });
         }
         idx.refresh();
         idx
     }
 
+    /// Exact-field and prefix postings of one document.
+    fn index_fields(&mut self, id: u32, fields: &[String]) {
+        for f in fields {
+            match self.exact.get_mut(f.as_str()) {
+                Some(list) => push_unique(list, id),
+                None => {
+                    self.exact.insert(f.clone(), vec![id]);
+                }
+            }
+            let mut it = f.chars();
+            if let Some(a) = it.next() {
+                push_unique(self.prefix.entry(key1(a)).or_default(), id);
+                if let Some(b) = it.next() {
+                    push_unique(self.prefix.entry(key2(a, b)).or_default(), id);
+                }
+            }
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.live_count
+    }
+
+    /// Sizes of the posting maps, for benchmarks.
+    pub fn stats(&self) -> String {
+        let postings: usize = self.grams.values().map(Vec::len).sum::<usize>()
+            + self.prefix.values().map(Vec::len).sum::<usize>();
+        format!(
+            "grams {} prefix {} exact {} postings {}",
+            self.grams.len(),
+            self.prefix.len(),
+            self.exact.len(),
+            postings
+        )
     }
 
     pub fn is_empty(&self) -> bool {
@@ -193,53 +368,17 @@ impl SearchIndex {
         let Ok(id) = u32::try_from(self.docs.len()) else {
             return;
         };
-        let (name_py, name_in) = pinyin_keys(&p.name);
-        let (brand_py, brand_in) = pinyin_keys(&p.brand);
-        let cat = self
-            .categories
-            .get(&p.category)
-            .cloned()
-            .unwrap_or_else(|| p.category.clone());
-        let fields: Vec<String> = [
-            normalize_query(&p.name),
-            normalize_query(&p.brand),
-            normalize_query(&cat),
-            face_str(&p),
-            name_py,
-            name_in,
-            brand_py,
-            brand_in,
-            normalize_query(&p.sku),
-        ]
-        .into_iter()
-        .filter(|f| !f.is_empty())
-        .collect();
-        for f in &fields {
-            let list = self.exact.entry(f.clone()).or_default();
-            push_unique(list, id);
-            let mut it = f.chars();
-            if let Some(a) = it.next() {
-                push_unique(self.prefix.entry(key1(a)).or_default(), id);
-                if let Some(b) = it.next() {
-                    push_unique(self.prefix.entry(key2(a, b)).or_default(), id);
-                }
-            }
-            let (mut p2, mut p1): (Option<char>, Option<char>) = (None, None);
-            for c in f.chars() {
-                push_unique(self.grams.entry(key1(c)).or_default(), id);
-                if let Some(b) = p1 {
-                    push_unique(self.grams.entry(key2(b, c)).or_default(), id);
-                    if let Some(a) = p2 {
-                        push_unique(self.grams.entry(key3(a, b, c)).or_default(), id);
-                    }
-                }
-                p2 = p1;
-                p1 = Some(c);
-            }
+        let fields = doc_fields(&p, &self.categories);
+        let mut grams = Vec::new();
+        gram_keys(&fields, &mut grams);
+        for k in grams {
+            self.grams.entry(k).or_default().push(id);
         }
+        self.index_fields(id, &fields);
         if let Some(bc) = &p.barcode {
             self.by_barcode.insert(bc.clone(), id);
-            self.barcodes_dirty = true;
+            // new barcodes wait in a short unsorted list until the next refresh/rebuild
+            self.barcodes_extra.push((bc.clone(), id));
         }
         self.by_sku.insert(p.sku.clone(), id);
         self.docs.push(Doc { product: p, fields });
@@ -250,7 +389,8 @@ impl SearchIndex {
     /// Call after a batch of [`upsert`](Self::upsert)s (done by [`build`](Self::build)):
     /// refreshes the sorted barcode list used for barcode-prefix search.
     pub fn refresh(&mut self) {
-        if self.barcodes_dirty {
+        if self.barcodes_dirty || self.barcodes_extra.len() > 1024 {
+            self.barcodes_extra.clear();
             let mut v: Vec<(String, u32)> = self
                 .by_barcode
                 .iter()
@@ -287,10 +427,14 @@ impl SearchIndex {
         if chars.len() >= 4 && q.bytes().all(|b| b.is_ascii_digit()) {
             let sorted = &self.barcodes_sorted;
             let start = sorted.partition_point(|(b, _)| b.as_str() < q.as_str());
-            for (b, id) in &sorted[start..] {
-                if !b.starts_with(q.as_str()) {
-                    break;
-                }
+            let recent = self
+                .barcodes_extra
+                .iter()
+                .filter(|(b, _)| b.starts_with(q.as_str()));
+            let sorted_hits = sorted[start..]
+                .iter()
+                .take_while(|(b, _)| b.starts_with(q.as_str()));
+            for (b, id) in sorted_hits.chain(recent) {
                 if self.by_barcode.get(b) == Some(id) && push(&mut out, *id, MatchTier::Prefix) {
                     return self.hits(out);
                 }
@@ -367,7 +511,7 @@ impl SearchIndex {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::account::AccountTemplate;
     use crate::money::Money;
@@ -397,8 +541,22 @@ mod tests {
         }
     }
 
+    pub(crate) fn sample_products() -> Vec<Product> {
+        index_products()
+    }
+
     fn index() -> SearchIndex {
         SearchIndex::build(
+            index_products(),
+            vec![
+                ("video".to_string(), "视频会员".to_string()),
+                ("game".to_string(), "游戏点卡".to_string()),
+                ("mobile".to_string(), "话费充值".to_string()),
+            ],
+        )
+    }
+
+    fn index_products() -> Vec<Product> {
             vec![
                 p(
                     "TX-M",
@@ -428,13 +586,7 @@ mod tests {
                     Some("6920000000105"),
                 ),
                 p("WY-50", "网易一卡通50元", "网易", "game", 50, None),
-            ],
-            vec![
-                ("video".into(), "视频会员".into()),
-                ("game".into(), "游戏点卡".into()),
-                ("mobile".into(), "话费充值".into()),
-            ],
-        )
+            ]
     }
 
     fn skus(idx: &SearchIndex, q: &str) -> Vec<String> {

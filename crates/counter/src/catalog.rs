@@ -5,6 +5,8 @@
 //! Invariant: searches never wait for SQLite or for a sale; they take a read lock on the
 //! index, and a patch holds the write lock only while applying the rows it already has.
 
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -25,6 +27,8 @@ struct Loaded {
     index: SearchIndex,
     /// The catalog version the index reflects.
     version: i64,
+    /// What exactly it was built from (see [`stamp`]).
+    stamp: u64,
     checked: Instant,
 }
 
@@ -32,6 +36,43 @@ struct Loaded {
 #[derive(Clone, Default)]
 pub struct Catalog {
     inner: Arc<RwLock<Option<Loaded>>>,
+    /// Where the index snapshot lives (next to the store), when snapshots are kept.
+    snapshot: Option<Arc<PathBuf>>,
+}
+
+/// How the index became ready.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    /// Already in memory and current.
+    Current,
+    /// Loaded from the snapshot file.
+    Loaded,
+    /// Built from the store's rows.
+    Built,
+}
+
+/// What the active catalog is, exactly: generation, version and any half-applied delta.
+/// Same stamp, same rows, same index (for this build of the program).
+pub fn stamp(st: &cardcat_store::SyncState) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        env!("CARGO_PKG_VERSION"),
+        cardcat_core::search_snapshot::FORMAT,
+        st.active_gen,
+        st.catalog_version,
+        st.delta_cursor
+            .as_ref()
+            .map(|c| (c.after_version, c.after_sku.clone())),
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
+/// The snapshot file of a store: `<db>.index`.
+pub fn snapshot_path(db: &Path) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push(".index");
+    PathBuf::from(s)
 }
 
 /// Builds an index from the store's active catalog.
@@ -57,27 +98,75 @@ impl Catalog {
         }
     }
 
-    /// Loads the index if it is missing or stale. Blocking (SQLite + build): call it on a
-    /// blocking thread. `store` is only read.
-    pub fn ensure_fresh(&self, store: &Store) -> Result<()> {
-        let version = store.sync_state()?.catalog_version.ok_or(CounterError::NoCatalog)?;
+    /// A catalog that keeps its index snapshot at `path` (read at start, rewritten in the
+    /// background after each build or patch).
+    pub fn with_snapshot(path: PathBuf) -> Catalog {
+        Catalog {
+            inner: Arc::default(),
+            snapshot: Some(Arc::new(path)),
+        }
+    }
+
+    /// Loads the index if it is missing or stale: from the snapshot when it matches the
+    /// store exactly, else built from the rows. Blocking (file or SQLite + build): call it
+    /// on a blocking thread. `store` is only read.
+    pub fn ensure_fresh(&self, store: &Store) -> Result<Readiness> {
+        let st = store.sync_state()?;
+        let version = st.catalog_version.ok_or(CounterError::NoCatalog)?;
+        let stamp = stamp(&st);
         {
             let g = self.inner.read().map_err(|_| poisoned())?;
             if let Some(l) = g.as_ref()
-                && l.version == version
+                && l.stamp == stamp
                 && l.index.garbage_ratio() <= MAX_GARBAGE
             {
-                return Ok(());
+                return Ok(Readiness::Current);
             }
         }
+        if let Some(path) = &self.snapshot
+            && let Ok(bytes) = std::fs::read(path.as_path())
+            && let Some(index) = SearchIndex::from_snapshot(&bytes, stamp)
+        {
+            self.put(index, version, stamp)?;
+            return Ok(Readiness::Loaded);
+        }
         let index = build_index(store)?;
+        self.put(index, version, stamp)?;
+        self.save_in_background();
+        Ok(Readiness::Built)
+    }
+
+    fn put(&self, index: SearchIndex, version: i64, stamp: u64) -> Result<()> {
         let mut g = self.inner.write().map_err(|_| poisoned())?;
         *g = Some(Loaded {
             index,
             version,
+            stamp,
             checked: Instant::now(),
         });
         Ok(())
+    }
+
+    /// Writes the snapshot (temp file, then rename) on a background thread; a failure only
+    /// means the next start builds instead of loading.
+    pub fn save_in_background(&self) -> Option<std::thread::JoinHandle<()>> {
+        let path = self.snapshot.clone()?;
+        let inner = self.inner.clone();
+        Some(std::thread::spawn(move || {
+            let bytes = match inner.read() {
+                Ok(g) => match g.as_ref() {
+                    Some(l) => l.index.to_snapshot(l.stamp),
+                    None => return,
+                },
+                Err(_) => return,
+            };
+            let tmp = path.with_extension(format!("index.{}.tmp", std::process::id()));
+            let r = std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, path.as_path()));
+            if let Err(e) = r {
+                tracing::warn!(error = %e, "search index snapshot not saved");
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }))
     }
 
     /// True when the in-memory index may be behind the store (checked at most every 2 s).
@@ -102,7 +191,13 @@ impl Catalog {
 
     /// Applies the rows a delta sync changed, in place. Returns false when there was no
     /// index to patch or it was not at `from_version` (it is then rebuilt on next use).
-    pub fn patch(&self, from_version: Option<i64>, to_version: i64, changes: &[Product]) -> bool {
+    pub fn patch(
+        &self,
+        from_version: Option<i64>,
+        to_version: i64,
+        to_stamp: u64,
+        changes: &[Product],
+    ) -> bool {
         let Ok(mut g) = self.inner.write() else {
             return false;
         };
@@ -113,6 +208,7 @@ impl Catalog {
                 }
                 l.index.refresh();
                 l.version = to_version;
+                l.stamp = to_stamp;
                 l.checked = Instant::now();
                 true
             }

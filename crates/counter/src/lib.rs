@@ -185,12 +185,13 @@ impl Counter {
         terminal::ensure_dir(&cfg.db).map_err(|e| CounterError::file(&cfg.db, e))?;
         // Migrates (or refuses a newer schema) once, up front.
         drop(Store::open(&cfg.db)?);
+        let catalog = Catalog::with_snapshot(catalog::snapshot_path(&cfg.db));
         Ok(Counter {
             inner: Arc::new(Inner {
                 cfg,
                 secrets,
                 events: Events::default(),
-                catalog: Catalog::default(),
+                catalog,
                 base: Mutex::new(None),
                 timeout,
             }),
@@ -374,14 +375,20 @@ impl Counter {
             })
         })
         .await?;
-        let version = store.sync_state()?.catalog_version.unwrap_or(r.version);
+        let st = store.sync_state()?;
+        let version = st.catalog_version.unwrap_or(r.version);
         let t = std::time::Instant::now();
         let patched = !r.full
-            && self
-                .inner
-                .catalog
-                .patch(before, version, &r.delta_changes);
+            && self.inner.catalog.patch(
+                before,
+                version,
+                catalog::stamp(&st),
+                &r.delta_changes,
+            );
         let patch_us = u64::try_from(t.elapsed().as_micros()).unwrap_or(u64::MAX);
+        if patched {
+            self.inner.catalog.save_in_background();
+        }
         if r.full {
             self.inner.catalog.invalidate();
         }
@@ -415,7 +422,7 @@ impl Counter {
 
     /// Loads (or refreshes) the search index: on a blocking thread, since a build reads
     /// the whole catalog.
-    pub async fn load_index(&self) -> Result<()> {
+    pub async fn load_index(&self) -> Result<catalog::Readiness> {
         let catalog = self.inner.catalog.clone();
         let path = self.inner.cfg.db.clone();
         tokio::task::spawn_blocking(move || {
