@@ -24,8 +24,30 @@ fn pct(sorted: &[Duration], p: f64) -> Duration {
 }
 
 const QUERIES: [&str; 24] = [
-    "腾", "话费", "月卡", "移动", "爱奇艺", "腾讯视频", "t", "tx", "yk", "qb", "txsp", "aqy", "hf",
-    "5", "50", "100", "6901", "vip", "qq", "x000", "9999", "zzqx", "批次", "kt",
+    "腾",
+    "话费",
+    "月卡",
+    "移动",
+    "爱奇艺",
+    "腾讯视频",
+    "t",
+    "tx",
+    "yk",
+    "qb",
+    "txsp",
+    "aqy",
+    "hf",
+    "5",
+    "50",
+    "100",
+    "6901",
+    "vip",
+    "qq",
+    "x000",
+    "9999",
+    "zzqx",
+    "批次",
+    "kt",
 ];
 
 fn main() {
@@ -142,7 +164,7 @@ async fn search_for(svc: &cardcat_counter::Counter, d: Duration) -> Vec<Duration
         let hits = svc.search(q, 20).await.expect("search");
         lat.push(t.elapsed());
         std::hint::black_box(hits);
-        if i % 64 == 0 {
+        if i.is_multiple_of(64) {
             tokio::task::yield_now().await;
         }
     }

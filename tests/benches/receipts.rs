@@ -6,8 +6,8 @@
 
 use std::time::{Duration, Instant};
 
-use cardcat_counter::printing::{sample_context, samples};
 use cardcat_core::Lang;
+use cardcat_counter::printing::{sample_context, samples};
 use cardcat_printer::{decode, encode, profile, render};
 
 fn pct(v: &mut [Duration], p: f64) -> f64 {

@@ -51,7 +51,12 @@ async fn activate_sync_search_doctor() {
     // the secret is in the keyring and nowhere in the SQLite files
     let store = cardcat_store::Store::open(&db).unwrap();
     let tid = store.setting("terminal_id").unwrap().unwrap();
-    let secret = c.counter.secrets().get(&tid).unwrap().expect("secret in keyring");
+    let secret = c
+        .counter
+        .secrets()
+        .get(&tid)
+        .unwrap()
+        .expect("secret in keyring");
     assert_eq!(secret.len(), 64);
     drop(store);
     for f in ["cli.sqlite", "cli.sqlite-wal"] {

@@ -2,9 +2,9 @@
 //! type at 58 and 80 mm in Chinese mode, and at 80 mm in Latin and raster modes; and the
 //! round trip receipt → bytes → decoder → the same text.
 
-use cardcat_counter::printing::{sample_context, samples};
 use cardcat_core::Lang;
 use cardcat_core::receipt::{Laid, build, layout};
+use cardcat_counter::printing::{sample_context, samples};
 use cardcat_printer::profile::{self, Mode};
 use cardcat_printer::{decode, encode, render};
 

@@ -110,9 +110,7 @@ async fn clock_skew_is_rejected_with_server_time() {
         );
         let server = error.server_time_ms.expect("server time given");
         assert!((server - cardcat_store::now_ms()).abs() < 5_000);
-        assert!(
-            e.message(Lang::ZhCn).contains("时间") && e.message(Lang::ZhCn).contains("校准")
-        );
+        assert!(e.message(Lang::ZhCn).contains("时间") && e.message(Lang::ZhCn).contains("校准"));
         assert!(e.message(Lang::En).contains("clock skew"));
     }
     // inside the window is accepted

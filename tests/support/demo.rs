@@ -15,7 +15,10 @@ use cardcat_counter::TerminalConfig;
 use clap::Parser;
 
 #[derive(Parser, Debug)]
-#[command(name = "cardcat-demo", about = "CardCat end-to-end demo against the sandbox")]
+#[command(
+    name = "cardcat-demo",
+    about = "CardCat end-to-end demo against the sandbox"
+)]
 struct Args {
     /// Where the demo keeps its SQLite files and receipts (default: a new temp dir).
     #[arg(long)]
@@ -53,9 +56,9 @@ fn main() {
 
 async fn demo(a: Args, lang: Lang) -> Result<(), CliError> {
     let fail = |e: String| CliError(e);
-    let dir = a
-        .dir
-        .unwrap_or_else(|| std::env::temp_dir().join(format!("cardcat-demo-{}", std::process::id())));
+    let dir = a.dir.unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("cardcat-demo-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
     let sandbox_db = dir.join("sandbox.sqlite");
     let mut cfg = cardcat_sandbox::SandboxConfig::new(&sandbox_db);
@@ -81,7 +84,11 @@ async fn demo(a: Args, lang: Lang) -> Result<(), CliError> {
     ctx.say(format!("== {} {url}", t!(lang, "demo.sandbox")));
     let code = cardcat_sandbox::create_pairing_code(&sandbox_db, None)
         .map_err(|e| fail(format!("{e:#}")))?;
-    ctx.say(format!("== {} {}", t!(lang, "demo.pairing_code"), code.code));
+    ctx.say(format!(
+        "== {} {}",
+        t!(lang, "demo.pairing_code"),
+        code.code
+    ));
     run(
         Cmd::Activate {
             url: url.clone(),
@@ -92,7 +99,13 @@ async fn demo(a: Args, lang: Lang) -> Result<(), CliError> {
     )
     .await?;
     head(&mut ctx, "demo.sync");
-    run(Cmd::Catalog { cmd: CatalogCmd::Sync { full: false } }, &mut ctx).await?;
+    run(
+        Cmd::Catalog {
+            cmd: CatalogCmd::Sync { full: false },
+        },
+        &mut ctx,
+    )
+    .await?;
     for q in ["txsp", "yk", "50", "话费", "qb"] {
         ctx.say(format!("== {} «{q}»", t!(lang, "demo.search")));
         let cmd = CatalogCmd::Search {
@@ -104,7 +117,13 @@ async fn demo(a: Args, lang: Lang) -> Result<(), CliError> {
     }
     let churn = sb.churn(100).await.map_err(|e| fail(format!("{e:#}")))?;
     ctx.say(format!("== {} {}", t!(lang, "demo.churn"), churn.version));
-    run(Cmd::Catalog { cmd: CatalogCmd::Sync { full: false } }, &mut ctx).await?;
+    run(
+        Cmd::Catalog {
+            cmd: CatalogCmd::Sync { full: false },
+        },
+        &mut ctx,
+    )
+    .await?;
     head(&mut ctx, "demo.doctor");
     run(Cmd::Doctor, &mut ctx).await?;
 
@@ -144,7 +163,15 @@ async fn demo(a: Args, lang: Lang) -> Result<(), CliError> {
     run(add("c1", "demo.cashier_name", "cashier", "1234"), &mut ctx).await?;
     ctx.user = Some("c1".into());
     ctx.pin = Some("1234".into());
-    run(Cmd::Shift { cmd: ShiftCmd::Open { float: "200".into() } }, &mut ctx).await?;
+    run(
+        Cmd::Shift {
+            cmd: ShiftCmd::Open {
+                float: "200".into(),
+            },
+        },
+        &mut ctx,
+    )
+    .await?;
     for (sku, acct, wait, what) in [
         ("CM-HF-50", "13800138000", 30, "demo.sale_topup"),
         ("WY-YKT-30", "", 30, "demo.sale_pin"),
@@ -180,7 +207,15 @@ async fn demo(a: Args, lang: Lang) -> Result<(), CliError> {
         query: None,
     };
     run(cmd, &mut ctx).await?;
-    run(Cmd::Shift { cmd: ShiftCmd::Close { counted: "330".into() } }, &mut ctx).await?;
+    run(
+        Cmd::Shift {
+            cmd: ShiftCmd::Close {
+                counted: "330".into(),
+            },
+        },
+        &mut ctx,
+    )
+    .await?;
     ctx.user = Some("boss".into());
     ctx.pin = Some("8888".into());
     let cmd = CommissionCmd::Report {
@@ -190,9 +225,19 @@ async fn demo(a: Args, lang: Lang) -> Result<(), CliError> {
         csv: false,
     };
     run(Cmd::Commission { cmd }, &mut ctx).await?;
-    run(Cmd::Commission { cmd: CommissionCmd::Reconcile { date: None } }, &mut ctx).await?;
+    run(
+        Cmd::Commission {
+            cmd: CommissionCmd::Reconcile { date: None },
+        },
+        &mut ctx,
+    )
+    .await?;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    ctx.say(format!("== {} {}", t!(lang, "demo.receipts"), out.display()));
+    ctx.say(format!(
+        "== {} {}",
+        t!(lang, "demo.receipts"),
+        out.display()
+    ));
     for j in emu.jobs() {
         ctx.say(format!("   {}", j.png.display()));
     }

@@ -41,13 +41,22 @@ pub fn render_order(lang: Lang, o: &OrderRecord) -> Vec<String> {
     } else {
         String::new()
     };
-    out.push(t!(lang, "cli.order_head", key = o.client_key.to_string(), copy = copy));
+    out.push(t!(
+        lang,
+        "cli.order_head",
+        key = o.client_key.to_string(),
+        copy = copy
+    ));
     out.push(t!(
         lang,
         "cli.order_line1",
         product = o.product_name.clone(),
         qty = o.qty,
-        account = if o.account.is_empty() { "-".to_string() } else { o.account.clone() }
+        account = if o.account.is_empty() {
+            "-".to_string()
+        } else {
+            o.account.clone()
+        }
     ));
     out.push(t!(
         lang,
@@ -66,7 +75,12 @@ pub fn render_order(lang: Lang, o: &OrderRecord) -> Vec<String> {
         out.push(t!(lang, "cli.order_reason", reason = f.clone()));
     }
     for p in &o.pins {
-        out.push(t!(lang, "cli.order_pin", card = p.card_no.clone(), pin = p.pin.clone()));
+        out.push(t!(
+            lang,
+            "cli.order_pin",
+            card = p.card_no.clone(),
+            pin = p.pin.clone()
+        ));
     }
     if !o.state.is_final() {
         out.push(format!("  {}", t!(lang, "order.in_progress_advice")));
@@ -134,7 +148,11 @@ pub async fn redeem(
     let lang = ctx.lang();
     let s = ctx.session()?;
     if let Some(id) = cancel {
-        let r = ctx.counter.redeem_cancel(&s, &id).await.map_err(ctx.err())?;
+        let r = ctx
+            .counter
+            .redeem_cancel(&s, &id)
+            .await
+            .map_err(ctx.err())?;
         let m = t!(
             lang,
             "cli.redeem_cancelled",
@@ -194,7 +212,11 @@ pub async fn redeem(
     };
     ctx.say(m);
     say_print(ctx, &r.print);
-    Ok(if red.state == RedemptionState::Redeemed { 0 } else { 2 })
+    Ok(if red.state == RedemptionState::Redeemed {
+        0
+    } else {
+        2
+    })
 }
 
 pub async fn orders(ctx: &mut Ctx, cmd: OrdersCmd) -> Result<i32, CliError> {
@@ -324,9 +346,11 @@ pub async fn commission(ctx: &mut Ctx, cmd: CommissionCmd) -> Result<i32, CliErr
         }
         CommissionCmd::Reconcile { date } => {
             let day = match date {
-                Some(d) => d.parse().map_err(|e: cardcat_core::report::ReportParamError| {
-                    ctx.err()(cardcat_counter::CounterError::from(e))
-                })?,
+                Some(d) => d
+                    .parse()
+                    .map_err(|e: cardcat_core::report::ReportParamError| {
+                        ctx.err()(cardcat_counter::CounterError::from(e))
+                    })?,
                 None => cardcat_counter::Counter::today(),
             };
             let s = ctx.session()?;
@@ -344,7 +368,10 @@ pub async fn commission(ctx: &mut Ctx, cmd: CommissionCmd) -> Result<i32, CliErr
             );
             ctx.say(m);
             if !r.open.is_empty() {
-                ctx.say(format!("  {}", t!(lang, "reconcile.still_open", n = r.open.len())));
+                ctx.say(format!(
+                    "  {}",
+                    t!(lang, "reconcile.still_open", n = r.open.len())
+                ));
             }
             for d in &r.diffs {
                 ctx.say(format!("  {}", diff_line(lang, d)));

@@ -393,7 +393,11 @@ pub fn parse_args() -> Result<Cli, (String, i32)> {
                     };
                     let msg = t!(lang, key, arg = what);
                     Err((
-                        format!("{} {msg}\n{}", t!(lang, "cli.error_prefix"), t!(lang, "cli.arg_help")),
+                        format!(
+                            "{} {msg}\n{}",
+                            t!(lang, "cli.error_prefix"),
+                            t!(lang, "cli.arg_help")
+                        ),
                         2,
                     ))
                 }
@@ -545,7 +549,14 @@ pub async fn catalog_sync(ctx: &mut Ctx, full: bool) -> Result<(), CliError> {
             while let Ok(ev) = rx.recv().await {
                 match ev {
                     cardcat_counter::Event::SyncProgress { phase, done, total } => {
-                        b.set_message(t!(lang, if phase == "full" { "cli.sync_full" } else { "cli.sync_delta" }));
+                        b.set_message(t!(
+                            lang,
+                            if phase == "full" {
+                                "cli.sync_full"
+                            } else {
+                                "cli.sync_delta"
+                            }
+                        ));
                         b.set_length(total);
                         b.set_position(done);
                     }
@@ -566,7 +577,11 @@ pub async fn catalog_sync(ctx: &mut Ctx, full: bool) -> Result<(), CliError> {
     let info = ctx.counter.catalog_info().map_err(ctx.err())?;
     let m = t!(
         lang,
-        if r.full { "cli.sync_done_full" } else { "cli.sync_done" },
+        if r.full {
+            "cli.sync_done_full"
+        } else {
+            "cli.sync_done"
+        },
         n = info.products,
         changes = r.changes,
         version = r.version,
@@ -634,7 +649,10 @@ pub fn catalog_info(ctx: &mut Ctx) -> Result<(), CliError> {
         lang,
         "cli.catalog_info",
         n = i.products,
-        version = i.version.map(|v| v.to_string()).unwrap_or_else(|| "-".into()),
+        version = i
+            .version
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "-".into()),
         last = cardcat_counter::doctor::ago(lang, i.last_sync_ms)
     );
     if let Some(e) = i.last_error.filter(|e| !e.is_empty()) {

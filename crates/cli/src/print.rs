@@ -13,8 +13,11 @@ use cardcat_printer::{decode, render};
 use crate::{CliError, Ctx, PrinterCmd};
 
 fn width(ctx: &Ctx, w: &str) -> Result<PaperWidth, CliError> {
-    PaperWidth::parse(w)
-        .ok_or_else(|| ctx.err()(cardcat_counter::InputError::Width(w.chars().take(16).collect())))
+    PaperWidth::parse(w).ok_or_else(|| {
+        ctx.err()(cardcat_counter::InputError::Width(
+            w.chars().take(16).collect(),
+        ))
+    })
 }
 
 pub async fn printer(ctx: &mut Ctx, cmd: PrinterCmd) -> Result<i32, CliError> {
@@ -58,7 +61,11 @@ pub async fn printer(ctx: &mut Ctx, cmd: PrinterCmd) -> Result<i32, CliError> {
             }
             let m = t!(
                 lang,
-                if paper_out { "cli.emulator_started_paper_out" } else { "cli.emulator_started" },
+                if paper_out {
+                    "cli.emulator_started_paper_out"
+                } else {
+                    "cli.emulator_started"
+                },
                 target = emu.target(),
                 mm = if w == PaperWidth::Mm58 { 58 } else { 80 },
                 dir = out.display().to_string()
@@ -79,7 +86,12 @@ pub async fn printer(ctx: &mut Ctx, cmd: PrinterCmd) -> Result<i32, CliError> {
                 .find_printers(subnet.as_deref(), port, timeout)
                 .await
                 .map_err(ctx.err())?;
-            let m = t!(lang, "cli.find_scanned", subnet = subnet, port = u32::from(port));
+            let m = t!(
+                lang,
+                "cli.find_scanned",
+                subnet = subnet,
+                port = u32::from(port)
+            );
             ctx.say(m);
             for f in &found {
                 let st = match (&f.status, f.network) {
@@ -114,7 +126,12 @@ pub async fn printer(ctx: &mut Ctx, cmd: PrinterCmd) -> Result<i32, CliError> {
                     },
                 )
                 .map_err(ctx.err())?;
-            let m = t!(lang, "cli.printer_set", target = t.to_string(), name = p.name);
+            let m = t!(
+                lang,
+                "cli.printer_set",
+                target = t.to_string(),
+                name = p.name
+            );
             ctx.say(m);
             Ok(0)
         }
@@ -195,7 +212,11 @@ pub async fn printer(ctx: &mut Ctx, cmd: PrinterCmd) -> Result<i32, CliError> {
             }
             Ok(0)
         }
-        PrinterCmd::Preview { input, out, width: w } => {
+        PrinterCmd::Preview {
+            input,
+            out,
+            width: w,
+        } => {
             let bytes = std::fs::read(&input).map_err(|e| {
                 ctx.err()(cardcat_counter::CounterError::File {
                     path: input.display().to_string(),
@@ -215,4 +236,3 @@ pub async fn printer(ctx: &mut Ctx, cmd: PrinterCmd) -> Result<i32, CliError> {
         }
     }
 }
-

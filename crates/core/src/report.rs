@@ -103,8 +103,16 @@ impl FromStr for Day {
                 None
             }
         };
-        let (y, m, d) = (num(0..4).ok_or_else(bad)?, num(5..7).ok_or_else(bad)?, num(8..10).ok_or_else(bad)?);
-        if !(2000..=2999).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        let (y, m, d) = (
+            num(0..4).ok_or_else(bad)?,
+            num(5..7).ok_or_else(bad)?,
+            num(8..10).ok_or_else(bad)?,
+        );
+        if !(2000..=2999).contains(&y)
+            || !(1..=12).contains(&m)
+            || d == 0
+            || d > days_in_month(y, m)
+        {
             return Err(bad());
         }
         Ok(Day(t.to_string()))
@@ -144,7 +152,11 @@ mod tests {
 
     #[test]
     fn group_by_parses_known_words_only() {
-        for (s, g) in [("day", GroupBy::Day), ("Product", GroupBy::Product), (" cashier ", GroupBy::Cashier)] {
+        for (s, g) in [
+            ("day", GroupBy::Day),
+            ("Product", GroupBy::Product),
+            (" cashier ", GroupBy::Cashier),
+        ] {
             assert_eq!(s.parse::<GroupBy>(), Ok(g));
         }
         for s in ["", "days", "x", "产品"] {
@@ -157,7 +169,19 @@ mod tests {
         for ok in ["2026-11-29", "2024-02-29", "2000-01-01", "2026-12-31"] {
             assert_eq!(ok.parse::<Day>().map(|d| d.0), Ok(ok.to_string()));
         }
-        for bad in ["x", "", "2026-13-01", "2026-02-29", "2026-11-31", "2026-1-01", "20261129", "2026-11-2a", "+026-11-29", "1999-12-31", "２０２６-11-29"] {
+        for bad in [
+            "x",
+            "",
+            "2026-13-01",
+            "2026-02-29",
+            "2026-11-31",
+            "2026-1-01",
+            "20261129",
+            "2026-11-2a",
+            "+026-11-29",
+            "1999-12-31",
+            "２０２６-11-29",
+        ] {
             assert!(bad.parse::<Day>().is_err(), "{bad}");
         }
     }

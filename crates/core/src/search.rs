@@ -209,7 +209,14 @@ impl SearchIndex {
         };
         let mut ps: Vec<Product> = products.into_iter().collect();
         // Static rank: available first, then shorter names, then smaller face value.
-        ps.sort_by_cached_key(|a| (!a.available, a.name.chars().count(), a.face_value, a.sku.clone()));
+        ps.sort_by_cached_key(|a| {
+            (
+                !a.available,
+                a.name.chars().count(),
+                a.face_value,
+                a.sku.clone(),
+            )
+        });
         // SKUs are unique in a catalog; keep the last of any duplicate, as upserts would.
         let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
         let mut keep = vec![true; ps.len()];
@@ -557,36 +564,36 @@ pub(crate) mod tests {
     }
 
     fn index_products() -> Vec<Product> {
-            vec![
-                p(
-                    "TX-M",
-                    "腾讯视频VIP月卡",
-                    "腾讯视频",
-                    "video",
-                    30,
-                    Some("6901234567892"),
-                ),
-                p("YK-M", "优酷VIP会员月卡", "优酷", "video", 25, None),
-                p("AQY-M", "爱奇艺黄金会员月卡", "爱奇艺", "video", 30, None),
-                p("CM-50", "中国移动话费50元", "中国移动", "mobile", 50, None),
-                p(
-                    "CM-500",
-                    "中国移动话费500元",
-                    "中国移动",
-                    "mobile",
-                    500,
-                    None,
-                ),
-                p(
-                    "QB-10",
-                    "Q币10元",
-                    "腾讯",
-                    "game",
-                    10,
-                    Some("6920000000105"),
-                ),
-                p("WY-50", "网易一卡通50元", "网易", "game", 50, None),
-            ]
+        vec![
+            p(
+                "TX-M",
+                "腾讯视频VIP月卡",
+                "腾讯视频",
+                "video",
+                30,
+                Some("6901234567892"),
+            ),
+            p("YK-M", "优酷VIP会员月卡", "优酷", "video", 25, None),
+            p("AQY-M", "爱奇艺黄金会员月卡", "爱奇艺", "video", 30, None),
+            p("CM-50", "中国移动话费50元", "中国移动", "mobile", 50, None),
+            p(
+                "CM-500",
+                "中国移动话费500元",
+                "中国移动",
+                "mobile",
+                500,
+                None,
+            ),
+            p(
+                "QB-10",
+                "Q币10元",
+                "腾讯",
+                "game",
+                10,
+                Some("6920000000105"),
+            ),
+            p("WY-50", "网易一卡通50元", "网易", "game", 50, None),
+        ]
     }
 
     fn skus(idx: &SearchIndex, q: &str) -> Vec<String> {

@@ -277,57 +277,57 @@ type Postings = (
 fn decode_docs(bytes: &[u8], templates: &[AccountTemplate]) -> Option<(SearchIndex, u32)> {
     let mut r = R { b: bytes };
     let mut idx = SearchIndex::default();
-        let n_docs = r.count(60)?;
-        let max_id = u32::try_from(n_docs).ok()?;
-        idx.docs.reserve(n_docs);
-        idx.live.reserve(n_docs);
-        for id in 0..max_id {
-            let live = r.u8()? == 1;
-            let sku = r.str()?;
-            let name = r.str()?;
-            let brand = r.str()?;
-            let category = r.str()?;
-            let kind = ProductKind::parse(&r.str()?)?;
-            let face_value = Money::from_fen(r.i64()?);
-            let retail_price = Money::from_fen(r.i64()?);
-            let cost = Money::from_fen(r.i64()?);
-            let barcode = match r.u8()? {
-                0 => None,
-                1 => Some(r.str()?),
-                _ => return None,
-            };
-            let template = templates.get(r.u32()? as usize)?.clone();
-            let available = r.u8()? == 1;
-            let version = r.i64()?;
-            let nf = r.count(4)?;
-            let mut fields = Vec::with_capacity(nf);
-            for _ in 0..nf {
-                fields.push(r.str()?);
-            }
-            let product = Product {
-                sku,
-                name,
-                brand,
-                category,
-                kind,
-                face_value,
-                retail_price,
-                cost,
-                barcode,
-                template,
-                available,
-                version,
-            };
-            if live {
-                idx.by_sku.insert(product.sku.clone(), id);
-                if let Some(b) = &product.barcode {
-                    idx.by_barcode.insert(b.clone(), id);
-                }
-                idx.live_count += 1;
-            }
-            idx.live.push(live);
-            idx.docs.push(Doc { product, fields });
+    let n_docs = r.count(60)?;
+    let max_id = u32::try_from(n_docs).ok()?;
+    idx.docs.reserve(n_docs);
+    idx.live.reserve(n_docs);
+    for id in 0..max_id {
+        let live = r.u8()? == 1;
+        let sku = r.str()?;
+        let name = r.str()?;
+        let brand = r.str()?;
+        let category = r.str()?;
+        let kind = ProductKind::parse(&r.str()?)?;
+        let face_value = Money::from_fen(r.i64()?);
+        let retail_price = Money::from_fen(r.i64()?);
+        let cost = Money::from_fen(r.i64()?);
+        let barcode = match r.u8()? {
+            0 => None,
+            1 => Some(r.str()?),
+            _ => return None,
+        };
+        let template = templates.get(r.u32()? as usize)?.clone();
+        let available = r.u8()? == 1;
+        let version = r.i64()?;
+        let nf = r.count(4)?;
+        let mut fields = Vec::with_capacity(nf);
+        for _ in 0..nf {
+            fields.push(r.str()?);
         }
+        let product = Product {
+            sku,
+            name,
+            brand,
+            category,
+            kind,
+            face_value,
+            retail_price,
+            cost,
+            barcode,
+            template,
+            available,
+            version,
+        };
+        if live {
+            idx.by_sku.insert(product.sku.clone(), id);
+            if let Some(b) = &product.barcode {
+                idx.by_barcode.insert(b.clone(), id);
+            }
+            idx.live_count += 1;
+        }
+        idx.live.push(live);
+        idx.docs.push(Doc { product, fields });
+    }
     if !r.b.is_empty() {
         return None;
     }
@@ -379,7 +379,10 @@ mod tests {
 
     #[test]
     fn a_snapshot_searches_exactly_like_the_index_it_came_from() {
-        let mut idx = SearchIndex::build(sample_products(), [("game".to_string(), "游戏点卡".to_string())]);
+        let mut idx = SearchIndex::build(
+            sample_products(),
+            [("game".to_string(), "游戏点卡".to_string())],
+        );
         let mut changed = sample_products()[0].clone();
         changed.retail_price = Money::from_yuan(99);
         idx.upsert(changed);
@@ -387,13 +390,18 @@ mod tests {
         let bytes = idx.to_snapshot(42);
         let back = SearchIndex::from_snapshot(&bytes, 42).expect("decodes");
         assert_eq!(back.len(), idx.len());
-        for q in ["腾讯", "txsp", "50", "6901", "游戏", "qb", "x", "话费", "vip", "zz"] {
+        for q in [
+            "腾讯", "txsp", "50", "6901", "游戏", "qb", "x", "话费", "vip", "zz",
+        ] {
             assert_eq!(back.search(q, 50), idx.search(q, 50), "{q}");
         }
         // another key, another format, or any damage: None, never a panic
         assert!(SearchIndex::from_snapshot(&bytes, 43).is_none());
         for cut in [0, 7, 8, 20, bytes.len() / 2, bytes.len() - 1] {
-            assert!(SearchIndex::from_snapshot(&bytes[..cut], 42).is_none(), "cut {cut}");
+            assert!(
+                SearchIndex::from_snapshot(&bytes[..cut], 42).is_none(),
+                "cut {cut}"
+            );
         }
         let mut flipped = bytes.clone();
         for i in (0..flipped.len()).step_by(97) {

@@ -22,6 +22,10 @@ fn main() {
         let read = t.elapsed().as_secs_f64() * 1e3;
         std::hint::black_box(bytes);
         println!("read alone {read:.1} ms");
-        println!("{how:?} {built:.1} ms, then {how2:?} {loaded:.1} ms ({} products, snapshot {} MB)", c2.len(), std::fs::metadata(&snap).unwrap().len() / 1_000_000);
+        println!(
+            "{how:?} {built:.1} ms, then {how2:?} {loaded:.1} ms ({} products, snapshot {} MB)",
+            c2.len(),
+            std::fs::metadata(&snap).unwrap().len() / 1_000_000
+        );
     }
 }

@@ -161,7 +161,8 @@ impl Catalog {
                 Err(_) => return,
             };
             let tmp = path.with_extension(format!("index.{}.tmp", std::process::id()));
-            let r = std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, path.as_path()));
+            let r =
+                std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, path.as_path()));
             if let Err(e) = r {
                 tracing::warn!(error = %e, "search index snapshot not saved");
                 let _ = std::fs::remove_file(&tmp);
@@ -231,13 +232,7 @@ impl Catalog {
 
     /// One product by SKU from the index.
     pub fn product(&self, sku: &str) -> Option<Product> {
-        self.inner
-            .read()
-            .ok()?
-            .as_ref()?
-            .index
-            .get(sku)
-            .cloned()
+        self.inner.read().ok()?.as_ref()?.index.get(sku).cloned()
     }
 
     /// Products in the index.

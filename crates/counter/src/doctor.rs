@@ -80,9 +80,7 @@ pub fn ago(lang: Lang, ms: Option<i64>) -> String {
 pub fn writable(store: &Store) -> Result<(), String> {
     let r = store
         .conn()
-        .execute_batch(
-            "BEGIN IMMEDIATE; UPDATE sync_state SET id = id WHERE id = 1; ROLLBACK;",
-        )
+        .execute_batch("BEGIN IMMEDIATE; UPDATE sync_state SET id = id WHERE id = 1; ROLLBACK;")
         .map_err(|e| e.to_string());
     if r.is_err() {
         // leave no transaction open behind a failed write
@@ -149,9 +147,7 @@ pub(crate) fn local_checks(store: &Store, secrets: &dyn SecretStore, lang: Lang)
                 ))
             }
         }
-        (Err(e), _) | (_, Err(e)) => {
-            out.push(Check::fail(CheckId::Catalog, e.message(lang), None))
-        }
+        (Err(e), _) | (_, Err(e)) => out.push(Check::fail(CheckId::Catalog, e.message(lang), None)),
     }
     out
 }
@@ -234,7 +230,10 @@ pub(crate) async fn platform_checks(
         Err(e) => out.push(Check::fail(CheckId::Clock, e.message(lang), None)),
     }
     match client.catalog_delta(catalog_version, None, 1).await {
-        Ok(_) => out.push(Check::pass(CheckId::Signature, t!(lang, "doctor.signed_ok"))),
+        Ok(_) => out.push(Check::pass(
+            CheckId::Signature,
+            t!(lang, "doctor.signed_ok"),
+        )),
         Err(e) => out.push(Check::fail(
             CheckId::Signature,
             e.message(lang),

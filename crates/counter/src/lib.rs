@@ -47,12 +47,12 @@ use cardcat_wire::VoucherInfo;
 use serde::Serialize;
 use uuid::Uuid;
 
+pub use cardcat_engine::RedemptionState;
 pub use cardcat_engine::Session;
 pub use catalog::Catalog;
 pub use doctor::{Check, CheckId};
 pub use error::{CounterError, InputError, Result};
 pub use events::{Event, Events};
-pub use cardcat_engine::RedemptionState;
 pub use present::{redemption_state_label, shift_summary, voucher_status_label};
 pub use printing::{PrintOutcome, PrinterSettings};
 pub use terminal::{Activation, TerminalConfig, TerminalInfo};
@@ -323,19 +323,17 @@ impl Counter {
             out.push(c);
         }
         match cardcat_engine::terminal_credentials(&store, &*self.inner.secrets) {
-            Ok((url, creds)) => {
-                match PlatformClient::with_timeout(&url, Duration::from_secs(5)) {
-                    Ok(c) => out.extend(
-                        doctor::platform_checks(&c.with_credentials(creds), version, lang).await,
-                    ),
-                    Err(e) => out.push(Check {
-                        id: CheckId::Platform,
-                        ok: false,
-                        text: cardcat_core::Localized::message(&e, lang),
-                        fix: None,
-                    }),
-                }
-            }
+            Ok((url, creds)) => match PlatformClient::with_timeout(&url, Duration::from_secs(5)) {
+                Ok(c) => out.extend(
+                    doctor::platform_checks(&c.with_credentials(creds), version, lang).await,
+                ),
+                Err(e) => out.push(Check {
+                    id: CheckId::Platform,
+                    ok: false,
+                    text: cardcat_core::Localized::message(&e, lang),
+                    fix: None,
+                }),
+            },
             Err(e) => out.push(Check {
                 id: CheckId::Platform,
                 ok: false,
@@ -379,12 +377,10 @@ impl Counter {
         let version = st.catalog_version.unwrap_or(r.version);
         let t = std::time::Instant::now();
         let patched = !r.full
-            && self.inner.catalog.patch(
-                before,
-                version,
-                catalog::stamp(&st),
-                &r.delta_changes,
-            );
+            && self
+                .inner
+                .catalog
+                .patch(before, version, catalog::stamp(&st), &r.delta_changes);
         let patch_us = u64::try_from(t.elapsed().as_micros()).unwrap_or(u64::MAX);
         if patched {
             self.inner.catalog.save_in_background();
@@ -462,8 +458,7 @@ impl Counter {
         role: &str,
         pin: &str,
     ) -> Result<UserInfo> {
-        let role =
-            Role::parse(role).ok_or_else(|| InputError::Role(error::short(role)))?;
+        let role = Role::parse(role).ok_or_else(|| InputError::Role(error::short(role)))?;
         Ok(self.engine()?.add_user(actor, id, name, role, pin)?)
     }
 
@@ -742,12 +737,9 @@ impl Counter {
         range: &DayRange,
         by: GroupBy,
     ) -> Result<Vec<CommissionRow>> {
-        Ok(self.engine()?.commission_report(
-            s,
-            range.from.as_str(),
-            range.to.as_str(),
-            by,
-        )?)
+        Ok(self
+            .engine()?
+            .commission_report(s, range.from.as_str(), range.to.as_str(), by)?)
     }
 
     /// Ledger entries as CSV (UTF-8 with BOM).
@@ -768,7 +760,11 @@ impl Counter {
     }
 
     /// Sets this terminal's printer (owner or installer; anyone before the first user exists).
-    pub fn set_printer(&self, who: Option<&Session>, p: &PrinterSetup) -> Result<(Target, &'static Profile)> {
+    pub fn set_printer(
+        &self,
+        who: Option<&Session>,
+        p: &PrinterSetup,
+    ) -> Result<(Target, &'static Profile)> {
         let t: Target = p.target.parse()?;
         let prof = profile::find(&p.profile)
             .ok_or_else(|| InputError::Profile(error::short(&p.profile)))?;
@@ -795,7 +791,10 @@ impl Counter {
         let conf = printing::configured(&self.store()?)?;
         let t = match target {
             Some(t) => t.parse()?,
-            None => conf.as_ref().map(|c| c.0.clone()).ok_or(CounterError::NoPrinter)?,
+            None => conf
+                .as_ref()
+                .map(|c| c.0.clone())
+                .ok_or(CounterError::NoPrinter)?,
         };
         let p = match profile_id {
             Some(id) => profile::find(id).ok_or_else(|| InputError::Profile(error::short(id)))?,
@@ -843,7 +842,11 @@ impl Counter {
         } else {
             printing::test_page(p)
         };
-        let mut ctx = printing::context(&self.store()?, self.lang(), &cardcat_core::t!(self.lang(), "receipt.installer"))?;
+        let mut ctx = printing::context(
+            &self.store()?,
+            self.lang(),
+            &cardcat_core::t!(self.lang(), "receipt.installer"),
+        )?;
         ctx.logo = true;
         let bytes = cardcat_printer::encode::receipt_bytes(
             &doc,
@@ -851,9 +854,11 @@ impl Counter {
             p,
             printing::logo_for(&ctx, p).as_ref(),
         )?;
-        Ok(tokio::task::spawn_blocking(move || printing::send_blocking(&t, &bytes))
-            .await
-            .map_err(blocking_err)??)
+        Ok(
+            tokio::task::spawn_blocking(move || printing::send_blocking(&t, &bytes))
+                .await
+                .map_err(blocking_err)??,
+        )
     }
 
     /// One sample of every receipt type: written as PNG previews into `preview_dir`
@@ -922,14 +927,15 @@ impl Counter {
             .ok_or_else(|| InputError::Subnet(error::short(&subnet)))?;
         let lang = self.lang();
         let found = tokio::task::spawn_blocking(move || {
-            let mut out: Vec<FoundPrinter> = cardcat_printer::transport::find_tcp(&hosts, port, timeout)
-                .into_iter()
-                .map(|f| FoundPrinter {
-                    target: f.target.to_string(),
-                    status: f.status.map(|s| s.describe(lang)),
-                    network: true,
-                })
-                .collect();
+            let mut out: Vec<FoundPrinter> =
+                cardcat_printer::transport::find_tcp(&hosts, port, timeout)
+                    .into_iter()
+                    .map(|f| FoundPrinter {
+                        target: f.target.to_string(),
+                        status: f.status.map(|s| s.describe(lang)),
+                        network: true,
+                    })
+                    .collect();
             out.extend(
                 cardcat_printer::transport::find_device_files()
                     .into_iter()
@@ -948,7 +954,11 @@ impl Counter {
 
     /// The print queue: optionally re-queues a copy of one job, optionally retries what
     /// waits (on a blocking thread), and lists the latest jobs.
-    pub async fn print_queue(&self, retry: bool, reprint: Option<&str>) -> Result<(QueueState, Option<String>)> {
+    pub async fn print_queue(
+        &self,
+        retry: bool,
+        reprint: Option<&str>,
+    ) -> Result<(QueueState, Option<String>)> {
         let path = self.inner.cfg.db.clone();
         let reprint = reprint.map(str::to_string);
         tokio::task::spawn_blocking(move || -> Result<(QueueState, Option<String>)> {

@@ -60,7 +60,11 @@ pub fn shift_summary(lang: Lang, title_key: &str, i: &ShiftInfo) -> Vec<String> 
     }
     out.push(format!(
         "  {}",
-        t!(lang, "shift.expected_cash", amount = tt.expected_cash.display_cny())
+        t!(
+            lang,
+            "shift.expected_cash",
+            amount = tt.expected_cash.display_cny()
+        )
     ));
     if let (Some(c), Some(o)) = (i.counted_cash, i.over_short) {
         out.push(format!(

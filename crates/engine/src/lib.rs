@@ -25,20 +25,21 @@ use std::time::Duration;
 use cardcat_client::secrets::SecretStore;
 use cardcat_client::{ClientError, Credentials, PlatformClient, SecretError};
 use cardcat_core::account::AccountError;
+use cardcat_core::i18n::{Arg, Args};
 use cardcat_core::product::QuoteError;
 use cardcat_core::roles::{Action, Forbidden, Role};
-use cardcat_core::i18n::{Arg, Args};
 use cardcat_core::{Lang, Localized, OrderState};
 use cardcat_store::{Store, StoreError};
 use serde::Serialize;
 
+pub use cardcat_core::report::GroupBy;
 pub use orders::{OrderRecord, PreparedOrder, ResumeReport, SellRequest};
 pub use people::{ShiftInfo, UserInfo};
 pub use redeem::{RedemptionRecord, RedemptionState};
 pub use reports::CommissionRow;
-pub use cardcat_core::report::GroupBy;
 pub use settings::{
-    actor_for, configure, K_PRINTER_PROFILE, K_PRINTER_TARGET, K_RECEIPT_FOOTER, K_RECEIPT_LOGO, PRINTER_KEYS,
+    K_PRINTER_PROFILE, K_PRINTER_TARGET, K_RECEIPT_FOOTER, K_RECEIPT_LOGO, PRINTER_KEYS, actor_for,
+    configure,
 };
 pub use stored::CorruptValue;
 pub use vault::PinVault;
@@ -401,7 +402,14 @@ pub mod clock {
             for ms in [0, 1, ALLOWED_SKEW_MS, -ALLOWED_SKEW_MS] {
                 assert!(check(ms).is_ok(), "{ms}");
             }
-            for ms in [ALLOWED_SKEW_MS + 1, -ALLOWED_SKEW_MS - 1, 285_000, -285_000, i64::MAX, i64::MIN + 1] {
+            for ms in [
+                ALLOWED_SKEW_MS + 1,
+                -ALLOWED_SKEW_MS - 1,
+                285_000,
+                -285_000,
+                i64::MAX,
+                i64::MIN + 1,
+            ] {
                 assert!(check(ms).is_err(), "{ms}");
             }
         }

@@ -783,7 +783,13 @@ impl Engine {
                 .collect();
             let before: Vec<OrderState> = chunk
                 .iter()
-                .map(|(k, s)| At { table: "orders", row: k }.state(s))
+                .map(|(k, s)| {
+                    At {
+                        table: "orders",
+                        row: k,
+                    }
+                    .state(s)
+                })
                 .collect::<Result<_, _>>()?;
             match self.client.batch_status(&uuids).await {
                 Ok(resp) => {

@@ -2,9 +2,9 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use cardcat_core::Money;
 use cardcat_core::roles::{Action, Role};
 use cardcat_core::shift::{ShiftOrder, ShiftTotals, totals};
-use cardcat_core::Money;
 use cardcat_store::rusqlite_reexport::{OptionalExtension, params};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -289,10 +289,17 @@ impl Engine {
         let reds = st
             .query_map([id], |r| {
                 let (v, rid): (String, String) = (r.get(0)?, r.get(1)?);
-                At { table: "redemptions", row: &rid }.money("value", &v)
+                At {
+                    table: "redemptions",
+                    row: &rid,
+                }
+                .money("value", &v)
             })?
             .collect::<Result<Vec<Money>, _>>()?;
-        let at = At { table: "shifts", row: id };
+        let at = At {
+            table: "shifts",
+            row: id,
+        };
         let t = totals(at.money("float", &float)?, &orders, &reds);
         Ok((
             cashier,

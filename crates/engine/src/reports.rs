@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::outbox::audit;
 use crate::stored::At;
-use cardcat_core::report::{Day, GroupBy};
 use crate::{Engine, EngineError, Result, Session};
+use cardcat_core::report::{Day, GroupBy};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CommissionRow {
@@ -26,14 +26,13 @@ pub struct CommissionRow {
 
 /// Report days are checked here too, whoever calls: a real date each, `from <= to`.
 fn check_range(from: &str, to: &str) -> Result<()> {
-    let f: Day = from.parse().map_err(|e: cardcat_core::report::ReportParamError| {
-        EngineError::Invalid(e.to_string())
-    })?;
-    let t: Day = to.parse().map_err(|e: cardcat_core::report::ReportParamError| {
-        EngineError::Invalid(e.to_string())
-    })?;
-    cardcat_core::report::DayRange::new(f, t)
-        .map_err(|e| EngineError::Invalid(e.to_string()))?;
+    let f: Day = from
+        .parse()
+        .map_err(|e: cardcat_core::report::ReportParamError| EngineError::Invalid(e.to_string()))?;
+    let t: Day = to
+        .parse()
+        .map_err(|e: cardcat_core::report::ReportParamError| EngineError::Invalid(e.to_string()))?;
+    cardcat_core::report::DayRange::new(f, t).map_err(|e| EngineError::Invalid(e.to_string()))?;
     Ok(())
 }
 
@@ -71,7 +70,11 @@ impl Engine {
             BTreeMap::new();
         for row in rows {
             let (k, key, kind, amount) = row?;
-            let amount: Money = At { table: "ledger", row: &key }.money("amount", &amount)?;
+            let amount: Money = At {
+                table: "ledger",
+                row: &key,
+            }
+            .money("amount", &amount)?;
             let g = groups.entry(k.clone()).or_insert_with(|| {
                 (
                     CommissionRow {
@@ -116,7 +119,11 @@ impl Engine {
             })?;
             for row in rows {
                 let (kind, amount) = row?;
-                let m: Money = At { table: "ledger", row: k }.money("amount", &amount)?;
+                let m: Money = At {
+                    table: "ledger",
+                    row: k,
+                }
+                .money("amount", &amount)?;
                 match EntryKind::parse(&kind) {
                     Some(EntryKind::Cost) => line.amount = add(line.amount, m),
                     Some(EntryKind::Commission) => line.commission = add(line.commission, m),

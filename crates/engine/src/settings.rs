@@ -56,13 +56,22 @@ pub fn configure(
     let tx = store.conn_mut().transaction()?;
     for (k, v) in kv {
         let before: Option<String> = tx
-            .query_row("SELECT value FROM settings WHERE key = ?1", [k], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [k], |r| {
+                r.get(0)
+            })
             .ok();
         tx.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             params![k, v],
         )?;
-        audit(&tx, &actor, "settings.change", k, before.as_deref(), Some(v))?;
+        audit(
+            &tx,
+            &actor,
+            "settings.change",
+            k,
+            before.as_deref(),
+            Some(v),
+        )?;
     }
     tx.commit()?;
     Ok(())

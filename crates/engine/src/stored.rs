@@ -46,7 +46,11 @@ impl At<'_> {
         Money::from_str(s).map_err(|_| self.fail(field, s))
     }
 
-    pub fn opt_money(&self, field: &'static str, s: Option<&str>) -> rusqlite::Result<Option<Money>> {
+    pub fn opt_money(
+        &self,
+        field: &'static str,
+        s: Option<&str>,
+    ) -> rusqlite::Result<Option<Money>> {
         s.map(|s| self.money(field, s)).transpose()
     }
 
@@ -62,7 +66,12 @@ impl At<'_> {
         OrderState::parse(s).ok_or_else(|| self.fail("state", s))
     }
 
-    pub fn parsed<T>(&self, field: &'static str, s: &str, p: impl FnOnce(&str) -> Option<T>) -> rusqlite::Result<T> {
+    pub fn parsed<T>(
+        &self,
+        field: &'static str,
+        s: &str,
+        p: impl FnOnce(&str) -> Option<T>,
+    ) -> rusqlite::Result<T> {
         p(s).ok_or_else(|| self.fail(field, s))
     }
 }
