@@ -41,6 +41,7 @@ async fn activate_sync_search_doctor() {
             url: env.url(),
             code,
             device: "it".into(),
+            move_store: false,
         },
         &mut c,
     )

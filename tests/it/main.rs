@@ -14,4 +14,5 @@ mod migrations;
 mod orders;
 mod printing;
 mod receipts;
+mod safety;
 mod security;

@@ -247,13 +247,26 @@ async fn pins_are_encrypted_at_rest_shown_once_and_reveals_are_audited() {
             );
         }
     }
-    // a later view is a masked copy
+    // until it reached the customer, another view still shows it in full (a crash between
+    // reading and showing must not cost the customer the card)…
     let s = c.cashier.clone();
-    let again = c
-        .engine
-        .show(&s, &sold.client_key.to_string(), false)
-        .unwrap();
-    assert!(again.copy && !again.pins_in_full);
+    let key = sold.client_key.to_string();
+    let still_owed = c.engine.show(&s, &key, false).unwrap();
+    assert!(still_owed.pins_in_full && !still_owed.handed_over);
+    assert_eq!(still_owed.pins[0].pin, pin);
+    // …and once the screen had it, every later view is a masked copy
+    assert!(
+        c.engine
+            .hand_over(&s, &key, cardcat_engine::HandOver::Screen)
+            .unwrap()
+    );
+    assert!(
+        !c.engine
+            .hand_over(&s, &key, cardcat_engine::HandOver::Screen)
+            .unwrap()
+    );
+    let again = c.engine.show(&s, &key, false).unwrap();
+    assert!(again.copy && !again.pins_in_full && again.handed_over);
     assert_ne!(again.pins[0].pin, pin);
     assert!(again.pins[0].pin.contains('•'));
     // the owner can reveal it, and that is audited

@@ -197,11 +197,11 @@ async fn paper_out_queues_the_receipt_and_keeps_the_sale() {
         .unwrap();
     assert_eq!(s.state, OrderState::Succeeded, "the sale is intact");
 
-    // paper loaded: the queued job prints exactly once
+    // paper loaded: the queued job prints exactly once, and that hands the result over
     emu.set_status(PrinterStatus::ready());
     let t: Target = emu.target().parse().unwrap();
-    let r = queue::process(c.engine.store().conn(), &t, Duration::from_secs(2), true).unwrap();
-    assert_eq!(r.printed.len(), 1);
+    let (r, _) = c.service.print_queue(true, None).await.unwrap();
+    assert_eq!(r.printed, 1);
     let again = queue::process(c.engine.store().conn(), &t, Duration::from_secs(2), true).unwrap();
     assert!(again.printed.is_empty(), "not printed twice");
     let printed = wait_jobs(&emu, 1).await;

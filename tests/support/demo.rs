@@ -94,6 +94,7 @@ async fn demo(a: Args, lang: Lang) -> Result<(), CliError> {
             url: url.clone(),
             code: code.code,
             device: "demo-counter".into(),
+            move_store: false,
         },
         &mut ctx,
     )
@@ -189,6 +190,7 @@ async fn demo(a: Args, lang: Lang) -> Result<(), CliError> {
             override_user: None,
             override_pin: None,
             replaces: None,
+            confirm_repeat: None,
             wait_secs: wait,
             no_print: false,
         };

@@ -20,6 +20,7 @@ pub struct SellArgs {
     pub override_user: Option<String>,
     pub override_pin: Option<String>,
     pub replaces: Option<String>,
+    pub confirm_repeat: Option<String>,
     pub wait_secs: u64,
     pub no_print: bool,
 }
@@ -94,6 +95,45 @@ pub fn print_order(ctx: &mut Ctx, o: &OrderRecord) {
     }
 }
 
+/// Shows an order's result and, once it is really on the screen (written and flushed),
+/// records that it reached the customer.
+pub fn show_result(ctx: &mut Ctx, s: &cardcat_counter::Session, o: &OrderRecord) {
+    let lines = render_order(ctx.lang(), o);
+    if ctx.say_all(&lines)
+        && o.state.is_final()
+        && !o.handed_over
+        && let Err(e) = ctx.counter.acknowledge(s, &o.client_key.to_string())
+    {
+        let m = ctx.err()(e).0;
+        ctx.say(m);
+    }
+}
+
+/// What is still owed to customers, as a short list before a sale.
+fn say_owed(ctx: &mut Ctx, owed: &[OrderRecord]) {
+    let lang = ctx.lang();
+    if owed.is_empty() {
+        return;
+    }
+    ctx.say(t!(lang, "cli.owed_head", n = owed.len()));
+    for o in owed {
+        let m = t!(
+            lang,
+            "cli.owed_line",
+            key = o.client_key.to_string(),
+            product = o.product_name.clone(),
+            account = if o.account.is_empty() {
+                "-".to_string()
+            } else {
+                o.account.clone()
+            },
+            state = o.state.label(lang),
+            time = cardcat_core::time_utc8(o.created_at_ms)
+        );
+        ctx.say(format!("  {m}"));
+    }
+}
+
 fn say_print(ctx: &mut Ctx, p: &Option<cardcat_counter::PrintOutcome>) {
     if let Some(p) = p
         && *p != cardcat_counter::PrintOutcome::NoPrinter
@@ -115,6 +155,13 @@ pub async fn sell(ctx: &mut Ctx, a: SellArgs) -> Result<i32, CliError> {
         Some(k) => Some(cardcat_counter::parse_key(&k).map_err(ctx.err())?),
         None => None,
     };
+    let confirm_repeat = match a.confirm_repeat {
+        Some(k) => Some(cardcat_counter::parse_key(&k).map_err(ctx.err())?),
+        None => None,
+    };
+    // what earlier sales still owe their customers comes first
+    let owed = ctx.counter.owed(&s).await.map_err(ctx.err())?;
+    say_owed(ctx, &owed);
     let req = SellRequest {
         sku: a.sku,
         account: AccountInput {
@@ -125,6 +172,7 @@ pub async fn sell(ctx: &mut Ctx, a: SellArgs) -> Result<i32, CliError> {
         payment,
         override_by,
         replaces,
+        confirm_repeat,
     };
     let wait = Duration::from_secs(a.wait_secs.min(600));
     let opts = SellOptions {
@@ -133,7 +181,7 @@ pub async fn sell(ctx: &mut Ctx, a: SellArgs) -> Result<i32, CliError> {
         print: !a.no_print,
     };
     let sale = ctx.counter.sell(&s, req, opts).await.map_err(ctx.err())?;
-    print_order(ctx, &sale.order);
+    show_result(ctx, &s, &sale.order);
     say_print(ctx, &sale.print);
     Ok(exit_code(sale.order.state))
 }
@@ -259,13 +307,34 @@ pub async fn orders(ctx: &mut Ctx, cmd: OrdersCmd) -> Result<i32, CliError> {
         }
         OrdersCmd::Show { key, reveal } => {
             let rec = ctx.counter.show(&s, &key, reveal).map_err(ctx.err())?;
-            print_order(ctx, &rec);
+            show_result(ctx, &s, &rec);
             Ok(0)
         }
         OrdersCmd::Reprint { key } => {
             let sale = ctx.counter.reprint(&s, &key).await.map_err(ctx.err())?;
-            print_order(ctx, &sale.order);
+            show_result(ctx, &s, &sale.order);
             say_print(ctx, &sale.print);
+            Ok(0)
+        }
+        OrdersCmd::Owed => {
+            let owed = ctx.counter.owed(&s).await.map_err(ctx.err())?;
+            if owed.is_empty() {
+                ctx.say(t!(lang, "cli.nothing_owed"));
+            }
+            say_owed(ctx, &owed);
+            Ok(i32::from(!owed.is_empty()))
+        }
+        OrdersCmd::Deliver { key } => {
+            let sale = ctx.counter.deliver(&s, &key).await.map_err(ctx.err())?;
+            show_result(ctx, &s, &sale.order);
+            say_print(ctx, &sale.print);
+            Ok(0)
+        }
+        OrdersCmd::SetAside { key, reason } => {
+            ctx.counter
+                .set_aside(&s, &key, &reason)
+                .map_err(ctx.err())?;
+            ctx.say(t!(lang, "cli.set_aside", key = key.trim()));
             Ok(0)
         }
     }

@@ -33,6 +33,10 @@ pub struct Cli {
     /// That user's PIN.
     #[arg(long, env = "CARDCAT_PIN", global = true, hide_env_values = true)]
     pub pin: Option<String>,
+    /// Installer only: this activated terminal's database is gone; start with new, empty
+    /// store data instead of restoring a backup.
+    #[arg(long, global = true)]
+    pub new_store_data: bool,
     #[command(subcommand)]
     pub cmd: Cmd,
 }
@@ -47,6 +51,9 @@ pub enum Cmd {
         code: String,
         #[arg(long, default_value = "counter-1")]
         device: String,
+        /// The code belongs to another store: archive this store's books and move there.
+        #[arg(long)]
+        move_store: bool,
     },
     /// Catalog: sync, search, info.
     Catalog {
@@ -76,6 +83,10 @@ pub enum Cmd {
         /// The FAILED/REFUNDED/CANCELLED order this one replaces (failover).
         #[arg(long)]
         replaces: Option<String>,
+        /// Sell again although the same sale (this order number) was just made: after the
+        /// customer confirmed they want another one.
+        #[arg(long)]
+        confirm_repeat: Option<String>,
         /// How long to wait for a final state before showing the order as in progress.
         #[arg(long, default_value_t = 30)]
         wait_secs: u64,
@@ -242,6 +253,16 @@ pub enum OrdersCmd {
     },
     /// Reprint an order's receipt (a masked 副本 / REPRINT copy).
     Reprint { key: String },
+    /// Results that have not reached the customer yet (未交付).
+    Owed,
+    /// Hand an owed result over: show it and print it.
+    Deliver { key: String },
+    /// Set an owed result aside, with the reason (audited).
+    SetAside {
+        key: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -321,8 +342,24 @@ impl Ctx {
         secrets: Arc<dyn SecretStore>,
         out: Box<dyn Write + Send>,
     ) -> Result<Ctx, CliError> {
+        Self::open_with(cfg, secrets, out, false)
+    }
+
+    /// Like [`open`](Self::open); `new_store_data` is the installer's explicit choice to
+    /// start an activated terminal whose database is gone with empty store data.
+    pub fn open_with(
+        cfg: TerminalConfig,
+        secrets: Arc<dyn SecretStore>,
+        out: Box<dyn Write + Send>,
+        new_store_data: bool,
+    ) -> Result<Ctx, CliError> {
         let lang = cfg.lang;
-        let counter = Counter::open(cfg, secrets).map_err(|e| CliError::from((e, lang)))?;
+        let counter = if new_store_data {
+            Counter::open_new_store(cfg, secrets)
+        } else {
+            Counter::open(cfg, secrets)
+        }
+        .map_err(|e| CliError::from((e, lang)))?;
         Ok(Ctx {
             counter,
             out,
@@ -344,6 +381,15 @@ impl Ctx {
 
     pub fn say(&mut self, s: impl AsRef<str>) {
         let _ = writeln!(self.out, "{}", s.as_ref());
+    }
+
+    /// Writes lines and reports whether they really reached the output (flushed).
+    pub fn say_all(&mut self, lines: &[String]) -> bool {
+        let mut ok = true;
+        for l in lines {
+            ok &= writeln!(self.out, "{l}").is_ok();
+        }
+        ok && self.out.flush().is_ok()
     }
 
     /// The session of `--user/--pin`.
@@ -442,7 +488,12 @@ pub fn main_with(cli: Cli) -> i32 {
     };
     let secrets: Arc<dyn SecretStore> = Arc::from(secrets::from_env());
     let r = rt.block_on(async {
-        let mut ctx = Ctx::open(cfg, secrets, Box::new(std::io::stdout()))?;
+        let mut ctx = Ctx::open_with(
+            cfg,
+            secrets,
+            Box::new(std::io::stdout()),
+            cli.new_store_data,
+        )?;
         ctx.progress = std::io::stderr().is_terminal();
         ctx.user = cli.user.clone();
         ctx.pin = cli.pin.clone();
@@ -459,7 +510,14 @@ pub fn main_with(cli: Cli) -> i32 {
 
 pub async fn run(cmd: Cmd, ctx: &mut Ctx) -> Result<i32, CliError> {
     match cmd {
-        Cmd::Activate { url, code, device } => activate(ctx, &url, &code, &device).await.map(|_| 0),
+        Cmd::Activate {
+            url,
+            code,
+            device,
+            move_store,
+        } => activate(ctx, &url, &code, &device, move_store)
+            .await
+            .map(|_| 0),
         Cmd::Catalog {
             cmd: CatalogCmd::Sync { full },
         } => catalog_sync(ctx, full).await.map(|_| 0),
@@ -479,6 +537,7 @@ pub async fn run(cmd: Cmd, ctx: &mut Ctx) -> Result<i32, CliError> {
             override_user,
             override_pin,
             replaces,
+            confirm_repeat,
             wait_secs,
             no_print,
         } => {
@@ -493,6 +552,7 @@ pub async fn run(cmd: Cmd, ctx: &mut Ctx) -> Result<i32, CliError> {
                     override_user,
                     override_pin,
                     replaces,
+                    confirm_repeat,
                     wait_secs,
                     no_print,
                 },
@@ -513,10 +573,17 @@ pub async fn run(cmd: Cmd, ctx: &mut Ctx) -> Result<i32, CliError> {
     }
 }
 
-pub async fn activate(ctx: &mut Ctx, url: &str, code: &str, device: &str) -> Result<(), CliError> {
+pub async fn activate(
+    ctx: &mut Ctx,
+    url: &str,
+    code: &str,
+    device: &str,
+    move_store: bool,
+) -> Result<(), CliError> {
+    let who = ctx.maybe_session()?;
     let a = ctx
         .counter
-        .activate(url, code, device)
+        .repair(who.as_ref(), url, code, device, move_store)
         .await
         .map_err(ctx.err())?;
     let m = t!(

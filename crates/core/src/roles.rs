@@ -65,10 +65,12 @@ pub enum Action {
     ManageUsers,
     ActivateTerminal,
     ConfigurePrinter,
+    /// Counter policy such as the repeat-sale window (owner only).
+    ConfigureCounter,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::Sell,
         Action::Redeem,
         Action::CancelRedemption,
@@ -86,6 +88,7 @@ impl Action {
         Action::ManageUsers,
         Action::ActivateTerminal,
         Action::ConfigurePrinter,
+        Action::ConfigureCounter,
     ];
 
     /// Stable key of the action's label (`action.sell`).
@@ -108,6 +111,7 @@ impl Action {
             Action::ManageUsers => "action.manage_users",
             Action::ActivateTerminal => "action.activate_terminal",
             Action::ConfigurePrinter => "action.configure_printer",
+            Action::ConfigureCounter => "action.configure_counter",
         }
     }
 

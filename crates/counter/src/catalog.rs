@@ -160,7 +160,10 @@ impl Catalog {
                 },
                 Err(_) => return,
             };
-            let tmp = path.with_extension(format!("index.{}.tmp", std::process::id()));
+            // a temp name no other writer (thread or process) uses
+            static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let tmp = path.with_extension(format!("index.{}.{n}.tmp", std::process::id()));
             let r =
                 std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, path.as_path()));
             if let Err(e) = r {

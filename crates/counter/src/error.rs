@@ -87,6 +87,18 @@ pub enum CounterError {
     File { path: String, error: String },
     #[error("background task: {0}")]
     Task(String),
+    /// The store is damaged or cannot be written: the counter only reads.
+    #[error("read-only counter: {detail}")]
+    ReadOnly { damaged: bool, detail: String },
+    /// The database of an activated terminal is gone or empty.
+    #[error("store missing: {path}")]
+    StoreMissing { path: String },
+    /// Re-pairing while orders are open or results are owed.
+    #[error("re-pairing blocked: {open} open, {owed} owed")]
+    RepairBlocked { open: usize, owed: usize },
+    /// The pairing code belongs to another store than this terminal's.
+    #[error("pairing code of store {new}, terminal of store {old}")]
+    OtherStore { old: String, new: String },
 }
 
 impl From<ReportParamError> for CounterError {
@@ -156,6 +168,11 @@ impl Localized for CounterError {
             NoPrinter => "printer.not_set",
             File { .. } => "file.error",
             Task(_) => "internal.task",
+            ReadOnly { damaged: true, .. } => "store.damaged_read_only",
+            ReadOnly { damaged: false, .. } => "store.read_only",
+            StoreMissing { .. } => "store.missing",
+            RepairBlocked { .. } => "terminal.repair_blocked",
+            OtherStore { .. } => "terminal.other_store",
         }
     }
 
@@ -164,6 +181,12 @@ impl Localized for CounterError {
         match self {
             File { path, error } => vec![("path", Arg::from(path)), ("error", Arg::from(error))],
             Task(e) => vec![("error", Arg::from(e))],
+            ReadOnly { detail, .. } => vec![("detail", Arg::from(detail))],
+            StoreMissing { path } => vec![("path", Arg::from(path))],
+            RepairBlocked { open, owed } => {
+                vec![("open", Arg::from(*open)), ("owed", Arg::from(*owed))]
+            }
+            OtherStore { old, new } => vec![("old", Arg::from(old)), ("new", Arg::from(new))],
             _ => {
                 let _ = lang;
                 Vec::new()

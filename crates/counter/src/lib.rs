@@ -36,9 +36,9 @@ use cardcat_core::roles::{Action, Role};
 use cardcat_core::search::SearchHit;
 use cardcat_core::{Lang, Money, OrderState};
 use cardcat_engine::{
-    CommissionRow, Engine, EngineError, K_PLATFORM_URL, K_PRINTER_PROFILE, K_PRINTER_TARGET,
-    K_RECEIPT_FOOTER, K_RECEIPT_LOGO, K_STORE_ID, K_STORE_NAME, K_TERMINAL_ID, OrderRecord,
-    RedemptionRecord, ResumeReport, SellRequest, ShiftInfo, UserInfo,
+    CommissionRow, Engine, EngineError, HandOver, K_PLATFORM_URL, K_PRINTER_PROFILE,
+    K_PRINTER_TARGET, K_RECEIPT_FOOTER, K_RECEIPT_LOGO, K_STORE_ID, K_STORE_NAME, K_TERMINAL_ID,
+    OrderRecord, RedemptionRecord, ResumeReport, SellRequest, ShiftInfo, UserInfo,
 };
 use cardcat_printer::profile::{self, Profile};
 use cardcat_printer::transport::Target;
@@ -152,6 +152,8 @@ pub struct QueueState {
 
 struct Inner {
     cfg: TerminalConfig,
+    /// Why this counter may only read (damaged database found at start), if so.
+    damaged: Option<String>,
     secrets: Arc<dyn SecretStore>,
     events: Events,
     catalog: Catalog,
@@ -182,13 +184,55 @@ impl Counter {
         secrets: Arc<dyn SecretStore>,
         timeout: Duration,
     ) -> Result<Counter> {
+        Self::open_checked(cfg, secrets, timeout, false)
+    }
+
+    /// Opens a terminal whose database is gone, as a new, empty store: the installer's
+    /// explicit choice (never taken by itself).
+    pub fn open_new_store(cfg: TerminalConfig, secrets: Arc<dyn SecretStore>) -> Result<Counter> {
+        Self::open_checked(cfg, secrets, Duration::from_secs(10), true)
+    }
+
+    fn open_checked(
+        cfg: TerminalConfig,
+        secrets: Arc<dyn SecretStore>,
+        timeout: Duration,
+        new_store: bool,
+    ) -> Result<Counter> {
         terminal::ensure_dir(&cfg.db).map_err(|e| CounterError::file(&cfg.db, e))?;
-        // Migrates (or refuses a newer schema) once, up front.
-        drop(Store::open(&cfg.db)?);
+        // An activated terminal never silently starts over on a missing or empty database.
+        let empty = std::fs::metadata(&cfg.db)
+            .map(|m| m.len() == 0)
+            .unwrap_or(true);
+        let marker = terminal::activation_marker(&cfg.db);
+        if empty {
+            match secrets.get(&marker) {
+                Ok(Some(_)) if !new_store => {
+                    return Err(CounterError::StoreMissing {
+                        path: cfg.db.display().to_string(),
+                    });
+                }
+                Ok(Some(_)) => {
+                    let _ = secrets.delete(&marker);
+                }
+                _ => {}
+            }
+        }
+        // Migrates (or refuses a newer schema) once, up front; then a quick integrity check.
+        let store = Store::open(&cfg.db)?;
+        let damaged = store
+            .integrity_check()
+            .err()
+            .map(|e| cardcat_core::Localized::message(&e, cfg.lang));
+        if let Some(d) = &damaged {
+            tracing::error!(detail = %d, "database damaged: the counter only reads");
+        }
+        drop(store);
         let catalog = Catalog::with_snapshot(catalog::snapshot_path(&cfg.db));
         Ok(Counter {
             inner: Arc::new(Inner {
                 cfg,
+                damaged,
                 secrets,
                 events: Events::default(),
                 catalog,
@@ -222,9 +266,35 @@ impl Counter {
         &*self.inner.secrets
     }
 
+    /// The keyring handle, for opening another service on the same terminal.
+    pub fn secrets_handle(&self) -> Arc<dyn SecretStore> {
+        self.inner.secrets.clone()
+    }
+
     /// A fresh connection to this terminal's store.
     pub fn store(&self) -> Result<Store> {
         Ok(Store::open(&self.inner.cfg.db)?)
+    }
+
+    /// Refuses anything that writes when the database is damaged (found at start) or cannot
+    /// be written right now: the same test the doctor runs, so the two always agree.
+    pub fn ensure_writable(&self) -> Result<()> {
+        if let Some(d) = &self.inner.damaged {
+            return Err(CounterError::ReadOnly {
+                damaged: true,
+                detail: d.clone(),
+            });
+        }
+        let store = self.store()?;
+        doctor::writable(&store).map_err(|detail| CounterError::ReadOnly {
+            damaged: false,
+            detail,
+        })
+    }
+
+    /// True when the database was found damaged at start (the counter only reads).
+    pub fn is_damaged(&self) -> bool {
+        self.inner.damaged.is_some()
     }
 
     /// An engine for one operation: its own connection, the loaded credentials.
@@ -251,13 +321,53 @@ impl Counter {
 
     /// Pairs this terminal with the platform using a one-time code. The secret goes to the
     /// OS keyring (probed first, so a code is never spent when the secret has nowhere to go).
+    /// A first pairing needs nobody logged in; pairing again goes through [`Self::repair`].
     pub async fn activate(&self, url: &str, code: &str, device: &str) -> Result<Activation> {
+        self.repair(None, url, code, device, false).await
+    }
+
+    /// Pairs this terminal (again). An activated terminal is paired again only by the owner
+    /// or an installer, never while orders are open or results owed; a code of another store
+    /// is refused unless `move_store`, which first archives the old store's books (a copy
+    /// of the database next to it) and then clears them, audited.
+    pub async fn repair(
+        &self,
+        who: Option<&Session>,
+        url: &str,
+        code: &str,
+        device: &str,
+        move_store: bool,
+    ) -> Result<Activation> {
+        self.ensure_writable()?;
         let secrets = &*self.inner.secrets;
+        let store = self.store()?;
+        let old_store = store.setting(K_STORE_ID)?;
+        if store.setting(K_TERMINAL_ID)?.is_some() {
+            let who = who.ok_or(EngineError::LoginRequired)?;
+            who.require(Action::ActivateTerminal)?;
+            let (open, owed) = terminal::open_and_owed(&store)?;
+            if open + owed > 0 {
+                return Err(CounterError::RepairBlocked { open, owed });
+            }
+        }
         secrets.probe()?;
         let client = PlatformClient::new(url)?;
         let resp = client.activate(code, device).await?;
+        if let Some(old) = old_store.filter(|o| *o != resp.store_id) {
+            if !move_store {
+                return Err(CounterError::OtherStore {
+                    old,
+                    new: resp.store_id,
+                });
+            }
+            terminal::archive_and_clear_books(
+                &mut self.store()?,
+                &old,
+                &resp.store_id,
+                who.map_or("setup", |w| w.user_id()),
+            )?;
+        }
         secrets.set(&resp.terminal_id, &resp.secret)?;
-        let store = self.store()?;
         for (k, v) in [
             (K_PLATFORM_URL, client.base_url()),
             (K_TERMINAL_ID, &resp.terminal_id),
@@ -265,6 +375,13 @@ impl Counter {
             (K_STORE_NAME, &resp.store_name),
         ] {
             store.set_setting(k, v)?;
+        }
+        // remembered in the keyring, so a lost database is noticed at the next start
+        if let Err(e) = secrets.set(
+            &terminal::activation_marker(&self.inner.cfg.db),
+            &resp.terminal_id,
+        ) {
+            tracing::warn!(error = %e, "activation marker not stored");
         }
         // A new pairing means new credentials: forget the old engine.
         if let Ok(mut g) = self.inner.base.lock() {
@@ -349,6 +466,7 @@ impl Counter {
     /// Downloads the catalog (full the first time, then deltas) and brings the search
     /// index up to date: patched in place from a delta, rebuilt after a full sync.
     pub async fn sync(&self, full: bool) -> Result<SyncSummary> {
+        self.ensure_writable()?;
         let (url, creds) = {
             let store = self.store()?;
             cardcat_engine::terminal_credentials(&store, &*self.inner.secrets)?
@@ -473,6 +591,7 @@ impl Counter {
     /// connection, waits up to `opts.wait` for a final state, shows the result (PINs in
     /// full, once) and prints the receipt on a blocking thread.
     pub async fn sell(&self, s: &Session, req: SellRequest, opts: SellOptions) -> Result<Sale> {
+        self.ensure_writable()?;
         let mut eng = self.engine()?;
         // Resolve what a crash or a lost answer left open before taking a new order.
         if let Err(e) = eng.resume(false).await {
@@ -530,7 +649,67 @@ impl Counter {
         } else {
             None
         };
+        let order = self.after_print(&mut eng, s, order, print.as_ref())?;
         Ok(Sale { order, print })
+    }
+
+    /// When the printer took a final order's receipt, its result reached the customer.
+    fn after_print(
+        &self,
+        eng: &mut Engine,
+        s: &Session,
+        mut order: OrderRecord,
+        print: Option<&PrintOutcome>,
+    ) -> Result<OrderRecord> {
+        if order.state.is_final()
+            && matches!(print, Some(PrintOutcome::Printed { .. }))
+            && eng.hand_over(s, &order.client_key.to_string(), HandOver::Paper)?
+        {
+            order.handed_over = true;
+        }
+        Ok(order)
+    }
+
+    /// The front end has drawn this order's result on the screen (call it after drawing,
+    /// not before): from now on it is delivered, and PINs show masked.
+    pub fn acknowledge(&self, s: &Session, key: &str) -> Result<bool> {
+        let key = parse_key(key)?;
+        Ok(self
+            .engine()?
+            .hand_over(s, &key.to_string(), HandOver::Screen)?)
+    }
+
+    /// Orders whose result has not reached the customer yet (after resolving open ones):
+    /// what the counter must present at start-up and before a sale.
+    pub async fn owed(&self, s: &Session) -> Result<Vec<OrderRecord>> {
+        let mut eng = self.engine()?;
+        if let Err(e) = eng.resume(false).await {
+            tracing::warn!(error = %e, "resume before listing owed orders");
+        }
+        Ok(eng.owed(s)?)
+    }
+
+    /// Hands an owed result over: shows it (PINs in full while it is still owed) and prints
+    /// it; printed means delivered, otherwise the front end acknowledges after showing it.
+    pub async fn deliver(&self, s: &Session, key: &str) -> Result<Sale> {
+        let key = parse_key(key)?;
+        let mut eng = self.engine()?;
+        let order = eng.show(s, &key.to_string(), false)?;
+        let print = self.print_sale(s, &order, order.handed_over).await;
+        let print = (print != PrintOutcome::NoPrinter).then_some(print);
+        let order = self.after_print(&mut eng, s, order, print.as_ref())?;
+        Ok(Sale { order, print })
+    }
+
+    /// Sets an owed result aside with a reason (audited).
+    pub fn set_aside(&self, s: &Session, key: &str, reason: &str) -> Result<()> {
+        let key = parse_key(key)?;
+        Ok(self.engine()?.set_aside(s, &key.to_string(), reason)?)
+    }
+
+    /// The repeat-sale window in seconds (owner setting).
+    pub fn set_intent_window(&self, s: &Session, secs: i64) -> Result<()> {
+        Ok(self.engine()?.set_intent_window(s, secs)?)
     }
 
     /// Prints an order's receipt (`copy`: a 副本 / REPRINT).
@@ -574,11 +753,13 @@ impl Counter {
     /// print is a masked 副本 copy (the engine decides, and checks the role).
     pub async fn reprint(&self, s: &Session, key: &str) -> Result<Sale> {
         let key = parse_key(key)?;
-        let (order, copy) = self.engine()?.reprint(s, &key.to_string())?;
+        let mut eng = self.engine()?;
+        let (order, copy) = eng.reprint(s, &key.to_string())?;
         let print = self.print_sale(s, &order, copy).await;
         if print == PrintOutcome::NoPrinter {
             return Err(CounterError::NoPrinter);
         }
+        let order = self.after_print(&mut eng, s, order, Some(&print))?;
         Ok(Sale {
             order,
             print: Some(print),
@@ -629,6 +810,7 @@ impl Counter {
 
     /// Redeems and prints the slip when it is redeemed.
     pub async fn redeem(&self, s: &Session, code: &str) -> Result<Redeemed> {
+        self.ensure_writable()?;
         if code.trim().is_empty() {
             return Err(InputError::VoucherCode.into());
         }
@@ -645,6 +827,7 @@ impl Counter {
     }
 
     pub async fn redeem_cancel(&self, s: &Session, request_id: &str) -> Result<Redeemed> {
+        self.ensure_writable()?;
         let id = parse_key(request_id)?;
         let r = self.engine()?.redeem_cancel(s, id).await?;
         let print = Some(self.print_redemption(s, &r).await);
@@ -673,6 +856,7 @@ impl Counter {
 
     /// Opens a shift with a cash float (a non-negative amount of at most ¥100,000).
     pub fn open_shift(&self, s: &Session, float: &str) -> Result<ShiftInfo> {
+        self.ensure_writable()?;
         let f = parse_cash(float)?;
         Ok(self.engine()?.open_shift(s, f)?)
     }
@@ -687,6 +871,7 @@ impl Counter {
     /// Closes the shift with the counted cash (Z report), prints it, and sends the
     /// outbox (audit and shift events) to the platform.
     pub async fn close_shift(&self, s: &Session, counted: &str) -> Result<ShiftReport> {
+        self.ensure_writable()?;
         let c = parse_cash(counted)?;
         let mut eng = self.engine()?;
         let i = eng.close_shift(s, c)?;
@@ -961,7 +1146,8 @@ impl Counter {
     ) -> Result<(QueueState, Option<String>)> {
         let path = self.inner.cfg.db.clone();
         let reprint = reprint.map(str::to_string);
-        tokio::task::spawn_blocking(move || -> Result<(QueueState, Option<String>)> {
+        type Done = (QueueState, Option<String>, Vec<String>);
+        let r = tokio::task::spawn_blocking(move || -> Result<Done> {
             let store = Store::open(&path)?;
             let c = store.conn();
             let sqlite = |e| CounterError::Store(cardcat_store::StoreError::from(e));
@@ -974,6 +1160,7 @@ impl Counter {
                         .ok_or_else(|| InputError::OrderKey(error::short(&id)))?,
                 );
             }
+            let mut printed_orders: Vec<String> = Vec::new();
             let mut st = QueueState {
                 printed: 0,
                 waiting: 0,
@@ -988,12 +1175,31 @@ impl Counter {
                 st.printed = r.printed.len();
                 st.waiting = r.waiting.len();
                 st.uncertain = r.uncertain.len();
+                printed_orders = r
+                    .printed
+                    .iter()
+                    .filter_map(|id| cardcat_printer::queue::get(c, id).ok().flatten())
+                    .filter(|j| j.kind == "sale" || j.kind == "reprint")
+                    .filter_map(|j| j.order_key)
+                    .collect();
             }
             st.jobs = cardcat_printer::queue::list(c, 30).map_err(sqlite)?;
-            Ok((st, new_job))
+            Ok((st, new_job, printed_orders))
         })
         .await
-        .map_err(blocking_err)?
+        .map_err(blocking_err)??;
+        // a queued sale receipt that printed now: its result reached the customer
+        let (st, new_job, printed_orders) = r;
+        if !printed_orders.is_empty()
+            && let Ok(mut eng) = self.engine()
+        {
+            for k in printed_orders {
+                if let Err(e) = eng.hand_over_printed(&k) {
+                    tracing::warn!(order = %k, error = %e, "recording a printed delivery");
+                }
+            }
+        }
+        Ok((st, new_job))
     }
 }
 
@@ -1057,4 +1263,6 @@ fn _futures_are_send(c: &Counter, s: &Session, d: &Day) {
     send(c.print_samples(None, None, None));
     send(c.find_printers(None, 9100, Duration::ZERO));
     send(c.print_queue(false, None));
+    send(c.owed(s));
+    send(c.deliver(s, "k"));
 }

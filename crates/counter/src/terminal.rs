@@ -74,3 +74,87 @@ pub struct TerminalInfo {
     pub db: String,
     pub lang: Lang,
 }
+
+/// The keyring entry that remembers this database belonged to an activated terminal.
+pub fn activation_marker(db: &Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let full = match (db.parent(), db.file_name()) {
+        (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => std::fs::canonicalize(dir)
+            .map(|d| d.join(name))
+            .unwrap_or_else(|_| db.to_path_buf()),
+        _ => db.to_path_buf(),
+    };
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    full.hash(&mut h);
+    format!("cardcat-db-{:016x}", h.finish())
+}
+
+/// Orders not final yet, and final orders whose result is still owed.
+pub(crate) fn open_and_owed(
+    store: &cardcat_store::Store,
+) -> Result<(usize, usize), cardcat_store::StoreError> {
+    let (open, owed): (i64, i64) = store.conn().query_row(
+        "SELECT
+            coalesce(sum(state IN ('DRAFT','SENDING','PENDING','UNKNOWN')), 0),
+            coalesce(sum(state IN ('SUCCEEDED','FAILED','REFUNDED','CANCELLED','REVERSED')
+                         AND handed_over_ms IS NULL AND set_aside_by IS NULL), 0)
+         FROM orders",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((
+        usize::try_from(open).unwrap_or(0),
+        usize::try_from(owed).unwrap_or(0),
+    ))
+}
+
+/// Moving the terminal to another store: a full copy of the database is kept next to it
+/// (`<db>.store-<old>-<ms>.sqlite`), then the old store's books are cleared in one
+/// transaction, with an audit row. Never silent: only on the owner's explicit choice.
+pub(crate) fn archive_and_clear_books(
+    store: &mut cardcat_store::Store,
+    old: &str,
+    new: &str,
+    actor: &str,
+) -> Result<PathBuf, crate::CounterError> {
+    let safe: String = old
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut name = store.path().as_os_str().to_owned();
+    name.push(format!(".store-{safe}-{}.sqlite", cardcat_store::now_ms()));
+    let archive = PathBuf::from(name);
+    store
+        .conn()
+        .execute("VACUUM INTO ?1", [archive.display().to_string()])
+        .map_err(|e| crate::CounterError::Store(e.into()))?;
+    let tx = store
+        .conn_mut()
+        .transaction()
+        .map_err(|e| crate::CounterError::Store(e.into()))?;
+    tx.execute_batch(
+        "DELETE FROM ledger; DELETE FROM order_events; DELETE FROM orders; DELETE FROM redemptions;
+         DELETE FROM shifts; DELETE FROM print_jobs; DELETE FROM outbox;",
+    )
+    .map_err(|e| crate::CounterError::Store(e.into()))?;
+    tx.execute(
+        "INSERT INTO audit (at_ms, actor, action, subject, before, after) VALUES (?1, ?2, 'terminal.move_store', ?3, ?4, ?5)",
+        cardcat_store::rusqlite_reexport::params![
+            cardcat_store::now_ms(),
+            actor,
+            archive.display().to_string(),
+            old,
+            new
+        ],
+    )
+    .map_err(|e| crate::CounterError::Store(e.into()))?;
+    tx.commit()
+        .map_err(|e| crate::CounterError::Store(e.into()))?;
+    Ok(archive)
+}

@@ -11,6 +11,7 @@
 //! they book; they are never edited.
 //! Invariant: every public action checks the caller's role here, in the back end.
 
+mod delivery;
 mod orders;
 mod outbox;
 mod people;
@@ -33,6 +34,7 @@ use cardcat_store::{Store, StoreError};
 use serde::Serialize;
 
 pub use cardcat_core::report::GroupBy;
+pub use delivery::{DEFAULT_INTENT_WINDOW_SECS, HandOver, K_INTENT_WINDOW_SECS, PriorSale};
 pub use orders::{OrderRecord, PreparedOrder, ResumeReport, SellRequest};
 pub use people::{ShiftInfo, UserInfo};
 pub use redeem::{RedemptionRecord, RedemptionState};
@@ -128,6 +130,10 @@ pub enum EngineError {
     Sql(String),
     #[error("log in first")]
     LoginRequired,
+    #[error("the same sale {0:?} was made within the window; confirm it first")]
+    RepeatSale(Box<PriorSale>),
+    #[error("the result of {0:?} has not reached the customer")]
+    Owed(Box<PriorSale>),
     #[error("corrupt stored value: {0}")]
     Corrupt(CorruptValue),
 }
@@ -176,6 +182,8 @@ impl Localized for EngineError {
             Sql(_) => "store.sqlite",
             Corrupt(_) => "store.corrupt_value",
             LoginRequired => "auth.login_required",
+            RepeatSale(_) => "order.repeat_sale",
+            Owed(_) => "order.owed",
         }
     }
 
@@ -224,6 +232,24 @@ impl Localized for EngineError {
                 ("field", Arg::from(c.field)),
                 ("row", Arg::from(&c.row)),
                 ("detail", Arg::from(c.to_string())),
+            ],
+            RepeatSale(p) | Owed(p) => vec![
+                ("key", Arg::from(p.key.to_string())),
+                ("product", Arg::from(&p.product_name)),
+                (
+                    "account",
+                    Arg::from(if p.account.is_empty() {
+                        "-"
+                    } else {
+                        p.account.as_str()
+                    }),
+                ),
+                ("time", Arg::from(cardcat_core::time_utc8(p.created_at_ms))),
+                ("state", Arg::from(p.state.label(lang))),
+                (
+                    "delivered",
+                    Arg::from(if p.handed_over { "yes" } else { "no" }),
+                ),
             ],
             NotActivated | SecretMissing | ShiftNotOpen | ShiftAlreadyOpen | LoginRequired => {
                 Vec::new()

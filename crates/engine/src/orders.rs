@@ -41,6 +41,9 @@ pub struct SellRequest {
     pub override_by: Option<Session>,
     /// Failover: the FAILED/REFUNDED/CANCELLED order this new order replaces.
     pub replaces: Option<Uuid>,
+    /// The earlier sale of the same thing the cashier was shown and confirmed selling again
+    /// (see [`EngineError::RepeatSale`]).
+    pub confirm_repeat: Option<Uuid>,
 }
 
 impl SellRequest {
@@ -52,6 +55,7 @@ impl SellRequest {
             payment: PaymentMethod::Cash,
             override_by: None,
             replaces: None,
+            confirm_repeat: None,
         }
     }
 }
@@ -89,6 +93,8 @@ pub struct OrderRecord {
     pub pins_in_full: bool,
     /// A later view: receipts print 副本/REPRINT.
     pub copy: bool,
+    /// The result reached the customer (screen or paper), or was set aside.
+    pub handed_over: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -125,11 +131,13 @@ pub(crate) struct Row {
     pub failed_reads: i64,
     pub replaces: Option<String>,
     pub day: String,
+    pub handed_over_ms: Option<i64>,
+    pub set_aside_by: Option<String>,
 }
 
 const ROW_COLS: &str = "client_key, sku, product_name, kind, qty, account, price, cost, commission, cashier_id, state, \
     platform_order_id, failure, created_at_ms, unit_cost, payment_method, pins_enc, pin_views, attempts, needs_attention, \
-    failed_reads, replaces, day";
+    failed_reads, replaces, day, handed_over_ms, set_aside_by";
 
 fn read_row(
     r: &cardcat_store::rusqlite_reexport::Row<'_>,
@@ -165,6 +173,8 @@ fn read_row(
         failed_reads: r.get(20)?,
         replaces: r.get(21)?,
         day: r.get(22)?,
+        handed_over_ms: r.get(23)?,
+        set_aside_by: r.get(24)?,
         key,
     })
 }
@@ -282,6 +292,7 @@ impl Engine {
             .map_err(|e| EngineError::Invalid(e.to_string()))?;
         let body = serde_json::to_vec(&request).map_err(|e| EngineError::Invalid(e.to_string()))?;
         let now = now_ms();
+        let window = self.intent_window_ms()?;
         let sending = transition(OrderState::Draft, OrderEvent::Send)
             .map_err(|e| EngineError::Invalid(e.to_string()))?
             .state();
@@ -328,6 +339,36 @@ impl Engine {
                         Some(&format!("new order {key_s} by cashier {}", s.user_id)),
                     )?,
                 }
+            }
+        }
+        // The customer's view: nothing new for a product/account whose last result is still
+        // owed to them, and no repeat of a recent sale without the cashier's confirmation.
+        if let Some(prior) = crate::delivery::owed_conflict(&tx, &product.sku, &account_key)? {
+            return Err(EngineError::Owed(Box::new(prior)));
+        }
+        if window > 0
+            && let Some(prior) =
+                crate::delivery::repeat_of(&tx, &product.sku, &account_key, now - window)?
+        {
+            let confirmed = req.confirm_repeat == Some(prior.key);
+            match (&req.override_by, confirmed) {
+                (None, false) => return Err(EngineError::RepeatSale(Box::new(prior))),
+                (who, _) => audit(
+                    &tx,
+                    who.as_ref()
+                        .map_or(s.user_id.as_str(), |o| o.user_id.as_str()),
+                    "order.repeat_confirmed",
+                    &key_s,
+                    Some(&format!(
+                        "{} {} at {} ({}, handed over: {})",
+                        prior.key,
+                        prior.sku,
+                        prior.created_at_ms,
+                        prior.state.as_str(),
+                        prior.handed_over
+                    )),
+                    Some(&format!("new order {key_s} by cashier {}", s.user_id)),
+                )?,
             }
         }
         tx.execute(
@@ -880,7 +921,9 @@ impl Engine {
         let mut copy = false;
         if let Some(blob) = &row.pins_enc {
             let clear = self.vault.open(key, blob)?;
-            let first = row.pin_views == 0;
+            // Until the result reached the customer, every showing is the first one: a crash
+            // between reading the PIN and showing it must not cost the customer their card.
+            let first = row.handed_over_ms.is_none() && row.set_aside_by.is_none();
             in_full = match view {
                 PinView::Sale | PinView::FirstOrMasked => first,
                 PinView::Reveal => true,
@@ -951,6 +994,7 @@ impl Engine {
             pins,
             pins_in_full: in_full,
             copy,
+            handed_over: row.handed_over_ms.is_some() || row.set_aside_by.is_some(),
         })
     }
 }

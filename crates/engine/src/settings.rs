@@ -47,6 +47,7 @@ pub fn configure(
 ) -> Result<()> {
     let allowed: &[&str] = match action {
         Action::ConfigurePrinter => &PRINTER_KEYS,
+        Action::ConfigureCounter => &[crate::delivery::K_INTENT_WINDOW_SECS],
         _ => &[],
     };
     if let Some((k, _)) = kv.iter().find(|(k, _)| !allowed.contains(k)) {

@@ -1,12 +1,13 @@
 //! Terminal activation, request signature checks (HMAC, clock skew, nonces) and the
 //! admin bearer token.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -20,6 +21,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use crate::clock::now_ms;
 use crate::error::{ApiErr, ApiResult, json_response, parse_json};
 use crate::state::{AppState, Terminal, lock};
+use crate::throttle::Locked;
 
 /// Largest request body accepted on signed routes.
 pub(crate) const MAX_BODY: usize = 1024 * 1024;
@@ -209,20 +211,49 @@ pub(crate) async fn admin(State(st): State<Arc<AppState>>, req: Request, next: N
     }
 }
 
+fn locked_out(l: Locked) -> ApiErr {
+    let secs = l.retry_after_secs();
+    let who = if l.global {
+        "全平台配对尝试过多 / too many wrong pairing codes on the platform"
+    } else {
+        "配对码错误次数过多 / too many wrong pairing codes from this device"
+    };
+    ApiErr::too_many_attempts(
+        secs,
+        format!("{who}; activation is locked, try again in {secs} s"),
+    )
+}
+
 /// `POST /v1/activate`: trades a one-time pairing code for a terminal id and secret.
-pub(crate) async fn activate(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
+///
+/// Brute force is throttled (see [`crate::throttle`]): wrong codes count per peer IP and
+/// platform-wide; while a lock is in force every attempt gets 429 `too_many_attempts`
+/// (a correct code is not used up). The lock check and the code check run under the
+/// database lock, so concurrent guesses cannot slip past the limit.
+pub(crate) async fn activate(
+    State(st): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Response {
+    let ip: IpAddr = peer.ip().to_canonical();
     let r: ApiResult<ActivateResponse> = async {
+        lock(&st.activation).check(ip, now_ms()).map_err(locked_out)?;
         let req: ActivateRequest = parse_json(&body)?;
         let code = req.code.trim().to_string();
         let device = req.device_name.trim().chars().take(64).collect::<String>();
         let device = if device.is_empty() { "CardCat POS".to_string() } else { device };
+        let st2 = Arc::clone(&st);
         let resp = st
             .db(move |c| {
+                let now = now_ms();
+                lock(&st2.activation).check(ip, now).map_err(locked_out)?;
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let store: Option<String> = tx
                     .query_row("SELECT store_id FROM pairing_codes WHERE code = ?1 AND used_at IS NULL", [&code], |r| r.get(0))
                     .optional()?;
                 let Some(store_id) = store else {
+                    lock(&st2.activation).record_failure(ip, now);
+                    tracing::info!(%ip, "activation refused: wrong pairing code");
                     return Err(ApiErr::new(
                         StatusCode::BAD_REQUEST,
                         ErrorCode::InvalidPairingCode,
@@ -236,7 +267,6 @@ pub(crate) async fn activate(State(st): State<Arc<AppState>>, body: Bytes) -> Re
                 let mut secret = [0u8; 32];
                 rng.fill_bytes(&mut secret);
                 let secret = hex::encode(secret);
-                let now = now_ms();
                 tx.execute(
                     "INSERT INTO terminals (id, store_id, secret, name, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![terminal_id, store_id, secret, device, now],

@@ -90,8 +90,15 @@ fn catalog_response(st: &AppState, bytes: Vec<u8>, etag: Option<HeaderValue>) ->
     }
 }
 
-fn clamp_limit(limit: Option<u32>) -> u32 {
-    limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_PAGE)
+/// The page size asked for: default 2000, otherwise 1..=`MAX_PAGE` or 400 `bad_request`.
+fn page_limit(limit: Option<u32>) -> ApiResult<u32> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+        Some(n) => Err(ApiErr::bad_request(format!(
+            "limit {n} is out of range: 1..={MAX_PAGE}"
+        ))),
+    }
 }
 
 fn etag_matches(headers: &HeaderMap, tag: &str) -> bool {
@@ -120,11 +127,14 @@ pub(crate) async fn full(
         Ok(q) => q,
         Err(e) => return ApiErr::bad_request(format!("bad query: {e}")).into_response(),
     };
+    let limit = match page_limit(q.limit) {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
     let snap = match snapshot(&st).await {
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
-    let limit = clamp_limit(q.limit);
     let after = q.after.as_deref().filter(|a| !a.is_empty());
     let tag = format!("\"v{}-{}-{}\"", snap.version, after.unwrap_or(""), limit);
     if etag_matches(&headers, &tag) {
@@ -168,9 +178,17 @@ pub(crate) async fn delta(
     let cursor = match (q.after_version, q.after_sku) {
         (Some(v), Some(s)) => Some((v, s)),
         (None, None) => None,
-        _ => return ApiErr::bad_request("after_version and after_sku go together").into_response(),
+        _ => {
+            return ApiErr::bad_request(
+                "after_version and after_sku go together: send both (from `next`) or neither",
+            )
+            .into_response();
+        }
     };
-    let limit = clamp_limit(q.limit);
+    let limit = match page_limit(q.limit) {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
     let r = st
         .db(move |c| {
             let tx = c.transaction()?;

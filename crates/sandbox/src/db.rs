@@ -138,6 +138,22 @@ CREATE TABLE terminal_events (
     received_at_ms INTEGER NOT NULL
 );
 ",
+    // 3: redemptions belong to the store that made them; audit log of store PIN reveals
+    r"
+ALTER TABLE redemptions ADD COLUMN store_id TEXT;
+UPDATE redemptions SET store_id = (SELECT t.store_id FROM terminals t WHERE t.id = redemptions.terminal_id);
+CREATE TABLE pin_reveals (
+    id INTEGER PRIMARY KEY,
+    client_key TEXT NOT NULL,
+    store_id TEXT NOT NULL,
+    terminal_id TEXT NOT NULL,
+    operator TEXT,
+    seller_terminal_id TEXT NOT NULL,
+    pins INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL
+);
+CREATE INDEX pin_reveals_key ON pin_reveals(client_key);
+",
 ];
 
 /// Opens (creating if needed) the database, applies pending migrations and seeds a

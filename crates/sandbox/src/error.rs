@@ -21,8 +21,19 @@ impl ApiErr {
                 code,
                 message: message.into(),
                 server_time_ms: None,
+                retry_after_secs: None,
             },
         }
+    }
+    /// 429 `too_many_attempts` with `Retry-After: secs` (and `retry_after_secs` in the body).
+    pub fn too_many_attempts(retry_after_secs: u64, message: impl Into<String>) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::TooManyAttempts,
+            message,
+        );
+        e.body.retry_after_secs = Some(retry_after_secs);
+        e
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
@@ -67,7 +78,12 @@ impl From<anyhow::Error> for ApiErr {
 
 impl IntoResponse for ApiErr {
     fn into_response(self) -> Response {
-        json_response(self.status, &self.body)
+        let mut r = json_response(self.status, &self.body);
+        if let Some(secs) = self.body.retry_after_secs {
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        r
     }
 }
 
@@ -122,6 +138,100 @@ pub(crate) fn aborted_response(prefix: Vec<u8>) -> Response {
 }
 
 /// Parses a JSON request body, answering 400 `bad_request` when it does not fit.
+///
+/// JSON does not tell `2` from `2.0`, and the contract's integers are JSON Schema
+/// integers (any number with a zero fractional part), so a body that only fails because
+/// an integer field holds an integral float (`"at_ms": 222.0`) is accepted as if it held
+/// the integer.
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
-    serde_json::from_slice(body).map_err(|e| ApiErr::bad_request(format!("invalid JSON body: {e}")))
+    let bad = |e: serde_json::Error| ApiErr::bad_request(format!("invalid JSON body: {e}"));
+    match serde_json::from_slice(body) {
+        Ok(v) => Ok(v),
+        Err(first) => {
+            let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) else {
+                return Err(bad(first));
+            };
+            if !integral_floats_to_integers(&mut value) {
+                return Err(bad(first));
+            }
+            serde_json::from_value(value).map_err(|_| bad(first))
+        }
+    }
+}
+
+/// Rewrites every float with a zero fractional part that fits an `i64`/`u64` as that
+/// integer. `true` if anything changed.
+fn integral_floats_to_integers(v: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let Some(f) = n.as_f64() else { return false };
+            // 2^63 and 2^64 are exact as f64; the range checks keep the casts exact
+            let int = if f.fract() != 0.0 || !f.is_finite() {
+                None
+            } else if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
+                Some(Value::from(f as i64))
+            } else if (0.0..18_446_744_073_709_551_616.0).contains(&f) {
+                Some(Value::from(f as u64))
+            } else {
+                None
+            };
+            match int {
+                Some(i) => {
+                    *v = i;
+                    true
+                }
+                None => false,
+            }
+        }
+        Value::Array(items) => {
+            let mut changed = false;
+            for x in items {
+                changed |= integral_floats_to_integers(x);
+            }
+            changed
+        }
+        Value::Object(map) => {
+            let mut changed = false;
+            for x in map.values_mut() {
+                changed |= integral_floats_to_integers(x);
+            }
+            changed
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct T {
+        at_ms: i64,
+        qty: u32,
+        payload: serde_json::Value,
+    }
+
+    #[test]
+    fn integral_floats_are_integers() {
+        let t: T = parse_json(br#"{"at_ms":222.0,"qty":3,"payload":{"x":1.5}}"#).unwrap();
+        assert_eq!((t.at_ms, t.qty), (222, 3));
+        assert_eq!(t.payload["x"], 1.5, "fractions elsewhere are kept");
+        let t: T = parse_json(br#"{"at_ms":-5e3,"qty":1E1,"payload":null}"#).unwrap();
+        assert_eq!((t.at_ms, t.qty), (-5000, 10));
+        for bad in [
+            &br#"{"at_ms":222.5,"qty":3,"payload":1}"#[..],
+            br#"{"at_ms":1e300,"qty":3,"payload":1}"#,
+            br#"{"at_ms":1,"qty":-1.0,"payload":1}"#,
+            br#"{"at_ms":1,"qty":3}"#,
+            b"not json",
+        ] {
+            let e = parse_json::<T>(bad).unwrap_err();
+            assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        }
+        // a well-typed body is untouched (payload floats stay floats)
+        let t: T = parse_json(br#"{"at_ms":1,"qty":2,"payload":[2.0]}"#).unwrap();
+        assert!(t.payload[0].is_f64());
+    }
 }

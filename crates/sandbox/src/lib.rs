@@ -43,11 +43,12 @@
 //! - leaves: `clock` (the one `now_ms`, UTC+8 days), `config` ([`SandboxConfig`]),
 //!   `error` (API errors, JSON and aborted responses), `products` (product and
 //!   category row mapping)
+//! - `throttle` (pairing-code brute-force limits) → config
 //! - `seed` (first-start data, default store) → clock
 //! - `db` (open, migrate, pairing codes, vouchers, counts) → seed, clock
 //! - `snapshot` (per-version full-sync cache) → products, error
-//! - `state` (shared server state) → snapshot, config, error
-//! - handlers: `auth`, `events`, `orders` → state, error, clock;
+//! - `state` (shared server state) → snapshot, config, error, throttle
+//! - handlers: `auth` → state, error, clock, throttle; `events`, `orders` → state, error, clock;
 //!   `statements` → orders, state, error, clock; `redeem` → db, state, error, clock;
 //!   `catalog` → snapshot, products, state, error (its tests also use db);
 //!   `admin` → catalog, db, state, error, clock
@@ -67,6 +68,7 @@ mod seed;
 mod snapshot;
 mod state;
 mod statements;
+mod throttle;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
@@ -82,7 +84,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
-pub use config::SandboxConfig;
+pub use config::{
+    DEFAULT_ACTIVATE_LOCKOUT_SECS, DEFAULT_ACTIVATE_MAX_FAILURES_GLOBAL,
+    DEFAULT_ACTIVATE_MAX_FAILURES_PER_CLIENT, DEFAULT_ACTIVATE_WINDOW_SECS, SandboxConfig,
+};
 pub use redeem::CANCEL_WINDOW_MS;
 pub use seed::{MAX_EXTRA_SKUS, base_products, extra_product, gtin13, gtin13_valid};
 
@@ -98,6 +103,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/orders"),
     ("GET", "/v1/orders/{client_key}"),
     ("POST", "/v1/orders/status"),
+    ("GET", "/v1/store/orders/{client_key}/pins"),
     ("POST", "/v1/redemptions/prepare"),
     ("POST", "/v1/redemptions/verify"),
     ("POST", "/v1/redemptions/cancel"),
@@ -180,6 +186,10 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/v1/orders", post(orders::create))
         .route("/v1/orders/status", post(orders::batch_status))
         .route("/v1/orders/{client_key}", get(orders::get_one))
+        .route(
+            "/v1/store/orders/{client_key}/pins",
+            get(orders::store_pins),
+        )
         .route("/v1/redemptions/prepare", post(redeem::prepare))
         .route("/v1/redemptions/verify", post(redeem::verify))
         .route("/v1/redemptions/cancel", post(redeem::cancel))
@@ -224,7 +234,8 @@ pub async fn start(config: SandboxConfig, bind: SocketAddr) -> anyhow::Result<Ru
         .await
         .with_context(|| format!("binding {bind}"))?;
     let addr = listener.local_addr()?;
-    let app = router(state.clone());
+    // The peer address feeds the pairing-code throttle of `POST /v1/activate`.
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
         let served = axum::serve(listener, app)
@@ -299,6 +310,52 @@ pub fn terminal_events(db_path: &Path) -> anyhow::Result<Vec<(String, serde_json
             k,
             serde_json::from_str(&p).unwrap_or(serde_json::Value::Null),
         ));
+    }
+    Ok(out)
+}
+
+/// One row of the audit log of `GET /v1/store/orders/{client_key}/pins`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinReveal {
+    pub client_key: Uuid,
+    pub store_id: String,
+    /// The terminal that asked.
+    pub terminal_id: String,
+    /// The `operator` it named, if any.
+    pub operator: Option<String>,
+    /// The terminal that sold the order.
+    pub seller_terminal_id: String,
+    /// How many PIN payloads were returned.
+    pub pins: u32,
+    pub at_ms: i64,
+}
+
+/// The audit log of store PIN reveals, oldest first.
+pub fn pin_reveals(db_path: &Path) -> anyhow::Result<Vec<PinReveal>> {
+    let conn = db::open(db_path, 0, 42)?;
+    let mut st = conn.prepare(
+        "SELECT client_key, store_id, terminal_id, operator, seller_terminal_id, pins, at_ms
+         FROM pin_reveals ORDER BY id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            PinReveal {
+                client_key: Uuid::nil(),
+                store_id: r.get(1)?,
+                terminal_id: r.get(2)?,
+                operator: r.get(3)?,
+                seller_terminal_id: r.get(4)?,
+                pins: r.get(5)?,
+                at_ms: r.get(6)?,
+            },
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (key, mut reveal) = row?;
+        reveal.client_key = Uuid::parse_str(&key).context("pin_reveals.client_key")?;
+        out.push(reveal);
     }
     Ok(out)
 }

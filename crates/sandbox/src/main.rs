@@ -6,7 +6,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use cardcat_core::Money;
-use cardcat_sandbox::{SandboxConfig, create_pairing_code, create_voucher};
+use cardcat_sandbox::{
+    DEFAULT_ACTIVATE_LOCKOUT_SECS, DEFAULT_ACTIVATE_MAX_FAILURES_GLOBAL,
+    DEFAULT_ACTIVATE_MAX_FAILURES_PER_CLIENT, DEFAULT_ACTIVATE_WINDOW_SECS, SandboxConfig,
+    create_pairing_code, create_voucher,
+};
 use cardcat_wire::NewVoucherRequest;
 use clap::{Parser, Subcommand};
 
@@ -55,6 +59,20 @@ enum Cmd {
         /// Seconds before a scenario-601 order is REVERSED.
         #[arg(long, default_value_t = 3)]
         reverse_after_secs: u64,
+        /// Wrong pairing codes one client (peer IP) may send per window before it is
+        /// locked out (0 = unlimited).
+        #[arg(long, default_value_t = DEFAULT_ACTIVATE_MAX_FAILURES_PER_CLIENT)]
+        activate_max_failures_per_client: u32,
+        /// Wrong pairing codes of all clients together per window before every
+        /// activation is locked out (0 = unlimited).
+        #[arg(long, default_value_t = DEFAULT_ACTIVATE_MAX_FAILURES_GLOBAL)]
+        activate_max_failures_global: u32,
+        /// The window (seconds) the wrong-code limits count over.
+        #[arg(long, default_value_t = DEFAULT_ACTIVATE_WINDOW_SECS)]
+        activate_window_secs: u64,
+        /// How long (seconds) a lockout lasts; a correct code is refused meanwhile too.
+        #[arg(long, default_value_t = DEFAULT_ACTIVATE_LOCKOUT_SECS)]
+        activate_lockout_secs: u64,
     },
     /// Print a fresh one-time pairing code (works without the server).
     PairingCode {
@@ -110,6 +128,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
             slow_secs,
             reverse_after_secs,
+            activate_max_failures_per_client,
+            activate_max_failures_global,
+            activate_window_secs,
+            activate_lockout_secs,
         } => {
             let config = SandboxConfig {
                 db_path: db,
@@ -118,6 +140,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 seed,
                 slow_secs,
                 reverse_after_secs,
+                activate_max_failures_per_client,
+                activate_max_failures_global,
+                activate_window_secs,
+                activate_lockout_secs,
             };
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

@@ -1,23 +1,29 @@
-//! Orders: idempotent create with scripted outcomes, status (single and batch).
+//! Orders: idempotent create with scripted outcomes, status (single and batch), and the
+//! store's audited PIN route.
 //!
 //! See the crate docs for the outcome table. Time-based transitions are applied
 //! lazily by [`settle`] whenever an order is read, and persisted.
+//!
+//! Scoping: an order belongs to the store of the terminal that placed it; other stores
+//! never see it (404 / `missing`). Its PIN payloads (卡密) are in order views for the
+//! selling terminal only; other terminals of the store get the view without them
+//! (`pins_withheld`) and use `GET /v1/store/orders/{client_key}/pins`, which is audited.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Extension, Path, State};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cardcat_core::{AccountInput, AccountTemplate, Money, RemoteStatus};
 use cardcat_wire::{
-    BatchStatusRequest, BatchStatusResponse, CreateOrderRequest, ErrorCode, FailReason, OrderView,
-    PinPayload,
+    BatchStatusRequest, BatchStatusResponse, CreateOrderRequest, ErrorCode, FailReason, OrderPins,
+    OrderView, PinPayload,
 };
 use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -111,10 +117,12 @@ pub(crate) struct OrderRow {
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
     pub stale_flip_pending: bool,
+    /// The terminal that placed (sold) the order.
+    pub terminal_id: String,
 }
 
 pub(crate) const ORDER_COLS: &str = "client_key, platform_order_id, store_id, sku, qty, request_hash, status, amount, \
-     commission, pins, failure, scenario, created_at_ms, updated_at_ms, stale_flip_pending";
+     commission, pins, failure, scenario, created_at_ms, updated_at_ms, stale_flip_pending, terminal_id";
 
 fn conv(i: usize, msg: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, msg.into())
@@ -146,6 +154,7 @@ pub(crate) fn read_order(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrderRow> {
         created_at_ms: r.get(12)?,
         updated_at_ms: r.get(13)?,
         stale_flip_pending: r.get(14)?,
+        terminal_id: r.get(15)?,
     })
 }
 
@@ -223,13 +232,16 @@ pub(crate) fn settle(
     Ok(())
 }
 
-/// The client's view. `stale_flip` answers the one stale FAILED of scenario 701.
-pub(crate) fn view(row: &OrderRow, stale_flip: bool) -> OrderView {
+/// The view of terminal `viewer`. `stale_flip` answers the one stale FAILED of scenario
+/// 701. PINs are shown to the selling terminal only.
+pub(crate) fn view(row: &OrderRow, stale_flip: bool, viewer: &str) -> OrderView {
     let status = if stale_flip {
         RemoteStatus::Failed
     } else {
         row.status
     };
+    let has_pins = status == RemoteStatus::Succeeded && !row.pins.is_empty();
+    let seller = viewer == row.terminal_id;
     OrderView {
         client_key: row.client_key,
         platform_order_id: row.platform_order_id.clone(),
@@ -238,11 +250,12 @@ pub(crate) fn view(row: &OrderRow, stale_flip: bool) -> OrderView {
         status,
         amount: row.amount,
         commission: row.commission,
-        pins: if status == RemoteStatus::Succeeded {
+        pins: if has_pins && seller {
             row.pins.clone()
         } else {
             Vec::new()
         },
+        pins_withheld: has_pins && !seller,
         failure: if stale_flip {
             Some(fail(
                 "upstream_status_flip",
@@ -257,7 +270,12 @@ pub(crate) fn view(row: &OrderRow, stale_flip: bool) -> OrderView {
 }
 
 /// For status queries: settles, then answers scenario 701's stale FAILED exactly once.
-fn status_view(c: &Connection, row: &mut OrderRow, st: &AppState) -> rusqlite::Result<OrderView> {
+fn status_view(
+    c: &Connection,
+    row: &mut OrderRow,
+    st: &AppState,
+    viewer: &str,
+) -> rusqlite::Result<OrderView> {
     settle(c, row, st.cfg.slow_secs, st.cfg.reverse_after_secs)?;
     if row.status == RemoteStatus::Succeeded && row.stale_flip_pending {
         let n = c.execute(
@@ -267,10 +285,10 @@ fn status_view(c: &Connection, row: &mut OrderRow, st: &AppState) -> rusqlite::R
         row.stale_flip_pending = false;
         if n == 1 {
             tracing::info!(client_key = %row.client_key, "scenario 701: answering a stale FAILED once");
-            return Ok(view(row, true));
+            return Ok(view(row, true, viewer));
         }
     }
-    Ok(view(row, false))
+    Ok(view(row, false, viewer))
 }
 
 const PIN_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -383,7 +401,7 @@ fn create_sync(
         }
         settle(&tx, &mut row, st.cfg.slow_secs, st.cfg.reverse_after_secs)?;
         tx.commit()?;
-        return Ok(Created::Replay(view(&row, false)));
+        return Ok(Created::Replay(view(&row, false, &term.id)));
     }
     let product: Option<(String, String, String, bool)> = tx
         .query_row(
@@ -470,6 +488,7 @@ fn create_sync(
         created_at_ms: now,
         updated_at_ms: now,
         stale_flip_pending: scenario == "701",
+        terminal_id: term.id.clone(),
     };
     let account_json = serde_json::to_string(&req.account)?;
     tx.execute(
@@ -503,7 +522,10 @@ fn create_sync(
     settle(&tx, &mut row, st.cfg.slow_secs, st.cfg.reverse_after_secs)?;
     tx.commit()?;
     tracing::info!(client_key = %row.client_key, sku = %row.sku, scenario, status = status_str(row.status), "order created");
-    Ok(Created::Fresh(view(&row, false), scenario == "501"))
+    Ok(Created::Fresh(
+        view(&row, false, &term.id),
+        scenario == "501",
+    ))
 }
 
 /// `GET /v1/orders/{client_key}`
@@ -523,7 +545,7 @@ pub(crate) async fn get_one(
             else {
                 return Err(ApiErr::not_found(format!("no order {key}")));
             };
-            let v = status_view(&tx, &mut row, &st2)?;
+            let v = status_view(&tx, &mut row, &st2, &term.id)?;
             tx.commit()?;
             Ok(v)
         })
@@ -554,7 +576,7 @@ pub(crate) async fn batch_status(
             let mut missing = Vec::new();
             for key in req.client_keys {
                 match load_order(&tx, key)?.filter(|r| r.store_id == term.store_id) {
-                    Some(mut row) => orders.push(status_view(&tx, &mut row, &st2)?),
+                    Some(mut row) => orders.push(status_view(&tx, &mut row, &st2, &term.id)?),
                     None => missing.push(key),
                 }
             }
@@ -564,6 +586,90 @@ pub(crate) async fn batch_status(
         .await
     }
     .await;
+    match r {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct PinsQuery {
+    operator: Option<String>,
+}
+
+/// Longest `operator` accepted by the store PIN route.
+const MAX_OPERATOR_CHARS: usize = 64;
+
+/// `GET /v1/store/orders/{client_key}/pins[?operator=ID]`: the PINs of one of the
+/// caller's store's orders, for any terminal of that store; every answer is audited
+/// (`pin_reveals`: who asked, which operator, which order, seller, how many PINs, when).
+pub(crate) async fn store_pins(
+    State(st): State<Arc<AppState>>,
+    Extension(term): Extension<Terminal>,
+    key: Result<Path<Uuid>, PathRejection>,
+    q: Result<Query<PinsQuery>, QueryRejection>,
+) -> Response {
+    let Ok(Path(key)) = key else {
+        return ApiErr::bad_request("client_key is not a UUID").into_response();
+    };
+    let operator = match q {
+        Ok(Query(q)) => q
+            .operator
+            .map(|o| o.trim().to_string())
+            .filter(|o| !o.is_empty()),
+        Err(e) => return ApiErr::bad_request(format!("bad query: {e}")).into_response(),
+    };
+    if operator
+        .as_ref()
+        .is_some_and(|o| o.chars().count() > MAX_OPERATOR_CHARS)
+    {
+        return ApiErr::bad_request(format!(
+            "operator too long ({MAX_OPERATOR_CHARS} characters at most)"
+        ))
+        .into_response();
+    }
+    let st2 = Arc::clone(&st);
+    let r = st
+        .db(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let Some(mut row) = load_order(&tx, key)?.filter(|r| r.store_id == term.store_id)
+            else {
+                return Err(ApiErr::not_found(format!("no order {key}")));
+            };
+            settle(&tx, &mut row, st2.cfg.slow_secs, st2.cfg.reverse_after_secs)?;
+            let pins = if row.status == RemoteStatus::Succeeded {
+                row.pins.clone()
+            } else {
+                Vec::new()
+            };
+            let now = now_ms();
+            tx.execute(
+                "INSERT INTO pin_reveals (client_key, store_id, terminal_id, operator, seller_terminal_id, pins, at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    key.to_string(),
+                    term.store_id,
+                    term.id,
+                    operator,
+                    row.terminal_id,
+                    u32::try_from(pins.len()).unwrap_or(u32::MAX),
+                    now
+                ],
+            )?;
+            tx.commit()?;
+            tracing::info!(client_key = %key, terminal = %term.id, seller = %row.terminal_id, operator = ?operator, pins = pins.len(), "store PIN reveal (audited)");
+            Ok(OrderPins {
+                client_key: row.client_key,
+                platform_order_id: row.platform_order_id,
+                sku: row.sku,
+                qty: row.qty,
+                status: row.status,
+                sold_by_terminal: row.terminal_id,
+                pins,
+                revealed_at_ms: now,
+            })
+        })
+        .await;
     match r {
         Ok(v) => json_response(StatusCode::OK, &v),
         Err(e) => e.into_response(),

@@ -1,4 +1,10 @@
 //! Voucher redemption (核销): prepare, idempotent verify, cancel within 10 minutes.
+//!
+//! A redemption belongs to the store of the terminal that made it: only that store can
+//! read it, verify it again or cancel it. To any other store it does not exist (404
+//! `not_found`, the same answer as for an unknown `request_id`), so a terminal that
+//! learns a 核销单号 from another store's receipt can neither read nor cancel it (and so
+//! cannot un-redeem the voucher to redeem it again).
 
 use std::sync::Arc;
 
@@ -31,10 +37,15 @@ fn not_found_voucher(code: &str) -> ApiErr {
     )
 }
 
-fn load_redemption(c: &Connection, request_id: Uuid) -> ApiResult<Option<RedemptionView>> {
+/// A redemption and the store it belongs to (`None` for rows made before redemptions
+/// were scoped, whose terminal is unknown: they belong to no store).
+fn load_redemption_any(
+    c: &Connection,
+    request_id: Uuid,
+) -> ApiResult<Option<(Option<String>, RedemptionView)>> {
     let row = c
         .query_row(
-            "SELECT r.code, v.title, v.value, r.status, r.redeemed_at_ms, r.cancel_deadline_ms
+            "SELECT r.code, v.title, v.value, r.status, r.redeemed_at_ms, r.cancel_deadline_ms, r.store_id
              FROM redemptions r JOIN vouchers v ON v.code = r.code WHERE r.request_id = ?1",
             [request_id.to_string()],
             |r| {
@@ -45,11 +56,13 @@ fn load_redemption(c: &Connection, request_id: Uuid) -> ApiResult<Option<Redempt
                     r.get::<_, String>(3)?,
                     r.get::<_, i64>(4)?,
                     r.get::<_, i64>(5)?,
+                    r.get::<_, Option<String>>(6)?,
                 ))
             },
         )
         .optional()?;
-    let Some((code, title, value, status, redeemed_at_ms, cancel_deadline_ms)) = row else {
+    let Some((code, title, value, status, redeemed_at_ms, cancel_deadline_ms, store_id)) = row
+    else {
         return Ok(None);
     };
     let value: Money = value
@@ -60,15 +73,33 @@ fn load_redemption(c: &Connection, request_id: Uuid) -> ApiResult<Option<Redempt
     } else {
         RedemptionStatus::Redeemed
     };
-    Ok(Some(RedemptionView {
-        request_id,
-        code,
-        title,
-        value,
-        status,
-        redeemed_at_ms,
-        cancel_deadline_ms,
-    }))
+    Ok(Some((
+        store_id,
+        RedemptionView {
+            request_id,
+            code,
+            title,
+            value,
+            status,
+            redeemed_at_ms,
+            cancel_deadline_ms,
+        },
+    )))
+}
+
+/// The redemption if it belongs to `store_id`; another store's is `None`, like a missing one.
+fn load_redemption(
+    c: &Connection,
+    request_id: Uuid,
+    store_id: &str,
+) -> ApiResult<Option<RedemptionView>> {
+    Ok(load_redemption_any(c, request_id)?
+        .filter(|(owner, _)| owner.as_deref() == Some(store_id))
+        .map(|(_, v)| v))
+}
+
+fn no_redemption(request_id: Uuid) -> ApiErr {
+    ApiErr::not_found(format!("no redemption {request_id}"))
 }
 
 fn respond<T: serde::Serialize>(r: ApiResult<T>) -> Response {
@@ -101,15 +132,23 @@ pub(crate) async fn verify(
         let code = req.code.trim().to_string();
         st.db(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if let Some(existing) = load_redemption(&tx, req.request_id)? {
-                if existing.code != code {
-                    return Err(ApiErr::new(
-                        StatusCode::CONFLICT,
-                        ErrorCode::IdempotencyConflict,
-                        "request_id already used for another voucher",
-                    ));
+            // Another store's request_id is treated like a new one: the voucher checks
+            // answer first (a redeemed voucher is `voucher_used` for everybody), and only
+            // an otherwise redeemable voucher meets the key collision.
+            let mut foreign_key = false;
+            match load_redemption_any(&tx, req.request_id)? {
+                Some((owner, existing)) if owner.as_deref() == Some(term.store_id.as_str()) => {
+                    if existing.code != code {
+                        return Err(ApiErr::new(
+                            StatusCode::CONFLICT,
+                            ErrorCode::IdempotencyConflict,
+                            "request_id already used for another voucher",
+                        ));
+                    }
+                    return Ok(existing);
                 }
-                return Ok(existing);
+                Some(_) => foreign_key = true,
+                None => {}
             }
             let info = load_voucher(&tx, &code)?.ok_or_else(|| not_found_voucher(&code))?;
             match info.status {
@@ -124,17 +163,24 @@ pub(crate) async fn verify(
                     return Err(ApiErr::new(StatusCode::GONE, ErrorCode::VoucherExpired, "券已过期 / voucher expired"));
                 }
             }
+            if foreign_key {
+                return Err(ApiErr::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::IdempotencyConflict,
+                    "request_id already used; make a new one",
+                ));
+            }
             let now = now_ms();
             let n = tx.execute("UPDATE vouchers SET status = 'redeemed' WHERE code = ?1 AND status = 'unused'", [&code])?;
             if n != 1 {
                 return Err(ApiErr::new(StatusCode::CONFLICT, ErrorCode::VoucherUsed, "券已被核销 / voucher already redeemed"));
             }
             tx.execute(
-                "INSERT INTO redemptions (request_id, code, terminal_id, cashier_id, status, redeemed_at_ms, cancel_deadline_ms)
-                 VALUES (?1, ?2, ?3, ?4, 'redeemed', ?5, ?6)",
-                params![req.request_id.to_string(), code, term.id, req.cashier_id, now, now + CANCEL_WINDOW_MS],
+                "INSERT INTO redemptions (request_id, code, terminal_id, store_id, cashier_id, status, redeemed_at_ms, cancel_deadline_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'redeemed', ?6, ?7)",
+                params![req.request_id.to_string(), code, term.id, term.store_id, req.cashier_id, now, now + CANCEL_WINDOW_MS],
             )?;
-            let view = load_redemption(&tx, req.request_id)?.ok_or_else(|| ApiErr::internal("redemption vanished"))?;
+            let view = load_redemption(&tx, req.request_id, &term.store_id)?.ok_or_else(|| ApiErr::internal("redemption vanished"))?;
             tx.commit()?;
             tracing::info!(code = %view.code, request_id = %view.request_id, "voucher redeemed");
             Ok(view)
@@ -146,13 +192,18 @@ pub(crate) async fn verify(
 }
 
 /// `POST /v1/redemptions/cancel`: idempotent; the voucher becomes unused again.
-pub(crate) async fn cancel(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
+/// Only the store that made the redemption can cancel it.
+pub(crate) async fn cancel(
+    State(st): State<Arc<AppState>>,
+    Extension(term): Extension<Terminal>,
+    body: Bytes,
+) -> Response {
     let r = async {
         let req: CancelRedemptionRequest = parse_json(&body)?;
         st.db(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let Some(view) = load_redemption(&tx, req.request_id)? else {
-                return Err(ApiErr::not_found(format!("no redemption {}", req.request_id)));
+            let Some(view) = load_redemption(&tx, req.request_id, &term.store_id)? else {
+                return Err(no_redemption(req.request_id));
             };
             if view.status == RedemptionStatus::Cancelled {
                 return Ok(view);
@@ -170,7 +221,7 @@ pub(crate) async fn cancel(State(st): State<Arc<AppState>>, body: Bytes) -> Resp
                 params![now, req.request_id.to_string()],
             )?;
             tx.execute("UPDATE vouchers SET status = 'unused' WHERE code = ?1 AND status = 'redeemed'", [&view.code])?;
-            let view = load_redemption(&tx, req.request_id)?.ok_or_else(|| ApiErr::internal("redemption vanished"))?;
+            let view = load_redemption(&tx, req.request_id, &term.store_id)?.ok_or_else(|| ApiErr::internal("redemption vanished"))?;
             tx.commit()?;
             tracing::info!(code = %view.code, request_id = %view.request_id, "redemption cancelled");
             Ok(view)
@@ -181,18 +232,17 @@ pub(crate) async fn cancel(State(st): State<Arc<AppState>>, body: Bytes) -> Resp
     respond(r)
 }
 
-/// `GET /v1/redemptions/{request_id}`
+/// `GET /v1/redemptions/{request_id}`: the caller's store's redemptions only.
 pub(crate) async fn get_one(
     State(st): State<Arc<AppState>>,
+    Extension(term): Extension<Terminal>,
     id: Result<Path<Uuid>, PathRejection>,
 ) -> Response {
     let Ok(Path(id)) = id else {
         return ApiErr::bad_request("request_id is not a UUID").into_response();
     };
     respond(
-        st.db(move |c| {
-            load_redemption(c, id)?.ok_or_else(|| ApiErr::not_found(format!("no redemption {id}")))
-        })
-        .await,
+        st.db(move |c| load_redemption(c, id, &term.store_id)?.ok_or_else(|| no_redemption(id)))
+            .await,
     )
 }

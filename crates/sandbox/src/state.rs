@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::config::SandboxConfig;
 use crate::error::{ApiErr, ApiResult};
 use crate::snapshot::Snapshot;
+use crate::throttle::ActivationThrottle;
 
 /// An authenticated terminal, put into request extensions by the auth middleware.
 #[derive(Clone)]
@@ -41,6 +42,9 @@ pub(crate) struct AppState {
     /// Scenario 901: keys whose first attempt was already refused.
     pub refused_901: Mutex<HashSet<Uuid>>,
     pub nonce_inserts: AtomicU64,
+    /// Wrong pairing codes and lockouts of `POST /v1/activate` (in memory: a restart
+    /// forgets them).
+    pub activation: Mutex<ActivationThrottle>,
 }
 
 /// Locks a mutex even if a previous holder panicked (the data is still usable:
@@ -55,7 +59,9 @@ impl AppState {
             conn.query_row("SELECT version FROM catalog_meta WHERE id = 1", [], |r| {
                 r.get(0)
             })?;
+        let activation = Mutex::new(ActivationThrottle::new(&cfg));
         Ok(AppState {
+            activation,
             cfg,
             db: Mutex::new(conn),
             catalog_version: AtomicI64::new(version),

@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use cardcat_core::{AccountInput, Money, Product, RemoteStatus};
 use cardcat_wire::{
-    BatchStatusRequest, BatchStatusResponse, CancelRedemptionRequest, CatalogDelta, CatalogPage,
-    ChaosConfig, ChurnRequest, ChurnResponse, CreateOrderRequest, ErrorCode, FulfilmentCount,
-    HealthResponse, NewVoucherRequest, OrderView, PairingCodeResponse, PrepareRequest,
-    RedemptionStatus, RedemptionView, Statement, StatementAdjustRequest, TimeResponse,
-    VerifyRequest, VoucherInfo, VoucherStatus,
+    ActivateRequest, ActivateResponse, ApiError, BatchStatusRequest, BatchStatusResponse,
+    CancelRedemptionRequest, CatalogDelta, CatalogPage, ChaosConfig, ChurnRequest, ChurnResponse,
+    CreateOrderRequest, ErrorCode, EventAck, FulfilmentCount, HealthResponse, NewVoucherRequest,
+    OrderPins, OrderView, PairingCodeResponse, PrepareRequest, RedemptionStatus, RedemptionView,
+    Statement, StatementAdjustRequest, TimeResponse, VerifyRequest, VoucherInfo, VoucherStatus,
 };
 use common::*;
 use reqwest::{Method, StatusCode};
@@ -429,15 +429,34 @@ async fn full_catalog_paging_and_etag() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["etag"], "\"v2--100\"");
-    // limits are clamped
-    let page: CatalogPage = t.get_ok("/v1/catalog/full?limit=999999").await;
-    assert_eq!(
-        page.products.len() as u64,
-        total.min(u64::from(cardcat_wire::MAX_PAGE))
-    );
+    // limits: 1..=MAX_PAGE, anything else is 400 (as documented)
+    let max = cardcat_wire::MAX_PAGE;
+    let page: CatalogPage = t.get_ok(&format!("/v1/catalog/full?limit={max}")).await;
+    assert_eq!(page.products.len() as u64, total.min(u64::from(max)));
     assert!(page.next_after.is_none());
-    let page: CatalogPage = t.get_ok("/v1/catalog/full?limit=0").await;
-    assert_eq!(page.products.len(), 1, "limit 0 is clamped to 1");
+    for bad in [
+        "/v1/catalog/full?limit=999999".to_string(),
+        format!("/v1/catalog/full?limit={}", max + 1),
+        "/v1/catalog/full?limit=0".to_string(),
+        "/v1/catalog/full?limit=-1".to_string(),
+        format!("/v1/catalog/delta?since=1&limit={}", max + 1),
+        "/v1/catalog/delta?since=1&limit=0".to_string(),
+        // the delta cursor's halves go together
+        "/v1/catalog/delta?since=1&after_version=2".to_string(),
+        "/v1/catalog/delta?since=1&after_sku=A".to_string(),
+    ] {
+        let e = expect_err(
+            t.get(&bad).await,
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+        )
+        .await;
+        assert!(!e.message.is_empty(), "{bad}");
+    }
+    let d: CatalogDelta = t
+        .get_ok(&format!("/v1/catalog/delta?since=1&limit={max}"))
+        .await;
+    assert!(d.next.is_none());
     env.sandbox.shutdown().await;
 }
 
@@ -1335,5 +1354,448 @@ async fn restart_keeps_everything() {
     assert_eq!(v.status, RemoteStatus::Succeeded);
     let env = Env { dir, sandbox, http };
     assert_eq!(fulfilments(&env, slow.client_key).await, 1);
+    env.sandbox.shutdown().await;
+}
+
+/// Asserts a 404 `not_found` and returns its message.
+async fn not_found(r: reqwest::Response) -> String {
+    expect_err(r, StatusCode::NOT_FOUND, ErrorCode::NotFound)
+        .await
+        .message
+}
+
+#[tokio::test]
+async fn redemptions_belong_to_the_store_that_made_them() {
+    let env = start().await;
+    let a1 = env.activate_in(Some("S001")).await;
+    let a2 = env.activate_in(Some("S001")).await;
+    let b = env.activate_in(Some("S002")).await;
+    let verify = |t: &Terminal, id: Uuid, code: &str| {
+        let body = VerifyRequest {
+            request_id: id,
+            code: code.into(),
+            cashier_id: "c1".into(),
+        };
+        let t = t.clone();
+        async move { t.post("/v1/redemptions/verify", &body).await }
+    };
+    let cancel = |t: &Terminal, id: Uuid| {
+        let t = t.clone();
+        async move {
+            t.post(
+                "/v1/redemptions/cancel",
+                &CancelRedemptionRequest { request_id: id },
+            )
+            .await
+        }
+    };
+    let r1 = Uuid::new_v4();
+    let made: RedemptionView = verify(&a1, r1, "CC-TEST-0001").await.json().await.unwrap();
+    assert_eq!(made.status, RedemptionStatus::Redeemed);
+
+    // another store that knows the 核销单号: exactly "not found", like an unknown id
+    let unknown = Uuid::new_v4();
+    let foreign_read = not_found(b.get(&format!("/v1/redemptions/{r1}")).await).await;
+    let unknown_read = not_found(b.get(&format!("/v1/redemptions/{unknown}")).await).await;
+    assert_eq!(
+        foreign_read.replace(&r1.to_string(), "ID"),
+        unknown_read.replace(&unknown.to_string(), "ID")
+    );
+    let foreign_cancel = not_found(cancel(&b, r1).await).await;
+    let unknown_cancel = not_found(cancel(&b, unknown).await).await;
+    assert_eq!(
+        foreign_cancel.replace(&r1.to_string(), "ID"),
+        unknown_cancel.replace(&unknown.to_string(), "ID")
+    );
+    // ... so the voucher stays redeemed and cannot be redeemed again, under any id
+    let info: VoucherInfo = b
+        .post_ok(
+            "/v1/redemptions/prepare",
+            &PrepareRequest {
+                code: "CC-TEST-0001".into(),
+            },
+        )
+        .await;
+    assert_eq!(info.status, VoucherStatus::Redeemed);
+    for id in [r1, Uuid::new_v4()] {
+        expect_err(
+            verify(&b, id, "CC-TEST-0001").await,
+            StatusCode::CONFLICT,
+            ErrorCode::VoucherUsed,
+        )
+        .await;
+    }
+    // a foreign request_id is never answered with the other store's redemption
+    let e = expect_err(
+        verify(&b, r1, "CC-TEST-0002").await,
+        StatusCode::CONFLICT,
+        ErrorCode::IdempotencyConflict,
+    )
+    .await;
+    assert!(!e.message.contains("CC-TEST-0001"), "{}", e.message);
+    let info: VoucherInfo = b
+        .post_ok(
+            "/v1/redemptions/prepare",
+            &PrepareRequest {
+                code: "CC-TEST-0002".into(),
+            },
+        )
+        .await;
+    assert_eq!(info.status, VoucherStatus::Unused, "nothing was redeemed");
+
+    // the owning store (any of its terminals) still reads, re-verifies and cancels it
+    let got: RedemptionView = a2.get_ok(&format!("/v1/redemptions/{r1}")).await;
+    assert_eq!(got, made);
+    let again: RedemptionView = verify(&a2, r1, "CC-TEST-0001").await.json().await.unwrap();
+    assert_eq!(again, made);
+    let cancelled: RedemptionView = a2
+        .post_ok(
+            "/v1/redemptions/cancel",
+            &CancelRedemptionRequest { request_id: r1 },
+        )
+        .await;
+    assert_eq!(cancelled.status, RedemptionStatus::Cancelled);
+    // after the owner's cancel, the other store still sees nothing under that id
+    not_found(b.get(&format!("/v1/redemptions/{r1}")).await).await;
+    not_found(cancel(&b, r1).await).await;
+    let e = expect_err(
+        verify(&b, r1, "CC-TEST-0001").await,
+        StatusCode::CONFLICT,
+        ErrorCode::IdempotencyConflict,
+    )
+    .await;
+    assert!(!e.message.contains("CC-TEST-0001"), "{}", e.message);
+    let mine: RedemptionView = a1.get_ok(&format!("/v1/redemptions/{r1}")).await;
+    assert_eq!(mine.status, RedemptionStatus::Cancelled);
+    env.sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn pins_are_shown_to_the_seller_and_to_the_audited_store_route() {
+    let env = start().await;
+    let seller = env.activate_in(Some("S001")).await;
+    let colleague = env.activate_in(Some("S001")).await;
+    let stranger = env.activate_in(Some("S002")).await;
+    let card = product(&seller, "WY-YKT-30").await;
+    let mut sale = order("WY-YKT-30", "", card.cost);
+    sale.qty = 2;
+    let sold: OrderView = seller.post_ok("/v1/orders", &sale).await;
+    assert_eq!(sold.pins.len(), 2);
+    assert!(!sold.pins_withheld);
+    let key = sale.client_key;
+
+    // the seller keeps seeing them (status, batch status, create replay)
+    let v: OrderView = seller.get_ok(&format!("/v1/orders/{key}")).await;
+    assert_eq!(v.pins, sold.pins);
+    let batch: BatchStatusResponse = seller
+        .post_ok(
+            "/v1/orders/status",
+            &BatchStatusRequest {
+                client_keys: vec![key],
+            },
+        )
+        .await;
+    assert_eq!(batch.orders[0].pins, sold.pins);
+
+    // another terminal of the store: the order, without its PINs
+    let v: OrderView = colleague.get_ok(&format!("/v1/orders/{key}")).await;
+    assert!(v.pins.is_empty() && v.pins_withheld);
+    assert_eq!(
+        (v.status, v.platform_order_id.as_str()),
+        (RemoteStatus::Succeeded, sold.platform_order_id.as_str())
+    );
+    let batch: BatchStatusResponse = colleague
+        .post_ok(
+            "/v1/orders/status",
+            &BatchStatusRequest {
+                client_keys: vec![key],
+            },
+        )
+        .await;
+    assert!(batch.orders[0].pins.is_empty() && batch.orders[0].pins_withheld);
+    let replay: OrderView = colleague.post_ok("/v1/orders", &sale).await;
+    assert!(replay.pins.is_empty() && replay.pins_withheld);
+    assert_eq!(fulfilments(&env, key).await, 1);
+    let raw = colleague
+        .get(&format!("/v1/orders/{key}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    for p in &sold.pins {
+        assert!(!raw.contains(&p.pin) && !raw.contains(&p.card_no), "{raw}");
+    }
+
+    // another store: the order does not exist
+    not_found(stranger.get(&format!("/v1/orders/{key}")).await).await;
+    let batch: BatchStatusResponse = stranger
+        .post_ok(
+            "/v1/orders/status",
+            &BatchStatusRequest {
+                client_keys: vec![key],
+            },
+        )
+        .await;
+    assert!(batch.orders.is_empty() && batch.missing == vec![key]);
+    not_found(stranger.get(&format!("/v1/store/orders/{key}/pins")).await).await;
+
+    // the store route: any terminal of the store, audited
+    assert!(cardcat_sandbox::pin_reveals(&env.db()).unwrap().is_empty());
+    let got: OrderPins = colleague
+        .get_ok(&format!("/v1/store/orders/{key}/pins?operator=boss"))
+        .await;
+    assert_eq!(got.pins, sold.pins);
+    assert_eq!(
+        (got.client_key, got.sold_by_terminal.as_str(), got.qty),
+        (key, seller.id.as_str(), 2)
+    );
+    let own: OrderPins = seller.get_ok(&format!("/v1/store/orders/{key}/pins")).await;
+    assert_eq!(own.pins, sold.pins);
+    let log = cardcat_sandbox::pin_reveals(&env.db()).unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(
+        (
+            log[0].client_key,
+            log[0].terminal_id.as_str(),
+            log[0].operator.as_deref(),
+            log[0].seller_terminal_id.as_str(),
+            log[0].store_id.as_str(),
+            log[0].pins,
+            log[0].at_ms,
+        ),
+        (
+            key,
+            colleague.id.as_str(),
+            Some("boss"),
+            seller.id.as_str(),
+            "S001",
+            2,
+            got.revealed_at_ms,
+        )
+    );
+    assert_eq!(
+        (log[1].terminal_id.as_str(), log[1].operator.as_deref()),
+        (seller.id.as_str(), None)
+    );
+
+    // an order without PINs, an unknown order, a malformed key or operator
+    let cost = product(&seller, "CM-HF-10").await.cost;
+    let topup = order("CM-HF-10", "13800138000", cost);
+    let _: OrderView = seller.post_ok("/v1/orders", &topup).await;
+    let none: OrderPins = colleague
+        .get_ok(&format!("/v1/store/orders/{}/pins", topup.client_key))
+        .await;
+    assert!(none.pins.is_empty());
+    let v: OrderView = colleague
+        .get_ok(&format!("/v1/orders/{}", topup.client_key))
+        .await;
+    assert!(
+        !v.pins_withheld,
+        "nothing is withheld from an order without PINs"
+    );
+    not_found(
+        colleague
+            .get(&format!("/v1/store/orders/{}/pins", Uuid::now_v7()))
+            .await,
+    )
+    .await;
+    expect_err(
+        colleague.get("/v1/store/orders/not-a-uuid/pins").await,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::BadRequest,
+    )
+    .await;
+    expect_err(
+        colleague
+            .get(&format!(
+                "/v1/store/orders/{key}/pins?operator={}",
+                "x".repeat(65)
+            ))
+            .await,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::BadRequest,
+    )
+    .await;
+    assert_eq!(cardcat_sandbox::pin_reveals(&env.db()).unwrap().len(), 3);
+    // unsigned: refused like every signed route
+    let r = env
+        .http
+        .get(env.url(&format!("/v1/store/orders/{key}/pins")))
+        .send()
+        .await
+        .unwrap();
+    expect_err(r, StatusCode::UNAUTHORIZED, ErrorCode::UnknownTerminal).await;
+    env.sandbox.shutdown().await;
+}
+
+async fn try_activate(http: &reqwest::Client, env: &Env, code: &str) -> reqwest::Response {
+    http.post(env.url("/v1/activate"))
+        .json(&ActivateRequest {
+            code: code.into(),
+            device_name: "brute".into(),
+        })
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Asserts a 429 `too_many_attempts` with a matching `Retry-After` and returns its seconds.
+async fn expect_locked(r: reqwest::Response, max_secs: u64) -> u64 {
+    let retry: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let e: ApiError =
+        expect_err(r, StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts).await;
+    assert_eq!(e.retry_after_secs, Some(retry));
+    assert!((1..=max_secs).contains(&retry), "{retry}");
+    retry
+}
+
+#[tokio::test]
+async fn pairing_code_brute_force_is_locked_out() {
+    let env = start_with(|c| {
+        c.activate_max_failures_per_client = 10;
+        c.activate_max_failures_global = 1000;
+        c.activate_window_secs = 60;
+        c.activate_lockout_secs = 3;
+    })
+    .await;
+    // correct codes never count: more activations than the failure limit
+    for _ in 0..12 {
+        env.activate().await;
+    }
+    let good = cardcat_sandbox::create_pairing_code(&env.db(), Some("S042")).unwrap();
+    let started = std::time::Instant::now();
+    let (mut wrong, mut locked) = (0, 0);
+    for i in 0..30u32 {
+        let guess = format!("{:08}", 10_000_000 + i);
+        assert_ne!(guess, good.code);
+        let r = try_activate(&env.http, &env, &guess).await;
+        match r.status() {
+            StatusCode::BAD_REQUEST => {
+                expect_err(r, StatusCode::BAD_REQUEST, ErrorCode::InvalidPairingCode).await;
+                wrong += 1;
+            }
+            _ => {
+                expect_locked(r, 3).await;
+                locked += 1;
+            }
+        }
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the loop outran the lock"
+    );
+    assert_eq!((wrong, locked), (10, 20));
+    // a malformed body is refused with the lock too, and the correct code is refused
+    // (and not used up) while the lock lasts
+    let r = env
+        .http
+        .post(env.url("/v1/activate"))
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    expect_locked(r, 3).await;
+    expect_locked(try_activate(&env.http, &env, &good.code).await, 3).await;
+
+    // another client (another loopback address) is not locked by this one
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let spare = cardcat_sandbox::create_pairing_code(&env.db(), None).unwrap();
+    let r = try_activate(&other, &env, &spare.code).await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // once the lock expires the correct code works
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    let r = try_activate(&env.http, &env, &good.code).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let a: ActivateResponse = r.json().await.unwrap();
+    assert_eq!(a.store_id, "S042");
+    env.sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn wrong_pairing_codes_from_many_clients_hit_the_global_cap() {
+    let env = start_with(|c| {
+        c.activate_max_failures_per_client = 3;
+        c.activate_max_failures_global = 5;
+        c.activate_lockout_secs = 30;
+    })
+    .await;
+    let mut answers = Vec::new();
+    // five clients with two wrong codes each (below their own limit of 3)
+    for n in 2..=6u8 {
+        let http = reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, n]))
+            .build()
+            .unwrap();
+        for _ in 0..2 {
+            answers.push(try_activate(&http, &env, "99999999").await.status());
+        }
+    }
+    let wrong = answers
+        .iter()
+        .filter(|s| **s == StatusCode::BAD_REQUEST)
+        .count();
+    let locked = answers
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((wrong, locked), (5, 5), "{answers:?}");
+    // now everybody is refused, a fresh client with a correct code included
+    let code = cardcat_sandbox::create_pairing_code(&env.db(), None).unwrap();
+    let fresh = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 9]))
+        .build()
+        .unwrap();
+    let r = try_activate(&fresh, &env, &code.code).await;
+    let secs = expect_locked(r, 30).await;
+    assert!(secs > 25, "{secs}");
+    env.sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn integral_floats_are_accepted_as_integers() {
+    let env = start().await;
+    let t = env.activate().await;
+    let id = Uuid::new_v4();
+    let body = format!(
+        r#"{{"events":[{{"id":"{id}","kind":"audit","at_ms":222.0,"payload":{{"ratio":0.5}}}}]}}"#
+    );
+    let r = t
+        .try_send(Method::POST, "/v1/events", body.into_bytes())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let ack: EventAck = r.json().await.unwrap();
+    assert_eq!((ack.accepted, ack.stored), (1, 1));
+    let events = cardcat_sandbox::terminal_events(&env.db()).unwrap();
+    assert_eq!(events[0].1["ratio"], 0.5);
+    let p = product(&t, "CM-HF-10").await;
+    let body = format!(
+        r#"{{"client_key":"{}","sku":"CM-HF-10","qty":1.0,"account":{{"account":"13800138000"}},"unit_cost":"{}","cashier_id":"c"}}"#,
+        Uuid::now_v7(),
+        p.cost
+    );
+    let r = t
+        .try_send(Method::POST, "/v1/orders", body.into_bytes())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // a fraction is still refused
+    let body = format!(
+        r#"{{"events":[{{"id":"{}","kind":"audit","at_ms":222.5,"payload":null}}]}}"#,
+        Uuid::new_v4()
+    );
+    let r = t
+        .try_send(Method::POST, "/v1/events", body.into_bytes())
+        .await
+        .unwrap();
+    expect_err(r, StatusCode::BAD_REQUEST, ErrorCode::BadRequest).await;
     env.sandbox.shutdown().await;
 }

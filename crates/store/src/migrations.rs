@@ -192,6 +192,17 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX print_jobs_state ON print_jobs (state, next_try_ms);
     CREATE INDEX print_jobs_order ON print_jobs (order_key);
     "#,
+    // 5: owed deliveries: when an order's result reached the customer (screen or paper), or
+    // was explicitly set aside. Orders already final count as delivered (they predate this).
+    r#"
+    ALTER TABLE orders ADD COLUMN handed_over_ms INTEGER;
+    ALTER TABLE orders ADD COLUMN handed_over_via TEXT;
+    ALTER TABLE orders ADD COLUMN set_aside_by TEXT;
+    UPDATE orders SET handed_over_ms = updated_at_ms, handed_over_via = 'before-v5'
+        WHERE state IN ('SUCCEEDED','FAILED','REFUNDED','CANCELLED','REVERSED');
+    CREATE INDEX orders_intent ON orders (sku, account_key, created_at_ms);
+    CREATE INDEX orders_owed ON orders (handed_over_ms, state);
+    "#,
 ];
 
 pub fn current_version(conn: &Connection) -> Result<u32, StoreError> {

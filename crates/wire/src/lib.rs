@@ -20,6 +20,10 @@ pub struct ApiError {
     /// Set on `clock_skew` so the client can say how far off it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_time_ms: Option<i64>,
+    /// Set on `too_many_attempts`: seconds until the lock expires (the same value as the
+    /// `Retry-After` header).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -44,6 +48,10 @@ pub enum ErrorCode {
     Unauthorized,
     Internal,
     Unavailable,
+    /// Too many wrong pairing codes: activation is locked for a while (HTTP 429,
+    /// `Retry-After` header and `retry_after_secs` set). A correct code is refused too
+    /// until the lock expires.
+    TooManyAttempts,
 }
 
 // ---------- activation ----------
@@ -155,12 +163,37 @@ pub struct OrderView {
     pub amount: Money,
     /// The store's commission on this order as the platform books it.
     pub commission: Money,
+    /// PIN payloads (卡密). Only the terminal that sold the order gets them here; any other
+    /// terminal of the store gets none (see `pins_withheld`) and asks
+    /// `GET /v1/store/orders/{client_key}/pins`, which the platform audits.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pins: Vec<PinPayload>,
+    /// `true` when the order has PINs that were left out because the caller is not the
+    /// terminal that sold it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pins_withheld: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<FailReason>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
+}
+
+/// `GET /v1/store/orders/{client_key}/pins[?operator=ID]`: an order's PIN payloads for
+/// any terminal of the store that sold it (the owner's re-print / lost-receipt path).
+/// Every answer is recorded in the platform's audit log (terminal, operator, order, time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPins {
+    pub client_key: Uuid,
+    pub platform_order_id: String,
+    pub sku: String,
+    pub qty: u32,
+    pub status: RemoteStatus,
+    /// The terminal that sold the order.
+    pub sold_by_terminal: String,
+    /// Empty unless the order is `SUCCEEDED` with a PIN payload.
+    pub pins: Vec<PinPayload>,
+    /// When this reveal was recorded in the audit log.
+    pub revealed_at_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -354,8 +387,31 @@ mod tests {
             code: ErrorCode::ClockSkew,
             message: "clock skew".into(),
             server_time_ms: Some(1),
+            retry_after_secs: None,
         };
         let s = serde_json::to_string(&e).unwrap_or_default();
         assert!(s.contains("\"clock_skew\""), "{s}");
+        assert!(!s.contains("retry_after_secs"), "{s}");
+    }
+
+    #[test]
+    fn additions_are_optional_on_the_wire() {
+        // a body without the newer fields still parses, and they are left out when unset
+        let e: ApiError = serde_json::from_str(
+            r#"{"code":"too_many_attempts","message":"m","retry_after_secs":7}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (e.code, e.retry_after_secs),
+            (ErrorCode::TooManyAttempts, Some(7))
+        );
+        let v: OrderView = serde_json::from_str(
+            r#"{"client_key":"01890a5d-ac96-774b-bcce-b302099a8057","platform_order_id":"P1","sku":"S","qty":1,
+               "status":"SUCCEEDED","amount":"1.00","commission":"0.10","created_at_ms":1,"updated_at_ms":2}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!v.pins_withheld && v.pins.is_empty());
+        let s = serde_json::to_string(&v).unwrap_or_default();
+        assert!(!s.contains("pins"), "{s}");
     }
 }

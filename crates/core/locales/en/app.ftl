@@ -171,3 +171,16 @@ demo-sale_lost_answer = platform committed but the answer was lost: in progress,
 demo-redemption = redemption
 demo-receipts = Receipts (bytes the printer received, and previews):
 demo-serving = The sandbox keeps serving; Ctrl-C to stop
+
+## owed deliveries
+cli-owed_head = Not handed over: { $n } results have not reached the customer
+cli-owed_line = { $time } { $product } account { $account } { $state } (order { $key })
+cli-nothing_owed = Nothing is owed to a customer
+cli-set_aside = Set aside: { $key }
+
+## store health and pairing
+store-damaged_read_only = This terminal's database is damaged ({ $detail }); it can only look things up, not sell. Ask the owner to restore the latest backup
+store-read_only = This terminal's database cannot be written ({ $detail }); it can only look things up, not sell. Check the disk space and the data file's permissions
+store-missing = This terminal was activated, but its database { $path } is missing or empty; a new one is not created by itself, so no books are lost. Ask the owner to restore a backup, or the installer to choose "new store data" to start over
+terminal-repair_blocked = { $open } orders are still open and { $owed } results have not reached the customer; the terminal cannot be paired again until they are settled
+terminal-other_store = This pairing code belongs to another store ({ $new }); this terminal belongs to store { $old }. The pairing did not take effect. To move the terminal, the owner chooses "move to another store" (the old store's books are archived first), then uses a new code

@@ -62,6 +62,7 @@ action-export_csv = exporting to a spreadsheet
 action-manage_users = managing staff accounts
 action-activate_terminal = pairing the terminal
 action-configure_printer = setting up the printer
+action-configure_counter = changing counter rules
 auth-forbidden = Not allowed: the { $role } role may not do this ({ $action }); ask the owner
 auth-bad_login = Wrong user ID or PIN
 auth-locked = Too many wrong PINs; this user is locked for { $minutes } more { $minutes ->
@@ -227,6 +228,11 @@ order-quote = { $reason ->
 }
 order-not_found = No order { $key }
 order-duplicate = An order for the same account and amount is still open ({ $key }, { $state }); blocked to prevent a double top-up. The owner can allow it.
+order-repeat_sale = This customer already bought the same thing at { $time }: { $product }, account { $account }, { $state }; { $delivered ->
+        [yes] the result was handed over
+       *[no] the result has not been handed over yet
+    } (order { $key }). Ask the customer whether they want another one, then confirm to sell again
+order-owed = The result of the last sale of { $product } (account { $account }, { $time }, { $state }) has not reached the customer (order { $key }). Hand it over first (show or print it) or set it aside with a reason before selling the same thing again
 order-cannot_replace = Order { $key } is { $state }; only a failed, refunded or cancelled order can be replaced
 catalog-no_such_product = No product { $sku } in the catalog; sync the catalog first
 shift-not_open = No shift is open; open a shift first

@@ -171,3 +171,16 @@ demo-sale_lost_answer = 平台已下单但应答丢失：处理中，同单号�
 demo-redemption = 核销
 demo-receipts = 小票（打印机收到的字节与预览图）：
 demo-serving = 沙箱继续运行，按 Ctrl-C 结束
+
+## owed deliveries
+cli-owed_head = 未交付：{ $n } 笔订单的结果还没交给顾客
+cli-owed_line = { $time } { $product } 账号 { $account } { $state }（单号 { $key }）
+cli-nothing_owed = 没有未交付的订单
+cli-set_aside = 已登记搁置：{ $key }
+
+## store health and pairing
+store-damaged_read_only = 本机数据库已损坏，现在只能查询，不能收银；请店主从最近的备份恢复数据库
+store-read_only = 本机数据库无法写入，现在只能查询，不能收银；请检查磁盘空间和数据文件权限
+store-missing = 本终端已激活过，但数据库 { $path } 不见了或是空的；为免丢失账目不会自动新建。请店主从备份恢复；确需作为新店重新开始，请由安装人员选择“新建门店数据”
+terminal-repair_blocked = 还有 { $open } 笔订单在处理中、{ $owed } 笔结果未交给顾客，现在不能重新配对；请先处理完这些订单
+terminal-other_store = 这个配对码属于另一家门店（{ $new }），本终端属于门店 { $old }；配对没有生效。要把终端转到另一家门店，需由店主选择“转店”（旧门店账目会先存档），再用新的配对码

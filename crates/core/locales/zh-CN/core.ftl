@@ -62,6 +62,7 @@ action-export_csv = 导出表格
 action-manage_users = 管理员工账号
 action-activate_terminal = 配对终端
 action-configure_printer = 设置打印机
+action-configure_counter = 修改收银规则
 auth-forbidden = 权限不足：{ $role }不能执行此操作（{ $action }），请店主操作或授权
 auth-bad_login = 工号或密码错误
 auth-locked = 密码错误次数过多，账号已锁定，请 { $minutes } 分钟后再试或联系店主
@@ -224,6 +225,11 @@ order-quote = { $reason ->
 }
 order-not_found = 没有订单 { $key }
 order-duplicate = 该账号有一笔相同金额的订单仍在处理中（{ $key }，{ $state }），为防止重复充值已拦截；如确需再充，请店主授权
+order-repeat_sale = 这位顾客在 { $time } 已买过同一商品：{ $product }，账号 { $account }，状态 { $state }，{ $delivered ->
+        [yes] 结果已交给顾客
+       *[no] 结果还没交给顾客
+    }（单号 { $key }）。请先和顾客确认是否还要再买一份；确认后再下单
+order-owed = 上一单 { $product }（账号 { $account }，{ $time }，{ $state }）的结果还没交给顾客（单号 { $key }）。请先把结果交给顾客（显示或打印），或登记搁置原因，再卖同一商品
 order-cannot_replace = 原订单 { $key } 状态为 { $state }，只有失败、已退款或已取消的订单才能换单重下
 catalog-no_such_product = 目录中没有商品 { $sku }，请先同步商品目录
 shift-not_open = 尚未开班，请先开班

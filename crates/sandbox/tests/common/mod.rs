@@ -50,7 +50,12 @@ impl Env {
     }
 
     pub async fn activate(&self) -> Terminal {
-        let code = cardcat_sandbox::create_pairing_code(&self.db(), None).unwrap();
+        self.activate_in(None).await
+    }
+
+    /// A fresh terminal of `store` (default store when `None`).
+    pub async fn activate_in(&self, store: Option<&str>) -> Terminal {
+        let code = cardcat_sandbox::create_pairing_code(&self.db(), store).unwrap();
         assert_eq!(code.code.len(), 8);
         assert!(code.code.bytes().all(|b| b.is_ascii_digit()));
         let resp = self
