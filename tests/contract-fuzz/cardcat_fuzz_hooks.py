@@ -8,18 +8,24 @@ keyed by the terminal secret (hex, 32 bytes), in lowercase hex. The signature is
 on the *prepared* request (a `requests` auth object), so it covers the path, query string
 and body bytes exactly as they go on the wire.
 
+To get past "not found" into the interesting answers, part of the generated requests
+(CARDCAT_FUZZ_REAL_PERMILLE, default 500) get real data from the fixtures that
+setup_fixtures.py made: a real SKU with its current cost, a real order key, redemption
+id or voucher code.
+
 Environment (set by run.sh):
-  CARDCAT_FUZZ_TERMINAL_ID, CARDCAT_FUZZ_SECRET   the activated terminal
-  CARDCAT_FUZZ_UNSIGNED_PERMILLE                  share of signed-route requests sent
-                                                  unsigned or with a broken signature
-                                                  (default 50); they must get 401
-  CARDCAT_FUZZ_SEED                               seed for that choice (default 1)
+  CARDCAT_FUZZ_FIXTURES             JSON from setup_fixtures.py (terminal id + secret, data)
+  CARDCAT_FUZZ_UNSIGNED_PERMILLE    share of signed-route requests sent unsigned or with a
+                                    broken signature (default 50); they must get 401
+  CARDCAT_FUZZ_REAL_PERMILLE        share of requests given real data (default 500)
+  CARDCAT_FUZZ_SEED                 seed for these choices (default 1)
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import random
 import re
@@ -36,9 +42,19 @@ HDR_NONCE = "x-cardcat-nonce"
 HDR_SIGNATURE = "x-cardcat-signature"
 SIGNING_HEADERS = (HDR_TERMINAL, HDR_TIMESTAMP, HDR_NONCE, HDR_SIGNATURE)
 
-_TERMINAL = os.environ.get("CARDCAT_FUZZ_TERMINAL_ID", "")
-_SECRET = bytes.fromhex(os.environ.get("CARDCAT_FUZZ_SECRET", ""))
+def _load_fixtures() -> dict:
+    path = os.environ.get("CARDCAT_FUZZ_FIXTURES")
+    if not path:
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+_FIXTURES = _load_fixtures()
+_TERMINAL = _FIXTURES.get("terminal_id", "")
+_SECRET = bytes.fromhex(_FIXTURES.get("secret", ""))
 _UNSIGNED_PERMILLE = int(os.environ.get("CARDCAT_FUZZ_UNSIGNED_PERMILLE", "50"))
+_REAL_PERMILLE = int(os.environ.get("CARDCAT_FUZZ_REAL_PERMILLE", "500"))
 _RNG = random.Random(int(os.environ.get("CARDCAT_FUZZ_SEED", "1")))
 
 
@@ -75,6 +91,25 @@ assert (
 )
 
 
+# Signed routes get these four headers from the auth provider below, as placeholders;
+# the real values are computed when the request is prepared. A request whose four
+# headers are not all still the placeholder was changed on purpose by schemathesis (an
+# auth probe of `ignored_auth`, a `missing_required_header` case): it goes out as it is,
+# unsigned, and the platform must refuse it.
+PLACEHOLDER = "cardcat-sign-me"
+
+
+@schemathesis.auth(refresh_interval=None, retry_on=[]).skip_for(path=sorted(UNSIGNED_PATHS))
+class CardCatAuth:
+    def get(self, case, context):
+        return PLACEHOLDER
+
+    def set(self, case, data, context):
+        case.headers = case.headers or {}
+        for h in SIGNING_HEADERS:
+            case.headers[h] = data
+
+
 class CardCatSignature(requests.auth.AuthBase):
     """Signs the prepared request (or, for a few, deliberately does not)."""
 
@@ -82,6 +117,8 @@ class CardCatSignature(requests.auth.AuthBase):
         self.mode = mode
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        if not all(r.headers.get(h) == PLACEHOLDER for h in SIGNING_HEADERS):
+            return r
         for h in SIGNING_HEADERS:
             r.headers.pop(h, None)
         if self.mode == "unsigned":
@@ -124,9 +161,51 @@ def _defuse_scripted_faults(case) -> None:
         account["account"] = account["account"] + "0"
 
 
+def _real(key: str):
+    """A random fixture value of kind `key`, for about REAL_PERMILLE of the calls."""
+    values = _FIXTURES.get(key) or []
+    if not values or _RNG.randrange(1000) >= _REAL_PERMILLE:
+        return None
+    return _RNG.choice(values)
+
+
+def _use_real_data(case) -> None:
+    op = (case.operation.method.upper(), case.operation.path)
+    body = case.body if isinstance(case.body, dict) else None
+    params = case.path_parameters if isinstance(case.path_parameters, dict) else None
+    if op == ("POST", "/v1/orders") and body is not None:
+        product = _real("products")
+        if product is not None:
+            body["sku"] = product["sku"]
+            body["unit_cost"] = product["cost"]
+            # a fresh key, or the generator's few keys only ever replay or conflict
+            body["client_key"] = str(uuid.UUID(int=_RNG.getrandbits(128), version=4))
+    elif op == ("POST", "/v1/orders/status") and body is not None:
+        key = _real("order_keys")
+        if key is not None and isinstance(body.get("client_keys"), list):
+            body["client_keys"].append(key)
+    elif op[1] in ("/v1/orders/{client_key}", "/v1/store/orders/{client_key}/pins"):
+        key = _real("order_keys")
+        if key is not None and params is not None:
+            params["client_key"] = key
+    elif op == ("GET", "/v1/redemptions/{request_id}"):
+        rid = _real("redemption_ids")
+        if rid is not None and params is not None:
+            params["request_id"] = rid
+    elif op == ("POST", "/v1/redemptions/cancel") and body is not None:
+        rid = _real("redemption_ids")
+        if rid is not None:
+            body["request_id"] = rid
+    elif op in (("POST", "/v1/redemptions/prepare"), ("POST", "/v1/redemptions/verify")):
+        code = _real("vouchers")
+        if code is not None and body is not None:
+            body["code"] = code
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
     path = case.operation.path
+    _use_real_data(case)
     if case.operation.method.upper() == "POST" and path == "/v1/orders":
         _defuse_scripted_faults(case)
     if path in UNSIGNED_PATHS or not path.startswith("/v1/"):

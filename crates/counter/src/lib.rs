@@ -161,6 +161,8 @@ struct Inner {
     base: Mutex<Option<Engine>>,
     /// Per-request time limit of the platform client.
     timeout: Duration,
+    /// Set once the first resume of this process ran (it checks every open order at once).
+    resumed: std::sync::atomic::AtomicBool,
 }
 
 /// The counter service of one terminal. Cheap to clone; share one per process.
@@ -238,6 +240,7 @@ impl Counter {
                 catalog,
                 base: Mutex::new(None),
                 timeout,
+                resumed: std::sync::atomic::AtomicBool::new(false),
             }),
         })
     }
@@ -295,6 +298,18 @@ impl Counter {
     /// True when the database was found damaged at start (the counter only reads).
     pub fn is_damaged(&self) -> bool {
         self.inner.damaged.is_some()
+    }
+
+    /// Resolves open orders before the counter acts: at start-up (the first time in this
+    /// process) every open order at once, later those that are due.
+    async fn resume_first(&self, eng: &mut Engine) {
+        let all_now = !self
+            .inner
+            .resumed
+            .swap(true, std::sync::atomic::Ordering::SeqCst);
+        if let Err(e) = eng.resume(all_now).await {
+            tracing::warn!(error = %e, "resume before acting");
+        }
     }
 
     /// An engine for one operation: its own connection, the loaded credentials.
@@ -594,9 +609,7 @@ impl Counter {
         self.ensure_writable()?;
         let mut eng = self.engine()?;
         // Resolve what a crash or a lost answer left open before taking a new order.
-        if let Err(e) = eng.resume(false).await {
-            tracing::warn!(error = %e, "resume before sale");
-        }
+        self.resume_first(&mut eng).await;
         eng.ensure_online().await?;
         let placed = eng.place(s, &req)?;
         let key = placed.key;
@@ -683,9 +696,7 @@ impl Counter {
     /// what the counter must present at start-up and before a sale.
     pub async fn owed(&self, s: &Session) -> Result<Vec<OrderRecord>> {
         let mut eng = self.engine()?;
-        if let Err(e) = eng.resume(false).await {
-            tracing::warn!(error = %e, "resume before listing owed orders");
-        }
+        self.resume_first(&mut eng).await;
         Ok(eng.owed(s)?)
     }
 
@@ -787,9 +798,7 @@ impl Counter {
     /// Orders not final yet, and those needing attention (after a resume).
     pub async fn pending(&self, s: &Session) -> Result<Vec<OrderRecord>> {
         let mut eng = self.engine()?;
-        if let Err(e) = eng.resume(false).await {
-            tracing::warn!(error = %e, "resume before listing");
-        }
+        self.resume_first(&mut eng).await;
         Ok(eng.pending(s)?)
     }
 

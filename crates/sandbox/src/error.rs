@@ -159,30 +159,21 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResu
     }
 }
 
-/// Rewrites every float with a zero fractional part that fits an `i64`/`u64` as that
-/// integer. `true` if anything changed.
+/// Rewrites every float with a zero fractional part and a magnitude below 2^53 (the
+/// integers an `f64` holds exactly, so the value is the one that was written) as that
+/// integer. `true` if anything changed. Larger values stay floats and are refused by an
+/// integer field: `-9223372036854775809` must not become `i64::MIN`.
 fn integral_floats_to_integers(v: &mut serde_json::Value) -> bool {
     use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
     match v {
         Value::Number(n) if n.is_f64() => {
             let Some(f) = n.as_f64() else { return false };
-            // 2^63 and 2^64 are exact as f64; the range checks keep the casts exact
-            let int = if f.fract() != 0.0 || !f.is_finite() {
-                None
-            } else if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
-                Some(Value::from(f as i64))
-            } else if (0.0..18_446_744_073_709_551_616.0).contains(&f) {
-                Some(Value::from(f as u64))
-            } else {
-                None
-            };
-            match int {
-                Some(i) => {
-                    *v = i;
-                    true
-                }
-                None => false,
+            if f.fract() != 0.0 || f <= -EXACT || f >= EXACT {
+                return false;
             }
+            *v = Value::from(f as i64);
+            true
         }
         Value::Array(items) => {
             let mut changed = false;
@@ -223,6 +214,8 @@ mod tests {
         for bad in [
             &br#"{"at_ms":222.5,"qty":3,"payload":1}"#[..],
             br#"{"at_ms":1e300,"qty":3,"payload":1}"#,
+            br#"{"at_ms":-9223372036854775809,"qty":3,"payload":1}"#,
+            br#"{"at_ms":9007199254740993.0,"qty":3,"payload":1}"#,
             br#"{"at_ms":1,"qty":-1.0,"payload":1}"#,
             br#"{"at_ms":1,"qty":3}"#,
             b"not json",
