@@ -31,6 +31,7 @@ import random
 import re
 import time
 import uuid
+from collections.abc import MutableMapping
 
 import requests
 import schemathesis
@@ -117,7 +118,9 @@ class CardCatSignature(requests.auth.AuthBase):
         self.mode = mode
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        if not all(r.headers.get(h) == PLACEHOLDER for h in SIGNING_HEADERS):
+        if self.mode == "as-is" or not all(
+            r.headers.get(h) == PLACEHOLDER for h in SIGNING_HEADERS
+        ):
             return r
         for h in SIGNING_HEADERS:
             r.headers.pop(h, None)
@@ -202,19 +205,53 @@ def _use_real_data(case) -> None:
             body["code"] = code
 
 
+# Characters no HTTP field value may hold (RFC 9110 5.5): a request with one is not HTTP,
+# and the server's HTTP layer answers it with a bare 400 before the API sees it.
+_NOT_HTTP_FIELD_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _valid_http_headers(case) -> None:
+    headers = case.headers
+    if not isinstance(headers, MutableMapping):
+        return
+    for name, value in list(headers.items()):
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        if isinstance(value, str) and _NOT_HTTP_FIELD_CHARS.search(value):
+            headers[name] = _NOT_HTTP_FIELD_CHARS.sub("", value)
+
+
+def _is_negative(case, location=None) -> bool:
+    meta = getattr(case, "meta", None)
+    if meta is None:
+        return False
+    if location is None:
+        return meta.generation.mode.is_negative
+    return meta.is_negative_at(location)
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
+    from schemathesis.core.parameters import ParameterLocation
+
     path = case.operation.path
-    _use_real_data(case)
+    _valid_http_headers(case)
+    if not _is_negative(case):
+        # real data would turn a deliberately invalid request into a valid one
+        _use_real_data(case)
     if case.operation.method.upper() == "POST" and path == "/v1/orders":
         _defuse_scripted_faults(case)
     if path in UNSIGNED_PATHS or not path.startswith("/v1/"):
         return
-    draw = _RNG.randrange(1000)
-    if draw < _UNSIGNED_PERMILLE // 2:
-        mode = "unsigned"
-    elif draw < _UNSIGNED_PERMILLE:
-        mode = "bad"
+    if _is_negative(case, ParameterLocation.HEADER):
+        # the signing headers may be the invalid part: send them as generated
+        mode = "as-is"
     else:
-        mode = "signed"
+        draw = _RNG.randrange(1000)
+        if draw < _UNSIGNED_PERMILLE // 2:
+            mode = "unsigned"
+        elif draw < _UNSIGNED_PERMILLE:
+            mode = "bad"
+        else:
+            mode = "signed"
     kwargs["auth"] = CardCatSignature(mode)

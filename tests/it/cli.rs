@@ -168,3 +168,51 @@ async fn activate_sync_search_doctor() {
     assert!(out.take().contains("话费"));
     let _ = c.counter.secrets().delete(&tid);
 }
+
+/// Argument errors come from the message catalog, in zh-CN unless English is asked for,
+/// and say what was wrong; nothing is touched.
+#[test]
+fn argument_errors_are_localised() {
+    let bin = env!("CARGO_BIN_EXE_cardcat-it");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("args.sqlite");
+    let run = |args: &[&str], lang: Option<&str>| {
+        let mut c = std::process::Command::new(bin);
+        c.arg("--db").arg(&db).args(args).env_remove("LANG");
+        c.env_remove("CARDCAT_LANG");
+        if let Some(l) = lang {
+            c.env("CARDCAT_LANG", l);
+        }
+        c.output().unwrap()
+    };
+    let out = run(&["sell", "CM-HF-50", "--bogus"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("不认识的参数") && err.contains("--bogus"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("unexpected argument"),
+        "clap's English leaked: {err}"
+    );
+    let out = run(&["sell"], None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("缺少必需的参数"), "{err}");
+    let out = run(&["shift", "close", "--counted"], Some("en"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error:") && !err.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{err}"
+    );
+    let out = run(&["frobnicate"], None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("不认识的命令") && err.contains("frobnicate"),
+        "{err}"
+    );
+    assert!(!db.exists(), "a refused command line touches nothing");
+    // help still works
+    let out = run(&["--help"], None);
+    assert_eq!(out.status.code(), Some(0));
+}

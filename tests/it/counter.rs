@@ -85,6 +85,15 @@ async fn reads_do_not_wait_for_a_sale_that_is_still_following_its_order() {
 async fn the_index_is_patched_from_delta_syncs_and_agrees_with_a_rebuild() {
     let c = Counter::start(|_| {}).await;
     c.service.load_index().await.unwrap();
+    // the build wrote its snapshot in the background
+    let snap = cardcat_counter::catalog::snapshot_path(&c.db);
+    for _ in 0..100 {
+        if snap.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(snap.exists(), "snapshot written after the build");
     for _ in 0..3 {
         c.env.sandbox.churn(40).await.unwrap();
         let r = c.service.sync(false).await.unwrap();
@@ -119,6 +128,55 @@ async fn the_index_is_patched_from_delta_syncs_and_agrees_with_a_rebuild() {
         b.sort();
         assert_eq!(a_sorted, b, "query {q}");
     }
+    // another process on the same store loads the older snapshot and catches up from the rows
+    // that changed since; it searches like the rebuilt index
+    let again = cardcat_counter::Counter::open(
+        cardcat_counter::TerminalConfig {
+            db: c.db.clone(),
+            lang: Lang::ZhCn,
+        },
+        c.service.secrets_handle(),
+    )
+    .unwrap();
+    assert_eq!(
+        again.load_index().await.unwrap(),
+        cardcat_counter::catalog::Readiness::Loaded
+    );
+    for q in ["话费", "yd", "txsp", "qb", "流量"] {
+        let mut a: Vec<_> = again
+            .search(q, 200)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|h| (h.product.sku, h.product.retail_price, h.product.available))
+            .collect();
+        let mut b: Vec<_> = fresh
+            .search(q, 200)
+            .unwrap()
+            .into_iter()
+            .map(|h| (h.product.sku, h.product.retail_price, h.product.available))
+            .collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "query {q} after loading a snapshot");
+    }
+    // a damaged snapshot is rebuilt, never trusted
+    let mut bytes = std::fs::read(&snap).unwrap();
+    let mid = bytes.len() / 2;
+    bytes.truncate(mid);
+    std::fs::write(&snap, bytes).unwrap();
+    let third = cardcat_counter::Counter::open(
+        cardcat_counter::TerminalConfig {
+            db: c.db.clone(),
+            lang: Lang::ZhCn,
+        },
+        c.service.secrets_handle(),
+    )
+    .unwrap();
+    assert_eq!(
+        third.load_index().await.unwrap(),
+        cardcat_counter::catalog::Readiness::Built
+    );
     // a full sync replaces the index
     let r = c.service.sync(true).await.unwrap();
     assert!(r.full && !r.patched);

@@ -230,7 +230,8 @@ async fn sigkill_at_random_points_never_duplicates_or_loses_an_order() {
     let window_ms = (base[1].as_millis() as u64 * 3 / 2).max(50);
 
     let (mut killed, mut completed, mut resumes) = (0u64, 0u64, 0u64);
-    let (mut reentered, mut refused_reentries, mut confirmed, mut delivered) = (0u64, 0u64, 0u64, 0u64);
+    let (mut reentered, mut refused_reentries, mut confirmed, mut delivered) =
+        (0u64, 0u64, 0u64, 0u64);
     // each iteration is one customer's one purchase; its orders are those created in its span
     let mut spans: Vec<(i64, i64)> = Vec::new();
     let login = ["--user", "c1", "--pin", "1234"];
@@ -282,7 +283,11 @@ async fn sigkill_at_random_points_never_duplicates_or_loses_an_order() {
                 && let Some(k) = find_key(refusal)
             {
                 // an owed result: hand it over, then carry on with this customer
-                let d = attempt(&db, &[&login[..], &["orders", "deliver", &k]].concat(), None);
+                let d = attempt(
+                    &db,
+                    &[&login[..], &["orders", "deliver", &k]].concat(),
+                    None,
+                );
                 shown_results(&d.stdout, &mut shown);
                 delivered += 1;
                 if seen.killed || sku != "WY-YKT-30" {
@@ -351,7 +356,11 @@ async fn sigkill_at_random_points_never_duplicates_or_loses_an_order() {
     );
 
     // The restart: the counter presents what is owed, and the cashier hands each over.
-    let owed = attempt(&db, &["--user", "c1", "--pin", "1234", "orders", "owed"], None);
+    let owed = attempt(
+        &db,
+        &["--user", "c1", "--pin", "1234", "orders", "owed"],
+        None,
+    );
     let mut owed_keys = Vec::new();
     for line in owed.stdout.lines() {
         if let Some(k) = find_key(line) {
@@ -359,7 +368,11 @@ async fn sigkill_at_random_points_never_duplicates_or_loses_an_order() {
         }
     }
     for k in &owed_keys {
-        let d = attempt(&db, &["--user", "c1", "--pin", "1234", "orders", "deliver", k], None);
+        let d = attempt(
+            &db,
+            &["--user", "c1", "--pin", "1234", "orders", "deliver", k],
+            None,
+        );
         shown_results(&d.stdout, &mut shown);
     }
 
@@ -451,9 +464,7 @@ async fn sigkill_at_random_points_never_duplicates_or_loses_an_order() {
             platform.get(k),
             Some((RemoteStatus::Succeeded | RemoteStatus::Reversed, _))
         );
-        if delivered_here
-            && let Some(i) = spans.iter().position(|(a, b)| at >= a && at <= b)
-        {
+        if delivered_here && let Some(i) = spans.iter().position(|(a, b)| at >= a && at <= b) {
             *per_intent.entry(i).or_default() += 1;
         }
     }

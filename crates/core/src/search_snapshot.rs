@@ -130,12 +130,14 @@ fn kind_code(k: ProductKind) -> &'static str {
 }
 
 impl SearchIndex {
-    /// The index as bytes, tagged with `key` (what it was built from) and the format.
-    pub fn to_snapshot(&self, key: u64) -> Vec<u8> {
+    /// The index as bytes, tagged with `key` (what it was built from), the catalog version
+    /// it reflects, and the format.
+    pub fn to_snapshot(&self, key: u64, version: i64) -> Vec<u8> {
         let mut w = W(Vec::with_capacity(self.docs.len() * 512));
         w.0.extend_from_slice(MAGIC);
         w.u32(FORMAT);
         w.u64(key);
+        w.i64(version);
         // categories
         w.len(self.categories.len());
         for (k, v) in &self.categories {
@@ -222,13 +224,14 @@ impl SearchIndex {
         w.0
     }
 
-    /// The index from [`to_snapshot`](Self::to_snapshot) bytes, if they are whole, of this
-    /// format and tagged with `key`.
-    pub fn from_snapshot(bytes: &[u8], key: u64) -> Option<SearchIndex> {
+    /// The index from [`to_snapshot`](Self::to_snapshot) bytes, with the catalog version it
+    /// reflects, if they are whole, of this format and tagged with `key`.
+    pub fn from_snapshot(bytes: &[u8], key: u64) -> Option<(SearchIndex, i64)> {
         let mut r = R { b: bytes };
         if r.take(MAGIC.len())? != MAGIC || r.u32()? != FORMAT || r.u64()? != key {
             return None;
         }
+        let version = r.i64()?;
         let mut idx = SearchIndex::default();
         let n = r.count(8)?;
         idx.categories.reserve(n);
@@ -262,7 +265,7 @@ impl SearchIndex {
         idx.prefix = prefix;
         idx.exact = exact;
         idx.barcodes_sorted = barcodes;
-        Some(idx)
+        Some((idx, version))
     }
 }
 
@@ -387,8 +390,9 @@ mod tests {
         changed.retail_price = Money::from_yuan(99);
         idx.upsert(changed);
         idx.refresh();
-        let bytes = idx.to_snapshot(42);
-        let back = SearchIndex::from_snapshot(&bytes, 42).expect("decodes");
+        let bytes = idx.to_snapshot(42, 7);
+        let (back, version) = SearchIndex::from_snapshot(&bytes, 42).expect("decodes");
+        assert_eq!(version, 7);
         assert_eq!(back.len(), idx.len());
         for q in [
             "腾讯", "txsp", "50", "6901", "游戏", "qb", "x", "话费", "vip", "zz",

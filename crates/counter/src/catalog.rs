@@ -29,6 +29,8 @@ struct Loaded {
     version: i64,
     /// What exactly it was built from (see [`stamp`]).
     stamp: u64,
+    /// Which snapshots fit it (see [`snapshot_key`]).
+    snapshot_key: u64,
     checked: Instant,
 }
 
@@ -67,6 +69,22 @@ pub fn stamp(st: &cardcat_store::SyncState) -> u64 {
         .hash(&mut h);
     h.finish()
 }
+
+/// What a snapshot must match: program, format and catalog generation. Its catalog version
+/// may be older; the rows changed since are applied when it is loaded.
+pub fn snapshot_key(st: &cardcat_store::SyncState) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        env!("CARGO_PKG_VERSION"),
+        cardcat_core::search_snapshot::FORMAT,
+        st.active_gen,
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
+/// After loading a snapshot this many rows behind, a fresh one is written.
+const RESAVE_AFTER_ROWS: usize = 2000;
 
 /// The snapshot file of a store: `<db>.index`.
 pub fn snapshot_path(db: &Path) -> PathBuf {
@@ -125,37 +143,52 @@ impl Catalog {
         }
         if let Some(path) = &self.snapshot
             && let Ok(bytes) = std::fs::read(path.as_path())
-            && let Some(index) = SearchIndex::from_snapshot(&bytes, stamp)
+            && let Some((mut index, snap_version)) =
+                SearchIndex::from_snapshot(&bytes, snapshot_key(&st))
+            && snap_version <= version
         {
-            self.put(index, version, stamp)?;
+            drop(bytes);
+            // rows that changed after the snapshot was taken (delta syncs since)
+            let changed = store.products_since(snap_version)?;
+            for p in &changed {
+                index.upsert(p.clone());
+            }
+            index.refresh();
+            let behind = changed.len();
+            self.put(index, version, stamp, snapshot_key(&st))?;
+            if behind > RESAVE_AFTER_ROWS {
+                self.save_in_background();
+            }
             return Ok(Readiness::Loaded);
         }
         let index = build_index(store)?;
-        self.put(index, version, stamp)?;
+        self.put(index, version, stamp, snapshot_key(&st))?;
         self.save_in_background();
         Ok(Readiness::Built)
     }
 
-    fn put(&self, index: SearchIndex, version: i64, stamp: u64) -> Result<()> {
+    fn put(&self, index: SearchIndex, version: i64, stamp: u64, snapshot_key: u64) -> Result<()> {
         let mut g = self.inner.write().map_err(|_| poisoned())?;
         *g = Some(Loaded {
             index,
             version,
             stamp,
+            snapshot_key,
             checked: Instant::now(),
         });
         Ok(())
     }
 
     /// Writes the snapshot (temp file, then rename) on a background thread; a failure only
-    /// means the next start builds instead of loading.
+    /// means the next start builds instead of loading. Not after every delta: a snapshot a
+    /// few versions old is brought up to date from the store's changed rows when loaded.
     pub fn save_in_background(&self) -> Option<std::thread::JoinHandle<()>> {
         let path = self.snapshot.clone()?;
         let inner = self.inner.clone();
         Some(std::thread::spawn(move || {
             let bytes = match inner.read() {
                 Ok(g) => match g.as_ref() {
-                    Some(l) => l.index.to_snapshot(l.stamp),
+                    Some(l) => l.index.to_snapshot(l.snapshot_key, l.version),
                     None => return,
                 },
                 Err(_) => return,

@@ -515,9 +515,6 @@ impl Counter {
                 .catalog
                 .patch(before, version, catalog::stamp(&st), &r.delta_changes);
         let patch_us = u64::try_from(t.elapsed().as_micros()).unwrap_or(u64::MAX);
-        if patched {
-            self.inner.catalog.save_in_background();
-        }
         if r.full {
             self.inner.catalog.invalidate();
         }

@@ -430,6 +430,21 @@ impl Store {
         Ok(out)
     }
 
+    /// Products of the active catalog that changed after catalog version `version` (to bring
+    /// an index snapshot taken at `version` up to date).
+    pub fn products_since(&self, version: i64) -> Result<Vec<Product>> {
+        let sql = format!(
+            "{SELECT_PRODUCT} WHERE generation = (SELECT active_gen FROM sync_state WHERE id = 1) AND version > ?1 ORDER BY version, sku"
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map([version], row_to_product)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r?.map_err(StoreError::Corrupt)?);
+        }
+        Ok(out)
+    }
+
     pub fn categories(&self) -> Result<Vec<Category>> {
         let mut st = self.conn.prepare(
             "SELECT id, name, parent, sort FROM categories WHERE generation = (SELECT active_gen FROM sync_state WHERE id = 1) ORDER BY sort, id",
