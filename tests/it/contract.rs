@@ -81,3 +81,84 @@ async fn documented_routes_are_routed() {
     }
     env.sandbox.shutdown().await;
 }
+
+/// The values of `components.schemas.ErrorCode.enum` in the document.
+fn spec_error_codes() -> Vec<String> {
+    let mut lines = SPEC.lines().skip_while(|l| *l != "    ErrorCode:");
+    assert!(
+        lines.next().is_some(),
+        "no ErrorCode schema in the document"
+    );
+    lines
+        .skip_while(|l| l.trim() != "enum:")
+        .skip(1)
+        .map_while(|l| l.trim().strip_prefix("- ").map(str::to_string))
+        .collect()
+}
+
+/// Every `ErrorCode` variant. The `match` has no wildcard, so a new variant does not
+/// compile until it is listed here (and then this test wants it in the document).
+fn all_error_codes() -> Vec<cardcat_wire::ErrorCode> {
+    use cardcat_wire::ErrorCode::*;
+    let all = vec![
+        BadRequest,
+        BadSignature,
+        ClockSkew,
+        ReplayedNonce,
+        UnknownTerminal,
+        InvalidPairingCode,
+        NotFound,
+        IdempotencyConflict,
+        ProductUnavailable,
+        PriceChanged,
+        VoucherNotFound,
+        VoucherUsed,
+        VoucherExpired,
+        VoucherCancelled,
+        CancelWindowClosed,
+        Unauthorized,
+        Internal,
+        Unavailable,
+        TooManyAttempts,
+    ];
+    for c in &all {
+        match c {
+            BadRequest | BadSignature | ClockSkew | ReplayedNonce | UnknownTerminal
+            | InvalidPairingCode | NotFound | IdempotencyConflict | ProductUnavailable
+            | PriceChanged | VoucherNotFound | VoucherUsed | VoucherExpired | VoucherCancelled
+            | CancelWindowClosed | Unauthorized | Internal | Unavailable | TooManyAttempts => {}
+        }
+    }
+    all
+}
+
+#[test]
+fn error_codes_are_the_documented_ones() {
+    let mut spec = spec_error_codes();
+    let mut wire: Vec<String> = all_error_codes()
+        .into_iter()
+        .map(|c| {
+            serde_json::to_value(c)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    spec.sort();
+    wire.sort();
+    assert_eq!(
+        spec, wire,
+        "ErrorCode in docs/platform-api.yaml vs cardcat_wire"
+    );
+    // the description table lists each code too
+    for code in &wire {
+        assert!(
+            SPEC.contains(&format!("| `{code}` |")),
+            "{code} is missing from the ErrorCode table"
+        );
+    }
+    // the activation lock is documented where it happens
+    let activate = &SPEC[SPEC.find("  /v1/activate:").unwrap()..SPEC.find("  /v1/time:").unwrap()];
+    assert!(activate.contains("'429':") && activate.contains("Retry-After"));
+}

@@ -299,3 +299,15 @@ async fn a_damaged_database_takes_no_money_and_a_lost_one_is_not_recreated() {
     assert!(cardcat_counter::Counter::open(cfg(), secrets).is_ok());
     let _ = Duration::ZERO;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_user_and_a_wrong_pin_get_the_same_answer() {
+    let c = Counter::start(|_| {}).await;
+    let unknown = c.service.login("nobody", "1234").unwrap_err();
+    let wrong = c.service.login("c1", "9999").unwrap_err();
+    for lang in [Lang::ZhCn, Lang::En] {
+        assert_eq!(unknown.message(lang), wrong.message(lang));
+    }
+    assert_eq!(unknown.code(), wrong.code());
+    assert!(!unknown.message(Lang::ZhCn).contains('次'), "no attempts count is revealed");
+}
