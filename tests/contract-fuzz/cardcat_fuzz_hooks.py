@@ -43,6 +43,7 @@ HDR_NONCE = "x-cardcat-nonce"
 HDR_SIGNATURE = "x-cardcat-signature"
 SIGNING_HEADERS = (HDR_TERMINAL, HDR_TIMESTAMP, HDR_NONCE, HDR_SIGNATURE)
 
+
 def _load_fixtures() -> dict:
     path = os.environ.get("CARDCAT_FUZZ_FIXTURES")
     if not path:

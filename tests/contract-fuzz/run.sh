@@ -18,9 +18,11 @@
 #   CARDCAT_FUZZ_VENV              Python venv for schemathesis
 #                                  (default ~/.cache/cardcat-contract-fuzz/venv)
 #   CARDCAT_FUZZ_TIMEOUT           hard cap in seconds for the schemathesis run (default 300)
-#   CARDCAT_FUZZ_REPORT_DIR        keep the JUnit report and the sandbox log there
+#   CARDCAT_FUZZ_REPORT_DIR        keep the JUnit report and the sandbox log there (relative
+#                                  to the repository root)
 #                                  (default: a temp dir, removed)
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ next to the hooks in the work tree
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
@@ -52,7 +54,7 @@ cargo build --quiet -p cardcat-sandbox --bin cardcat-sandbox
 bin="${CARGO_TARGET_DIR:-$root/target}/debug/cardcat-sandbox"
 
 work="$(mktemp -d)"
-report_dir="${CARDCAT_FUZZ_REPORT_DIR:-$work/report}"
+report_dir="$(realpath -m "${CARDCAT_FUZZ_REPORT_DIR:-$work/report}")"
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
@@ -87,6 +89,9 @@ PYTHONPATH="$here" "$venv/bin/python" "$here/setup_fixtures.py" \
 # --- the fuzz run -----------------------------------------------------------------------
 echo "contract-fuzz: schemathesis $want, $examples examples per operation, seed $seed" >&2
 set +e
+# From the temp dir: schemathesis keeps a crash cache (.schemathesis/) in its working
+# directory and replays what it finds there; a run must neither read nor leave one.
+cd "$work"
 CARDCAT_FUZZ_FIXTURES="$work/fixtures.json" CARDCAT_FUZZ_SEED="$seed" \
 PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=cardcat_fuzz_hooks \
   timeout --signal=INT --kill-after=10 "$fuzz_timeout" \
@@ -105,6 +110,7 @@ PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=cardcat_fuzz_ho
     "$@"
 rc=$?
 set -e
+cd "$root"
 mkdir -p "$report_dir" && cp "$work/serve.err" "$report_dir/sandbox.log" 2>/dev/null || true
 if ! kill -0 "$server_pid" 2>/dev/null; then
   echo "contract-fuzz: the sandbox died during the run" >&2

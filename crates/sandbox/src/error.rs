@@ -169,7 +169,7 @@ fn integral_floats_to_integers(v: &mut serde_json::Value) -> bool {
     match v {
         Value::Number(n) if n.is_f64() => {
             let Some(f) = n.as_f64() else { return false };
-            if f.fract() != 0.0 || f <= -EXACT || f >= EXACT {
+            if f.fract() != 0.0 || f.abs() >= EXACT {
                 return false;
             }
             *v = Value::from(f as i64);

@@ -1659,7 +1659,7 @@ async fn pairing_code_brute_force_is_locked_out() {
         c.activate_max_failures_per_client = 10;
         c.activate_max_failures_global = 1000;
         c.activate_window_secs = 60;
-        c.activate_lockout_secs = 3;
+        c.activate_lockout_secs = 4;
     })
     .await;
     // correct codes never count: more activations than the failure limit
@@ -1679,13 +1679,13 @@ async fn pairing_code_brute_force_is_locked_out() {
                 wrong += 1;
             }
             _ => {
-                expect_locked(r, 3).await;
+                expect_locked(r, 4).await;
                 locked += 1;
             }
         }
     }
     assert!(
-        started.elapsed() < Duration::from_secs(3),
+        started.elapsed() < Duration::from_secs(4),
         "the loop outran the lock"
     );
     assert_eq!((wrong, locked), (10, 20));
@@ -1698,8 +1698,8 @@ async fn pairing_code_brute_force_is_locked_out() {
         .send()
         .await
         .unwrap();
-    expect_locked(r, 3).await;
-    expect_locked(try_activate(&env.http, &env, &good.code).await, 3).await;
+    expect_locked(r, 4).await;
+    expect_locked(try_activate(&env.http, &env, &good.code).await, 4).await;
 
     // another client (another loopback address) is not locked by this one
     let other = reqwest::Client::builder()
@@ -1711,7 +1711,7 @@ async fn pairing_code_brute_force_is_locked_out() {
     assert_eq!(r.status(), StatusCode::OK);
 
     // once the lock expires the correct code works
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    tokio::time::sleep(Duration::from_millis(4100)).await;
     let r = try_activate(&env.http, &env, &good.code).await;
     assert_eq!(r.status(), StatusCode::OK);
     let a: ActivateResponse = r.json().await.unwrap();
