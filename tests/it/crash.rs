@@ -105,10 +105,10 @@ fn shown_results(out: &str, into: &mut HashSet<String>) {
         if let Some(rest) = line.strip_prefix("Order ") {
             flush(cur.take());
             cur = find_key(rest).map(|k| (k, true));
-        } else if line.contains("In progress") {
-            if let Some(c) = cur.as_mut() {
-                c.1 = false;
-            }
+        } else if line.contains("In progress")
+            && let Some(c) = cur.as_mut()
+        {
+            c.1 = false;
         }
     }
     flush(cur);

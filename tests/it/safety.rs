@@ -309,5 +309,8 @@ async fn an_unknown_user_and_a_wrong_pin_get_the_same_answer() {
         assert_eq!(unknown.message(lang), wrong.message(lang));
     }
     assert_eq!(unknown.code(), wrong.code());
-    assert!(!unknown.message(Lang::ZhCn).contains('次'), "no attempts count is revealed");
+    assert!(
+        !unknown.message(Lang::ZhCn).contains('次'),
+        "no attempts count is revealed"
+    );
 }

@@ -99,6 +99,7 @@ impl Localized for ClientError {
                 ErrorCode::ReplayedNonce => "api.replayed_nonce",
                 ErrorCode::UnknownTerminal => "api.unknown_terminal",
                 ErrorCode::InvalidPairingCode => "api.invalid_pairing_code",
+                ErrorCode::TooManyAttempts => "api.too_many_attempts",
                 _ => "api.error",
             },
             ClientError::Http { .. } => "net.http",
@@ -124,6 +125,7 @@ impl Localized for ClientError {
                     ("code", Arg::from(error_code_str(error.code))),
                     ("detail", Arg::from(&error.message)),
                     ("server_time", Arg::from(server_time)),
+                    ("secs", Arg::from(error.retry_after_secs.unwrap_or(60))),
                 ]
             }
             ClientError::Http { status } => vec![("status", Arg::from(u32::from(*status)))],

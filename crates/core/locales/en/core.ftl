@@ -171,6 +171,7 @@ api-bad_signature = The platform does not accept this terminal's signature; ask 
 api-unknown_terminal = The platform does not know this terminal; ask the owner or installer to pair this terminal again.
 api-replayed_nonce = The platform refused a repeated request; try again in a moment.
 api-invalid_pairing_code = The pairing code is invalid or already used; create a new one on the platform.
+api-too_many_attempts = Too many wrong pairing codes; pairing is locked for now. Check the code and try again in { $secs } s
 api-error = { $code ->
     [bad_request] The platform refused the request: { $detail }
     [not_found] The platform has no such record

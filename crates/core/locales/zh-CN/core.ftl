@@ -168,6 +168,7 @@ api-bad_signature = 平台不认可本终端的签名，请由店主或安装人
 api-unknown_terminal = 平台不认识本终端，请由店主或安装人员重新配对本终端
 api-replayed_nonce = 平台拒收了一个重复的请求，请稍后重试
 api-invalid_pairing_code = 配对码无效或已使用，请在平台后台重新生成
+api-too_many_attempts = 配对码输错次数太多，暂时锁定；请核对配对码，{ $secs } 秒后再试
 api-error = { $code ->
     [bad_request] 平台拒绝了请求：{ $detail }
     [not_found] 平台上没有这条记录
