@@ -169,11 +169,12 @@ async fn paper_out_queues_the_receipt_and_keeps_the_sale() {
         paper_out: true,
         ..PrinterStatus::ready()
     });
-
-    let sold = c.sell("WY-YKT-30", "").await.unwrap();
-    assert_eq!(sold.state, OrderState::Succeeded);
     let cashier = c.cashier.clone();
-    let outcome = c.service.print_sale(&cashier, &sold, false).await;
+
+    // a receipt without PINs waits in the queue and prints once the paper is back
+    let topup = c.sell("CM-HF-50", "13800138000").await.unwrap();
+    assert_eq!(topup.state, OrderState::Succeeded);
+    let outcome = c.service.print_sale(&cashier, &topup, false).await;
     let line = outcome.message(Lang::ZhCn);
     assert!(
         matches!(outcome, cardcat_counter::PrintOutcome::Queued { .. })
@@ -190,39 +191,60 @@ async fn paper_out_queues_the_receipt_and_keeps_the_sale() {
             .unwrap_or("")
             .contains("paper_out: true")
     );
-    assert_eq!(emu.jobs().len(), 0, "nothing printed");
-    let s = c
-        .engine
-        .show(&cashier, &sold.client_key.to_string(), false)
-        .unwrap();
-    assert_eq!(s.state, OrderState::Succeeded, "the sale is intact");
 
-    // paper loaded: the queued job prints exactly once, and that hands the result over
+    // a receipt with PINs in full is never kept in the queue (it would hold the PIN in
+    // clear): it is not printed, nothing is queued, and the order stays owed
+    let sold = c.sell("WY-YKT-30", "").await.unwrap();
+    assert_eq!(sold.state, OrderState::Succeeded);
+    assert!(sold.pins_in_full);
+    let outcome = c.service.print_sale(&cashier, &sold, false).await;
+    assert!(
+        matches!(outcome, cardcat_counter::PrintOutcome::Failed { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(queue::list(c.engine.store().conn(), 10).unwrap().len(), 1);
+    let pin = sold.pins[0].pin.clone();
+    let db = std::fs::read(&c.db).unwrap_or_default();
+    assert!(
+        !db.windows(pin.len()).any(|w| w == pin.as_bytes()),
+        "no PIN in clear in the store"
+    );
+    assert_eq!(emu.jobs().len(), 0, "nothing printed");
+    let owed: Vec<_> = c.service.owed(&cashier).await.unwrap();
+    assert!(owed.iter().any(|o| o.client_key == sold.client_key));
+
+    // paper loaded: the queued job prints exactly once, and hands its result over
     emu.set_status(PrinterStatus::ready());
     let t: Target = emu.target().parse().unwrap();
-    let (r, _) = c.service.print_queue(true, None).await.unwrap();
+    let (r, _) = c.service.print_queue(None, true, None).await.unwrap();
     assert_eq!(r.printed, 1);
     let again = queue::process(c.engine.store().conn(), &t, Duration::from_secs(2), true).unwrap();
     assert!(again.printed.is_empty(), "not printed twice");
-    let printed = wait_jobs(&emu, 1).await;
-    assert_eq!(printed.len(), 1);
-    // the PIN was printed in full on that first receipt; a reprint is a masked 副本
     assert!(
-        printed[0].text.contains(&sold.pins[0].pin),
-        "{}",
-        printed[0].text
+        c.service
+            .show(&cashier, &topup.client_key.to_string(), false)
+            .unwrap()
+            .handed_over
     );
-    let copy = c
-        .engine
-        .show(&cashier, &sold.client_key.to_string(), false)
+    // the owed PIN card is delivered: printed in full, once; a reprint is a masked 副本
+    let d = c
+        .service
+        .deliver(&cashier, &sold.client_key.to_string())
+        .await
         .unwrap();
-    c.service.print_sale(&cashier, &copy, true).await;
+    assert!(d.order.handed_over, "{:?}", d.print);
     let printed = wait_jobs(&emu, 2).await;
-    assert!(printed[1].text.contains("副本"), "{}", printed[1].text);
-    assert!(
-        !printed[1].text.contains(&sold.pins[0].pin),
-        "reprint masks the PIN"
-    );
+    assert_eq!(printed.len(), 2);
+    assert!(printed[1].text.contains(&pin), "{}", printed[1].text);
+    let r = c
+        .service
+        .reprint(&cashier, &sold.client_key.to_string())
+        .await
+        .unwrap();
+    assert!(r.order.copy);
+    let printed = wait_jobs(&emu, 3).await;
+    assert!(printed[2].text.contains("副本"), "{}", printed[2].text);
+    assert!(!printed[2].text.contains(&pin), "reprint masks the PIN");
     emu.stop();
 }
 

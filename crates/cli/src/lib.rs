@@ -613,7 +613,13 @@ pub async fn catalog_sync(ctx: &mut Ctx, full: bool) -> Result<(), CliError> {
     let mut rx = ctx.counter.subscribe();
     let drawer = bar.clone().map(|b| {
         tokio::spawn(async move {
-            while let Ok(ev) = rx.recv().await {
+            loop {
+                let ev = match rx.recv().await {
+                    Ok(ev) => ev,
+                    // fell behind: later progress events still come
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(_) => break,
+                };
                 match ev {
                     cardcat_counter::Event::SyncProgress { phase, done, total } => {
                         b.set_message(t!(

@@ -182,9 +182,14 @@ pub async fn printer(ctx: &mut Ctx, cmd: PrinterCmd) -> Result<i32, CliError> {
             Ok(0)
         }
         PrinterCmd::Queue { retry, reprint } => {
+            let who = ctx.maybe_session()?;
             let (st, new) = ctx
                 .counter
-                .print_queue(retry || ctx.user.is_some(), reprint.as_deref())
+                .print_queue(
+                    who.as_ref(),
+                    retry || ctx.user.is_some(),
+                    reprint.as_deref(),
+                )
                 .await
                 .map_err(ctx.err())?;
             if let Some(id) = new {

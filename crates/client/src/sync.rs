@@ -38,6 +38,8 @@ pub struct SyncReport {
     pub pages: u32,
     /// Rows changed by the delta part (for updating an in-memory search index).
     pub delta_changes: Vec<Product>,
+    /// Categories the delta part changed (an index that shows category names is rebuilt).
+    pub delta_categories: usize,
     pub version: i64,
     pub elapsed: Duration,
 }
@@ -209,6 +211,7 @@ async fn delta(
             total: done + d.remaining.saturating_sub(d.changes.len() as u64),
         });
         report.version = d.version;
+        report.delta_categories += d.categories.len();
         report.delta_changes.extend(d.changes);
         match d.next {
             Some(c) => cursor = Some(c),

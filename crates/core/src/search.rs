@@ -179,11 +179,11 @@ fn prepare_all(ps: &[Product], categories: &FxHashMap<String, String>) -> Vec<Ve
     }
     let (a, b) = ps.split_at(ps.len() / 2);
     std::thread::scope(|s| {
-        let h = s.spawn(|| one(b));
+        let h = std::thread::Builder::new().spawn_scoped(s, || one(b)).ok();
         let mut first = one(a);
-        match h.join() {
-            Ok(second) => first.extend(second),
-            Err(_) => first.extend(one(b)),
+        match h.map(|h| h.join()) {
+            Some(Ok(second)) => first.extend(second),
+            _ => first.extend(one(b)),
         }
         first
     })
@@ -319,6 +319,14 @@ impl SearchIndex {
 
     pub fn len(&self) -> usize {
         self.live_count
+    }
+
+    /// True when the index was built with exactly these category names.
+    pub fn has_categories(&self, cats: &[(String, String)]) -> bool {
+        cats.len() == self.categories.len()
+            && cats
+                .iter()
+                .all(|(id, name)| self.categories.get(id) == Some(name))
     }
 
     /// Sizes of the posting maps, for benchmarks.

@@ -251,9 +251,16 @@ impl SearchIndex {
         // the document count leads the docs section; postings may not point past it
         let max_id = R { b: docs_bytes }.u32()?;
         let (docs, postings) = std::thread::scope(|sc| {
-            let h = sc.spawn(|| decode_docs(docs_bytes, &templates));
+            // on a second thread when one can be had; on this one otherwise
+            let h = std::thread::Builder::new()
+                .spawn_scoped(sc, || decode_docs(docs_bytes, &templates))
+                .ok();
             let postings = decode_postings(&mut r, max_id);
-            (h.join().ok().flatten(), postings)
+            let docs = match h {
+                Some(h) => h.join().ok().flatten(),
+                None => decode_docs(docs_bytes, &templates),
+            };
+            (docs, postings)
         });
         let (mut idx, n) = docs?;
         if n != max_id {
@@ -264,6 +271,13 @@ impl SearchIndex {
         idx.grams = grams;
         idx.prefix = prefix;
         idx.exact = exact;
+        // the barcode map is exactly the encoded (live) list
+        for (b, id) in &barcodes {
+            if !idx.live.get(*id as usize).copied().unwrap_or(false) {
+                return None;
+            }
+            idx.by_barcode.insert(b.clone(), *id);
+        }
         idx.barcodes_sorted = barcodes;
         Some((idx, version))
     }

@@ -72,12 +72,13 @@ pub fn stamp(st: &cardcat_store::SyncState) -> u64 {
 
 /// What a snapshot must match: program, format and catalog generation. Its catalog version
 /// may be older; the rows changed since are applied when it is loaded.
-pub fn snapshot_key(st: &cardcat_store::SyncState) -> u64 {
+pub fn snapshot_key(st: &cardcat_store::SyncState, terminal: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (
         env!("CARGO_PKG_VERSION"),
         cardcat_core::search_snapshot::FORMAT,
         st.active_gen,
+        terminal,
     )
         .hash(&mut h);
     h.finish()
@@ -111,9 +112,9 @@ impl Catalog {
 
     /// Drops the index; the next search rebuilds it.
     pub fn invalidate(&self) {
-        if let Ok(mut g) = self.inner.write() {
-            *g = None;
-        }
+        let mut g = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        *g = None;
+        self.inner.clear_poison();
     }
 
     /// A catalog that keeps its index snapshot at `path` (read at start, rewritten in the
@@ -132,19 +133,27 @@ impl Catalog {
         let st = store.sync_state()?;
         let version = st.catalog_version.ok_or(CounterError::NoCatalog)?;
         let stamp = stamp(&st);
+        // which database this is: a snapshot of another one (a new or restored store) never fits
+        let terminal = store
+            .setting(cardcat_engine::K_TERMINAL_ID)?
+            .unwrap_or_default();
+        let snap_key = snapshot_key(&st, &terminal);
+        let mut worn_out = false;
         {
             let g = self.inner.read().map_err(|_| poisoned())?;
             if let Some(l) = g.as_ref()
                 && l.stamp == stamp
-                && l.index.garbage_ratio() <= MAX_GARBAGE
             {
-                return Ok(Readiness::Current);
+                if l.index.garbage_ratio() <= MAX_GARBAGE {
+                    return Ok(Readiness::Current);
+                }
+                // too many replaced rows: compact by building (a snapshot would hold them too)
+                worn_out = true;
             }
         }
-        if let Some(path) = &self.snapshot
+        if let Some(path) = self.snapshot.as_ref().filter(|_| !worn_out)
             && let Ok(bytes) = std::fs::read(path.as_path())
-            && let Some((mut index, snap_version)) =
-                SearchIndex::from_snapshot(&bytes, snapshot_key(&st))
+            && let Some((mut index, snap_version)) = SearchIndex::from_snapshot(&bytes, snap_key)
             && snap_version <= version
         {
             drop(bytes);
@@ -155,14 +164,14 @@ impl Catalog {
             }
             index.refresh();
             let behind = changed.len();
-            self.put(index, version, stamp, snapshot_key(&st))?;
+            self.put(index, version, stamp, snap_key)?;
             if behind > RESAVE_AFTER_ROWS {
                 self.save_in_background();
             }
             return Ok(Readiness::Loaded);
         }
         let index = build_index(store)?;
-        self.put(index, version, stamp, snapshot_key(&st))?;
+        self.put(index, version, stamp, snap_key)?;
         self.save_in_background();
         Ok(Readiness::Built)
     }
@@ -227,19 +236,22 @@ impl Catalog {
     }
 
     /// Applies the rows a delta sync changed, in place. Returns false when there was no
-    /// index to patch or it was not at `from_version` (it is then rebuilt on next use).
+    /// index to patch or it was not at `from_stamp` (it is then rebuilt on next use).
     pub fn patch(
         &self,
-        from_version: Option<i64>,
+        from_stamp: u64,
         to_version: i64,
         to_stamp: u64,
         changes: &[Product],
+        categories: &[(String, String)],
     ) -> bool {
         let Ok(mut g) = self.inner.write() else {
             return false;
         };
         match g.as_mut() {
-            Some(l) if Some(l.version) == from_version || l.version == to_version => {
+            // only an index of exactly the catalog the sync started from (rows applied by an
+            // earlier, interrupted sync are not in `changes`), with the same category names
+            Some(l) if l.stamp == from_stamp && l.index.has_categories(categories) => {
                 for p in changes {
                     l.index.upsert(p.clone());
                 }

@@ -216,16 +216,30 @@ impl Counter {
                 }
                 Ok(Some(_)) => {
                     let _ = secrets.delete(&marker);
+                    let _ = std::fs::remove_file(catalog::snapshot_path(&cfg.db));
                 }
                 _ => {}
             }
         }
         // Migrates (or refuses a newer schema) once, up front; then a quick integrity check.
         let store = Store::open(&cfg.db)?;
-        let damaged = store
-            .integrity_check()
-            .err()
-            .map(|e| cardcat_core::Localized::message(&e, cfg.lang));
+        let damaged = match store.integrity_check() {
+            Err(e @ cardcat_store::StoreError::Integrity(_)) => {
+                Some(cardcat_core::Localized::message(&e, cfg.lang))
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "integrity check could not run");
+                None
+            }
+            Ok(()) => None,
+        };
+        // remember that this database belongs to an activated terminal (also for terminals
+        // activated before the marker existed)
+        if let Ok(Some(tid)) = store.setting(K_TERMINAL_ID)
+            && matches!(secrets.get(&marker), Ok(None))
+        {
+            let _ = secrets.set(&marker, &tid);
+        }
         if let Some(d) = &damaged {
             tracing::error!(detail = %d, "database damaged: the counter only reads");
         }
@@ -276,7 +290,7 @@ impl Counter {
 
     /// A fresh connection to this terminal's store.
     pub fn store(&self) -> Result<Store> {
-        Ok(Store::open(&self.inner.cfg.db)?)
+        Ok(Store::open_existing(&self.inner.cfg.db)?)
     }
 
     /// Refuses anything that writes when the database is damaged (found at start) or cannot
@@ -302,13 +316,16 @@ impl Counter {
 
     /// Resolves open orders before the counter acts: at start-up (the first time in this
     /// process) every open order at once, later those that are due.
+    /// Bounded in time: a counter that cannot reach the platform still sells nothing new
+    /// only after `ensure_online`, and lists what it has.
     async fn resume_first(&self, eng: &mut Engine) {
-        let all_now = !self
-            .inner
-            .resumed
-            .swap(true, std::sync::atomic::Ordering::SeqCst);
-        if let Err(e) = eng.resume(all_now).await {
-            tracing::warn!(error = %e, "resume before acting");
+        use std::sync::atomic::Ordering;
+        let all_now = !self.inner.resumed.load(Ordering::SeqCst);
+        match tokio::time::timeout(Duration::from_secs(20), eng.resume(all_now)).await {
+            Ok(Ok(r)) if !r.unreachable => self.inner.resumed.store(true, Ordering::SeqCst),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "resume before acting"),
+            Err(_) => tracing::warn!("resume before acting took too long; continuing"),
         }
     }
 
@@ -382,6 +399,13 @@ impl Counter {
                 who.map_or("setup", |w| w.user_id()),
             )?;
         }
+        // the PIN vault's key follows the terminal, so earlier PINs stay readable
+        if let Some(old_tid) = store.setting(K_TERMINAL_ID)?
+            && old_tid != resp.terminal_id
+            && let Some(k) = secrets.get(&cardcat_engine::PinVault::account(&old_tid))?
+        {
+            secrets.set(&cardcat_engine::PinVault::account(&resp.terminal_id), &k)?;
+        }
         secrets.set(&resp.terminal_id, &resp.secret)?;
         for (k, v) in [
             (K_PLATFORM_URL, client.base_url()),
@@ -447,7 +471,7 @@ impl Counter {
             .unwrap_or(0);
         let path = self.inner.cfg.db.clone();
         if let Ok(Some(c)) = tokio::task::spawn_blocking(move || {
-            let store = Store::open(&path).ok()?;
+            let store = Store::open_existing(&path).ok()?;
             doctor::printer_check(&store, lang)
         })
         .await
@@ -489,7 +513,7 @@ impl Counter {
         let client =
             PlatformClient::with_timeout(&url, self.inner.timeout)?.with_credentials(creds);
         let mut store = self.store()?;
-        let before = store.sync_state()?.catalog_version;
+        let before = catalog::stamp(&store.sync_state()?);
         let events = self.inner.events.clone();
         let opts = SyncOptions {
             force_full: full,
@@ -509,13 +533,23 @@ impl Counter {
         let st = store.sync_state()?;
         let version = st.catalog_version.unwrap_or(r.version);
         let t = std::time::Instant::now();
+        // patched in place from a delta; after a full sync, changed category names, or an
+        // index that was not at the catalog the sync started from: rebuilt on next use
+        let cats: Vec<(String, String)> = store
+            .categories()?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
         let patched = !r.full
-            && self
-                .inner
-                .catalog
-                .patch(before, version, catalog::stamp(&st), &r.delta_changes);
+            && self.inner.catalog.patch(
+                before,
+                version,
+                catalog::stamp(&st),
+                &r.delta_changes,
+                &cats,
+            );
         let patch_us = u64::try_from(t.elapsed().as_micros()).unwrap_or(u64::MAX);
-        if r.full {
+        if !patched {
             self.inner.catalog.invalidate();
         }
         let summary = SyncSummary {
@@ -552,7 +586,7 @@ impl Counter {
         let catalog = self.inner.catalog.clone();
         let path = self.inner.cfg.db.clone();
         tokio::task::spawn_blocking(move || {
-            let store = Store::open(&path)?;
+            let store = Store::open_existing(&path)?;
             catalog.ensure_fresh(&store)
         })
         .await
@@ -588,6 +622,7 @@ impl Counter {
         role: &str,
         pin: &str,
     ) -> Result<UserInfo> {
+        self.ensure_writable()?;
         let role = Role::parse(role).ok_or_else(|| InputError::Role(error::short(role)))?;
         Ok(self.engine()?.add_user(actor, id, name, role, pin)?)
     }
@@ -608,6 +643,9 @@ impl Counter {
         // Resolve what a crash or a lost answer left open before taking a new order.
         self.resume_first(&mut eng).await;
         eng.ensure_online().await?;
+        // the worker's connection first: once the order is placed nothing may fail before
+        // it is handed to the worker
+        let mut worker = eng.fork()?;
         let placed = eng.place(s, &req)?;
         let key = placed.key;
         let key_s = key.to_string();
@@ -616,7 +654,6 @@ impl Counter {
             from: None,
             to: OrderState::Sending,
         });
-        let mut worker = eng.fork()?;
         let events = self.inner.events.clone();
         let follow_for = opts.follow_for.max(opts.wait);
         let (done_tx, done_rx) = tokio::sync::oneshot::channel();
@@ -659,30 +696,34 @@ impl Counter {
         } else {
             None
         };
-        let order = self.after_print(&mut eng, s, order, print.as_ref())?;
+        let order = self.after_print(&mut eng, s, order, print.as_ref());
         Ok(Sale { order, print })
     }
 
     /// When the printer took a final order's receipt, its result reached the customer.
+    /// A failure to record it is logged, never turned into a failed sale: the order then
+    /// stays owed and is presented again.
     fn after_print(
         &self,
         eng: &mut Engine,
         s: &Session,
         mut order: OrderRecord,
         print: Option<&PrintOutcome>,
-    ) -> Result<OrderRecord> {
-        if order.state.is_final()
-            && matches!(print, Some(PrintOutcome::Printed { .. }))
-            && eng.hand_over(s, &order.client_key.to_string(), HandOver::Paper)?
-        {
-            order.handed_over = true;
+    ) -> OrderRecord {
+        if order.state.is_final() && matches!(print, Some(PrintOutcome::Printed { .. })) {
+            match eng.hand_over(s, &order.client_key.to_string(), HandOver::Paper) {
+                Ok(true) => order.handed_over = true,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "recording a printed delivery"),
+            }
         }
-        Ok(order)
+        order
     }
 
     /// The front end has drawn this order's result on the screen (call it after drawing,
     /// not before): from now on it is delivered, and PINs show masked.
     pub fn acknowledge(&self, s: &Session, key: &str) -> Result<bool> {
+        self.ensure_writable()?;
         let key = parse_key(key)?;
         Ok(self
             .engine()?
@@ -700,23 +741,26 @@ impl Counter {
     /// Hands an owed result over: shows it (PINs in full while it is still owed) and prints
     /// it; printed means delivered, otherwise the front end acknowledges after showing it.
     pub async fn deliver(&self, s: &Session, key: &str) -> Result<Sale> {
+        self.ensure_writable()?;
         let key = parse_key(key)?;
         let mut eng = self.engine()?;
         let order = eng.show(s, &key.to_string(), false)?;
         let print = self.print_sale(s, &order, order.handed_over).await;
         let print = (print != PrintOutcome::NoPrinter).then_some(print);
-        let order = self.after_print(&mut eng, s, order, print.as_ref())?;
+        let order = self.after_print(&mut eng, s, order, print.as_ref());
         Ok(Sale { order, print })
     }
 
     /// Sets an owed result aside with a reason (audited).
     pub fn set_aside(&self, s: &Session, key: &str, reason: &str) -> Result<()> {
+        self.ensure_writable()?;
         let key = parse_key(key)?;
         Ok(self.engine()?.set_aside(s, &key.to_string(), reason)?)
     }
 
     /// The repeat-sale window in seconds (owner setting).
     pub fn set_intent_window(&self, s: &Session, secs: i64) -> Result<()> {
+        self.ensure_writable()?;
         Ok(self.engine()?.set_intent_window(s, secs)?)
     }
 
@@ -728,17 +772,28 @@ impl Counter {
             order_key: Some(o.client_key.to_string()),
             kind: if copy { "reprint" } else { "sale" },
         };
+        if o.pins_in_full && !o.pins.is_empty() {
+            return self.print_with(job, printing::print_pins_blocking).await;
+        }
         self.print(job).await
     }
 
     /// Queues and prints one document on a blocking thread, and reports it on the stream.
     pub async fn print(&self, job: printing::PrintJob) -> PrintOutcome {
+        self.print_with(job, printing::print_blocking).await
+    }
+
+    async fn print_with(
+        &self,
+        job: printing::PrintJob,
+        how: fn(&Store, Lang, &printing::PrintJob) -> PrintOutcome,
+    ) -> PrintOutcome {
         let lang = self.lang();
         let path = self.inner.cfg.db.clone();
         let kind = job.kind.to_string();
         let order_key = job.order_key.clone();
-        let outcome = tokio::task::spawn_blocking(move || match Store::open(&path) {
-            Ok(store) => printing::print_blocking(&store, lang, &job),
+        let outcome = tokio::task::spawn_blocking(move || match Store::open_existing(&path) {
+            Ok(store) => how(&store, lang, &job),
             Err(e) => PrintOutcome::Failed {
                 reason: cardcat_core::Localized::message(&e, lang),
             },
@@ -760,6 +815,7 @@ impl Counter {
     /// Reprints an order: a PIN prints in full only on its first showing, every other
     /// print is a masked 副本 copy (the engine decides, and checks the role).
     pub async fn reprint(&self, s: &Session, key: &str) -> Result<Sale> {
+        self.ensure_writable()?;
         let key = parse_key(key)?;
         let mut eng = self.engine()?;
         let (order, copy) = eng.reprint(s, &key.to_string())?;
@@ -767,7 +823,7 @@ impl Counter {
         if print == PrintOutcome::NoPrinter {
             return Err(CounterError::NoPrinter);
         }
-        let order = self.after_print(&mut eng, s, order, Some(&print))?;
+        let order = self.after_print(&mut eng, s, order, Some(&print));
         Ok(Sale {
             order,
             print: Some(print),
@@ -956,6 +1012,7 @@ impl Counter {
         who: Option<&Session>,
         p: &PrinterSetup,
     ) -> Result<(Target, &'static Profile)> {
+        self.ensure_writable()?;
         let t: Target = p.target.parse()?;
         let prof = profile::find(&p.profile)
             .ok_or_else(|| InputError::Profile(error::short(&p.profile)))?;
@@ -1147,14 +1204,20 @@ impl Counter {
     /// waits (on a blocking thread), and lists the latest jobs.
     pub async fn print_queue(
         &self,
+        who: Option<&Session>,
         retry: bool,
         reprint: Option<&str>,
     ) -> Result<(QueueState, Option<String>)> {
+        if reprint.is_some() {
+            // a copy of a job prints whatever it held: only someone who may reprint
+            who.ok_or(EngineError::LoginRequired)?
+                .require(Action::Reprint)?;
+        }
         let path = self.inner.cfg.db.clone();
         let reprint = reprint.map(str::to_string);
         type Done = (QueueState, Option<String>, Vec<String>);
         let r = tokio::task::spawn_blocking(move || -> Result<Done> {
-            let store = Store::open(&path)?;
+            let store = Store::open_existing(&path)?;
             let c = store.conn();
             let sqlite = |e| CounterError::Store(cardcat_store::StoreError::from(e));
             queue_recover(c)?;
@@ -1176,8 +1239,10 @@ impl Counter {
             if (retry || new_job.is_some())
                 && let Some((t, _)) = printing::configured(&store)?
             {
-                let r = cardcat_printer::queue::process(c, &t, printing::PRINT_TIMEOUT, true)
-                    .map_err(sqlite)?;
+                let r = printing::with_printer(|| {
+                    cardcat_printer::queue::process(c, &t, printing::PRINT_TIMEOUT, true)
+                })
+                .map_err(sqlite)?;
                 st.printed = r.printed.len();
                 st.waiting = r.waiting.len();
                 st.uncertain = r.uncertain.len();
@@ -1268,7 +1333,7 @@ fn _futures_are_send(c: &Counter, s: &Session, d: &Day) {
     send(c.test_print(None, None, false));
     send(c.print_samples(None, None, None));
     send(c.find_printers(None, 9100, Duration::ZERO));
-    send(c.print_queue(false, None));
+    send(c.print_queue(None, false, None));
     send(c.owed(s));
     send(c.deliver(s, "k"));
 }

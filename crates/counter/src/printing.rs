@@ -172,6 +172,39 @@ pub struct PrintJob {
     pub kind: &'static str,
 }
 
+/// One printer conversation at a time in this process: a sale's receipt and a queue retry
+/// never send the same job twice.
+static PRINTER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A receipt that shows PINs in full: it goes straight to the printer and is never kept in
+/// the queue (the queue would hold the PIN in clear, and could print it again). When it
+/// cannot print, nothing is kept: the order stays owed and is printed again from the vault.
+pub fn print_pins_blocking(store: &Store, lang: Lang, job: &PrintJob) -> PrintOutcome {
+    let failed = |reason: String| PrintOutcome::Failed { reason };
+    let (target, p) = match configured(store) {
+        Ok(Some(c)) => c,
+        Ok(None) => return PrintOutcome::NoPrinter,
+        Err(e) => return failed(e.message(lang)),
+    };
+    let ctx = match context(store, lang, &job.cashier) {
+        Ok(c) => c,
+        Err(e) => return failed(e.message(lang)),
+    };
+    let bytes = match encode::receipt_bytes(&job.doc, &ctx, p, logo_for(&ctx, p).as_ref()) {
+        Ok(b) => b,
+        Err(e) => return failed(e.message(lang)),
+    };
+    let _one = PRINTER.lock().unwrap_or_else(|p| p.into_inner());
+    match send_blocking(&target, &bytes) {
+        Ok(_) => PrintOutcome::Printed { job: String::new() },
+        Err(e @ PrintError::Io(_)) => PrintOutcome::Uncertain {
+            job: String::new(),
+            reason: e.message(lang),
+        },
+        Err(e) => failed(e.message(lang)),
+    }
+}
+
 /// Encodes, queues and tries to print one document. Blocking: call on a blocking thread.
 pub fn print_blocking(store: &Store, lang: Lang, job: &PrintJob) -> PrintOutcome {
     let failed = |reason: String| PrintOutcome::Failed { reason };
@@ -190,6 +223,7 @@ pub fn print_blocking(store: &Store, lang: Lang, job: &PrintJob) -> PrintOutcome
     };
     let title = format!("{} {}", job.kind, job.order_key.as_deref().unwrap_or(""));
     let c = store.conn();
+    let _one = PRINTER.lock().unwrap_or_else(|p| p.into_inner());
     let id = match queue::enqueue(c, job.order_key.as_deref(), job.kind, &title, &bytes, None) {
         Ok(id) => id,
         Err(e) => return failed(CounterError::Store(e.into()).message(lang)),
@@ -201,11 +235,13 @@ pub fn print_blocking(store: &Store, lang: Lang, job: &PrintJob) -> PrintOutcome
             reason: r.status.map(|s| s.describe(lang)).unwrap_or_default(),
         },
         Ok(r) => {
-            let reason = r
-                .status
-                .map(|s| s.describe(lang))
-                .or_else(|| r.waiting.first().map(|w| w.1.clone()))
-                .unwrap_or_else(|| t!(lang, "print.earlier_jobs_waiting"));
+            let reason = r.status.map(|s| s.describe(lang)).unwrap_or_else(|| {
+                if r.waiting.iter().any(|w| w.0 == id) {
+                    t!(lang, "print.printer_unreachable")
+                } else {
+                    t!(lang, "print.earlier_jobs_waiting")
+                }
+            });
             PrintOutcome::Queued { job: id, reason }
         }
         Err(e) => PrintOutcome::Queued {
@@ -213,6 +249,12 @@ pub fn print_blocking(store: &Store, lang: Lang, job: &PrintJob) -> PrintOutcome
             reason: CounterError::Store(e.into()).message(lang),
         },
     }
+}
+
+/// Runs `f` while holding this process's printer (queue retries use it too).
+pub fn with_printer<T>(f: impl FnOnce() -> T) -> T {
+    let _one = PRINTER.lock().unwrap_or_else(|p| p.into_inner());
+    f()
 }
 
 /// Sends bytes straight to a printer (test page, probe, samples): not queued.

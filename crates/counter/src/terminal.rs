@@ -77,16 +77,19 @@ pub struct TerminalInfo {
 
 /// The keyring entry that remembers this database belonged to an activated terminal.
 pub fn activation_marker(db: &Path) -> String {
-    use std::hash::{Hash, Hasher};
     let full = match (db.parent(), db.file_name()) {
         (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => std::fs::canonicalize(dir)
             .map(|d| d.join(name))
             .unwrap_or_else(|_| db.to_path_buf()),
         _ => db.to_path_buf(),
     };
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    full.hash(&mut h);
-    format!("cardcat-db-{:016x}", h.finish())
+    // FNV-1a: stable across toolchains and runs (the marker must be found again)
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in full.to_string_lossy().as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("cardcat-db-{h:016x}")
 }
 
 /// Orders not final yet, and final orders whose result is still owed.

@@ -250,6 +250,10 @@ impl Localized for EngineError {
                     "delivered",
                     Arg::from(if p.handed_over { "yes" } else { "no" }),
                 ),
+                (
+                    "pin",
+                    Arg::from(if p.account.is_empty() { "yes" } else { "no" }),
+                ),
             ],
             NotActivated | SecretMissing | ShiftNotOpen | ShiftAlreadyOpen | LoginRequired => {
                 Vec::new()
@@ -345,7 +349,7 @@ impl Engine {
     /// No keyring access (the credentials and the PIN key are already loaded).
     pub fn fork(&self) -> Result<Engine> {
         Ok(Engine {
-            store: Store::open(self.store.path())?,
+            store: Store::open_existing(self.store.path())?,
             client: self.client.clone(),
             probe: self.probe.clone(),
             vault: self.vault.clone(),

@@ -28,6 +28,9 @@ use crate::{Engine, EngineError, Result, Session, now_ms};
 /// re-checked (at a falling rate) for this long.
 pub const REVERSAL_WATCH_MS: i64 = 72 * 3_600_000;
 const WATCH_STEPS_SECS: [i64; 6] = [60, 300, 1800, 7200, 21_600, 86_400];
+/// How long a just-placed order is left to the sale's own first send before any resume
+/// checks it (the client's time limit plus a margin).
+pub const FIRST_SEND_GRACE_MS: i64 = 12_000;
 /// FAILED must be read this many times in a row before it is believed.
 pub const FAILED_CONFIRMATIONS: i64 = 2;
 
@@ -343,12 +346,15 @@ impl Engine {
         }
         // The customer's view: nothing new for a product/account whose last result is still
         // owed to them, and no repeat of a recent sale without the cashier's confirmation.
-        if let Some(prior) = crate::delivery::owed_conflict(&tx, &product.sku, &account_key)? {
+        if let Some(prior) = crate::delivery::owed_conflict(&tx, &product.sku, &account_key)?
+            .filter(|p| Some(p.key) != req.replaces)
+        {
             return Err(EngineError::Owed(Box::new(prior)));
         }
-        if window > 0
-            && let Some(prior) =
-                crate::delivery::repeat_of(&tx, &product.sku, &account_key, now - window)?
+        // window 0: no check on succeeded sales, but an open one is always shown first
+        let since = if window > 0 { now - window } else { i64::MAX };
+        if let Some(prior) = crate::delivery::repeat_of(&tx, &product.sku, &account_key, since)?
+            .filter(|p| Some(p.key) != req.replaces)
         {
             let confirmed = req.confirm_repeat == Some(prior.key);
             match (&req.override_by, confirmed) {
@@ -394,7 +400,9 @@ impl Engine {
                 product.face_value.to_string(),
                 req.payment.as_str(),
                 shift_id,
-                now + 2000,
+                // the first send (by the sale's worker) may take the client's whole time limit;
+                // nobody else checks the order before that
+                now + FIRST_SEND_GRACE_MS,
                 req.replaces.map(|u| u.to_string()),
                 req.override_by.as_ref().map(|o| o.user_id.clone()),
                 day_utc8(now),
@@ -480,7 +488,8 @@ impl Engine {
             if due_in > left {
                 return Ok(state);
             }
-            tokio::time::sleep(due_in).await;
+            // never a busy loop, whatever a check left in next_check_ms
+            tokio::time::sleep(due_in.max(Duration::from_millis(200))).await;
             self.check(key).await?;
         }
     }
@@ -794,7 +803,8 @@ impl Engine {
             if due_in > left {
                 return Ok(state);
             }
-            tokio::time::sleep(due_in).await;
+            // never a busy loop, whatever a check left in next_check_ms
+            tokio::time::sleep(due_in.max(Duration::from_millis(200))).await;
             self.check(key).await?;
         }
     }
@@ -807,7 +817,8 @@ impl Engine {
             let c = self.store.conn();
             let mut st = c.prepare(
                 "SELECT client_key, state FROM orders WHERE
-                   (state IN ('SENDING','PENDING','UNKNOWN') AND (?1 OR next_check_ms <= ?2))
+                   (state IN ('SENDING','PENDING','UNKNOWN') AND (?1 OR next_check_ms <= ?2)
+                      AND NOT (state = 'SENDING' AND ?1 AND created_at_ms > ?2 - 12000 AND next_check_ms > ?2))
                    OR (state = 'SUCCEEDED' AND next_check_ms > 0 AND (?1 OR next_check_ms <= ?2) AND created_at_ms > ?3)
                  ORDER BY created_at_ms",
             )?;

@@ -54,7 +54,9 @@ pub fn configure(
         return Err(EngineError::Invalid(format!("setting {k}")));
     }
     let actor = actor_for(store, who, action)?;
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.conn_mut().transaction_with_behavior(
+        cardcat_store::rusqlite_reexport::TransactionBehavior::Immediate,
+    )?;
     for (k, v) in kv {
         let before: Option<String> = tx
             .query_row("SELECT value FROM settings WHERE key = ?1", [k], |r| {

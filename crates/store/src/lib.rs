@@ -169,10 +169,25 @@ impl Store {
         Self::open_at_version(path, migrations::MIGRATIONS.len())
     }
 
+    /// Opens a store that must already exist: never creates a file (a database that vanished
+    /// while the counter runs is an error, not a new empty store).
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags)?;
+        Self::setup(conn, path, migrations::MIGRATIONS.len())
+    }
+
     /// Opens and migrates only up to `version`: for migration tests and fixtures.
     pub fn open_at_version(path: impl AsRef<Path>, version: usize) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
-        let mut conn = Connection::open(&path)?;
+        let conn = Connection::open(&path)?;
+        Self::setup(conn, path, version)
+    }
+
+    fn setup(mut conn: Connection, path: PathBuf, version: usize) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;

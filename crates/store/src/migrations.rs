@@ -199,7 +199,8 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE orders ADD COLUMN handed_over_via TEXT;
     ALTER TABLE orders ADD COLUMN set_aside_by TEXT;
     UPDATE orders SET handed_over_ms = updated_at_ms, handed_over_via = 'before-v5'
-        WHERE state IN ('SUCCEEDED','FAILED','REFUNDED','CANCELLED','REVERSED');
+        WHERE state IN ('SUCCEEDED','FAILED','REFUNDED','CANCELLED','REVERSED')
+          AND (pins_enc IS NULL OR pin_views > 0);
     CREATE INDEX orders_intent ON orders (sku, account_key, created_at_ms);
     CREATE INDEX orders_owed ON orders (handed_over_ms, state);
     "#,

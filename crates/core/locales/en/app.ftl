@@ -31,6 +31,7 @@ print-printed = Receipt printed
 print-queued = Receipt not printed ({ $reason }); it is queued and prints when the printer is back. The sale is not affected.
 print-uncertain = The connection broke while printing ({ $reason }); the receipt may have printed. It is not re-sent by itself: check the printer before printing it again.
 print-failed = The receipt cannot be printed ({ $reason }); the sale is not affected and it can be reprinted later
+print-printer_unreachable = the printer cannot be reached
 print-earlier_jobs_waiting = earlier receipts are still waiting to print
 print-job_state-queued = queued
 print-job_state-sending = sending

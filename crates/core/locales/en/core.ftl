@@ -229,10 +229,16 @@ order-quote = { $reason ->
 }
 order-not_found = No order { $key }
 order-duplicate = An order for the same account and amount is still open ({ $key }, { $state }); blocked to prevent a double top-up. The owner can allow it.
-order-repeat_sale = This customer already bought the same thing at { $time }: { $product }, account { $account }, { $state }; { $delivered ->
-        [yes] the result was handed over
-       *[no] the result has not been handed over yet
-    } (order { $key }). Ask the customer whether they want another one, then confirm to sell again
+order-repeat_sale = { $pin ->
+        [yes] This terminal sold the same card at { $time }: { $product }, { $state }; { $delivered ->
+            [yes] its PIN was handed over
+           *[no] its PIN has not been handed over yet
+        } (order { $key }). If it is the same customer, hand that one over first; if another customer wants one, confirm to sell again
+       *[no] This customer already bought the same thing at { $time }: { $product }, account { $account }, { $state }; { $delivered ->
+            [yes] the result was handed over
+           *[no] the result has not been handed over yet
+        } (order { $key }). Ask the customer whether they want another one, then confirm to sell again
+    }
 order-owed = The result of the last sale of { $product } (account { $account }, { $time }, { $state }) has not reached the customer (order { $key }). Hand it over first (show or print it) or set it aside with a reason before selling the same thing again
 order-cannot_replace = Order { $key } is { $state }; only a failed, refunded or cancelled order can be replaced
 catalog-no_such_product = No product { $sku } in the catalog; sync the catalog first

@@ -226,10 +226,16 @@ order-quote = { $reason ->
 }
 order-not_found = 没有订单 { $key }
 order-duplicate = 该账号有一笔相同金额的订单仍在处理中（{ $key }，{ $state }），为防止重复充值已拦截；如确需再充，请店主授权
-order-repeat_sale = 这位顾客在 { $time } 已买过同一商品：{ $product }，账号 { $account }，状态 { $state }，{ $delivered ->
-        [yes] 结果已交给顾客
-       *[no] 结果还没交给顾客
-    }（单号 { $key }）。请先和顾客确认是否还要再买一份；确认后再下单
+order-repeat_sale = { $pin ->
+        [yes] 本终端在 { $time } 刚卖出同一种卡：{ $product }，状态 { $state }，{ $delivered ->
+            [yes] 卡密已交给顾客
+           *[no] 卡密还没交给顾客
+        }（单号 { $key }）。如果是同一位顾客，请先把那一单交给他；如果是另一位顾客要买，请确认后再下单
+       *[no] 这位顾客在 { $time } 已买过同一商品：{ $product }，账号 { $account }，状态 { $state }，{ $delivered ->
+            [yes] 结果已交给顾客
+           *[no] 结果还没交给顾客
+        }（单号 { $key }）。请先和顾客确认是否还要再买一份；确认后再下单
+    }
 order-owed = 上一单 { $product }（账号 { $account }，{ $time }，{ $state }）的结果还没交给顾客（单号 { $key }）。请先把结果交给顾客（显示或打印），或登记搁置原因，再卖同一商品
 order-cannot_replace = 原订单 { $key } 状态为 { $state }，只有失败、已退款或已取消的订单才能换单重下
 catalog-no_such_product = 目录中没有商品 { $sku }，请先同步商品目录
