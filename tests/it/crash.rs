@@ -300,7 +300,8 @@ async fn sigkill_at_random_points_never_duplicates_or_loses_an_order() {
                 shown_results(&seen.stdout, &mut shown);
                 continue;
             }
-            if refusal.contains("already bought the same thing")
+            if (refusal.contains("already bought the same thing")
+                || refusal.contains("sold the same card"))
                 && let Some(k) = find_key(refusal)
                 && sku == "WY-YKT-30"
                 && !same_customer_again
