@@ -282,6 +282,11 @@ fn render(lang: Lang, key: &str, args: &[(&str, Arg)], errors: &mut Vec<String>)
 /// (`order-duplicate`); both spellings are accepted. A missing key yields the key itself
 /// (and a test makes sure none is missing).
 pub fn tr(lang: Lang, key: &str, args: &[(&str, Arg)]) -> String {
+    if args.is_empty()
+        && let Some(s) = CATALOG.plain(lang).get(&ftl_id(key))
+    {
+        return s.clone();
+    }
     render(lang, key, args, &mut Vec::new())
 }
 
