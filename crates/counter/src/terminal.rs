@@ -133,14 +133,39 @@ pub(crate) fn archive_and_clear_books(
     let mut name = store.path().as_os_str().to_owned();
     name.push(format!(".store-{safe}-{}.sqlite", cardcat_store::now_ms()));
     let archive = PathBuf::from(name);
+    let Some(archive_s) = archive.to_str().map(str::to_owned) else {
+        return Err(crate::CounterError::file(&archive, "path is not UTF-8"));
+    };
     store
         .conn()
-        .execute("VACUUM INTO ?1", [archive.display().to_string()])
+        .execute("VACUUM INTO ?1", [&archive_s])
         .map_err(|e| crate::CounterError::Store(e.into()))?;
+    // the copy must be whole before anything is cleared
+    cardcat_store::Store::open_existing(&archive)
+        .and_then(|a| a.integrity_check())
+        .map_err(crate::CounterError::Store)?;
     let tx = store
         .conn_mut()
-        .transaction()
+        .transaction_with_behavior(cardcat_store::rusqlite_reexport::TransactionBehavior::Immediate)
         .map_err(|e| crate::CounterError::Store(e.into()))?;
+    // checked again inside the clearing transaction: a sale made meanwhile is never wiped
+    let (open, owed): (i64, i64) = tx
+        .query_row(
+            "SELECT
+                coalesce(sum(state IN ('DRAFT','SENDING','PENDING','UNKNOWN')), 0),
+                coalesce(sum(state IN ('SUCCEEDED','FAILED','REFUNDED','CANCELLED','REVERSED')
+                             AND handed_over_ms IS NULL AND set_aside_by IS NULL), 0)
+             FROM orders",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|e| crate::CounterError::Store(e.into()))?;
+    if open + owed > 0 {
+        return Err(crate::CounterError::RepairBlocked {
+            open: usize::try_from(open).unwrap_or(0),
+            owed: usize::try_from(owed).unwrap_or(0),
+        });
+    }
     tx.execute_batch(
         "DELETE FROM ledger; DELETE FROM order_events; DELETE FROM orders; DELETE FROM redemptions;
          DELETE FROM shifts; DELETE FROM print_jobs; DELETE FROM outbox;",
@@ -151,7 +176,7 @@ pub(crate) fn archive_and_clear_books(
         cardcat_store::rusqlite_reexport::params![
             cardcat_store::now_ms(),
             actor,
-            archive.display().to_string(),
+            archive_s,
             old,
             new
         ],
