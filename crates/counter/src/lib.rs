@@ -377,7 +377,7 @@ impl Counter {
         if store.setting(K_TERMINAL_ID)?.is_some() {
             let who = who.ok_or(EngineError::LoginRequired)?;
             who.require(Action::ActivateTerminal)?;
-            let (open, owed) = terminal::open_and_owed(&store)?;
+            let (open, owed) = cardcat_engine::open_and_owed(store.conn())?;
             if open + owed > 0 {
                 return Err(CounterError::RepairBlocked { open, owed });
             }

@@ -180,19 +180,9 @@ static PRINTER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// the queue (the queue would hold the PIN in clear, and could print it again). When it
 /// cannot print, nothing is kept: the order stays owed and is printed again from the vault.
 pub fn print_pins_blocking(store: &Store, lang: Lang, job: &PrintJob) -> PrintOutcome {
-    let failed = |reason: String| PrintOutcome::Failed { reason };
-    let (target, p) = match configured(store) {
-        Ok(Some(c)) => c,
-        Ok(None) => return PrintOutcome::NoPrinter,
-        Err(e) => return failed(e.message(lang)),
-    };
-    let ctx = match context(store, lang, &job.cashier) {
-        Ok(c) => c,
-        Err(e) => return failed(e.message(lang)),
-    };
-    let bytes = match encode::receipt_bytes(&job.doc, &ctx, p, logo_for(&ctx, p).as_ref()) {
-        Ok(b) => b,
-        Err(e) => return failed(e.message(lang)),
+    let (target, bytes) = match encode_job(store, lang, job) {
+        Ok(r) => r,
+        Err(outcome) => return outcome,
     };
     let _one = PRINTER.lock().unwrap_or_else(|p| p.into_inner());
     match send_blocking(&target, &bytes) {
@@ -201,25 +191,37 @@ pub fn print_pins_blocking(store: &Store, lang: Lang, job: &PrintJob) -> PrintOu
             job: String::new(),
             reason: e.message(lang),
         },
-        Err(e) => failed(e.message(lang)),
+        Err(e) => PrintOutcome::Failed {
+            reason: e.message(lang),
+        },
     }
+}
+
+/// The configured printer and the job's bytes for it; the outcome to report when there is
+/// no printer or the receipt cannot be made.
+fn encode_job(
+    store: &Store,
+    lang: Lang,
+    job: &PrintJob,
+) -> std::result::Result<(Target, Vec<u8>), PrintOutcome> {
+    let failed = |reason: String| PrintOutcome::Failed { reason };
+    let (target, p) = match configured(store) {
+        Ok(Some(c)) => c,
+        Ok(None) => return Err(PrintOutcome::NoPrinter),
+        Err(e) => return Err(failed(e.message(lang))),
+    };
+    let ctx = context(store, lang, &job.cashier).map_err(|e| failed(e.message(lang)))?;
+    let bytes = encode::receipt_bytes(&job.doc, &ctx, p, logo_for(&ctx, p).as_ref())
+        .map_err(|e| failed(e.message(lang)))?;
+    Ok((target, bytes))
 }
 
 /// Encodes, queues and tries to print one document. Blocking: call on a blocking thread.
 pub fn print_blocking(store: &Store, lang: Lang, job: &PrintJob) -> PrintOutcome {
     let failed = |reason: String| PrintOutcome::Failed { reason };
-    let (target, p) = match configured(store) {
-        Ok(Some(c)) => c,
-        Ok(None) => return PrintOutcome::NoPrinter,
-        Err(e) => return failed(e.message(lang)),
-    };
-    let ctx = match context(store, lang, &job.cashier) {
-        Ok(c) => c,
-        Err(e) => return failed(e.message(lang)),
-    };
-    let bytes = match encode::receipt_bytes(&job.doc, &ctx, p, logo_for(&ctx, p).as_ref()) {
-        Ok(b) => b,
-        Err(e) => return failed(e.message(lang)),
+    let (target, bytes) = match encode_job(store, lang, job) {
+        Ok(r) => r,
+        Err(outcome) => return outcome,
     };
     let title = format!("{} {}", job.kind, job.order_key.as_deref().unwrap_or(""));
     let c = store.conn();

@@ -92,25 +92,6 @@ pub fn activation_marker(db: &Path) -> String {
     format!("cardcat-db-{h:016x}")
 }
 
-/// Orders not final yet, and final orders whose result is still owed.
-pub(crate) fn open_and_owed(
-    store: &cardcat_store::Store,
-) -> Result<(usize, usize), cardcat_store::StoreError> {
-    let (open, owed): (i64, i64) = store.conn().query_row(
-        "SELECT
-            coalesce(sum(state IN ('DRAFT','SENDING','PENDING','UNKNOWN')), 0),
-            coalesce(sum(state IN ('SUCCEEDED','FAILED','REFUNDED','CANCELLED','REVERSED')
-                         AND handed_over_ms IS NULL AND set_aside_by IS NULL), 0)
-         FROM orders",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    Ok((
-        usize::try_from(open).unwrap_or(0),
-        usize::try_from(owed).unwrap_or(0),
-    ))
-}
-
 /// Moving the terminal to another store: a full copy of the database is kept next to it
 /// (`<db>.store-<old>-<ms>.sqlite`), then the old store's books are cleared in one
 /// transaction, with an audit row. Never silent: only on the owner's explicit choice.
@@ -149,22 +130,9 @@ pub(crate) fn archive_and_clear_books(
         .transaction_with_behavior(cardcat_store::rusqlite_reexport::TransactionBehavior::Immediate)
         .map_err(|e| crate::CounterError::Store(e.into()))?;
     // checked again inside the clearing transaction: a sale made meanwhile is never wiped
-    let (open, owed): (i64, i64) = tx
-        .query_row(
-            "SELECT
-                coalesce(sum(state IN ('DRAFT','SENDING','PENDING','UNKNOWN')), 0),
-                coalesce(sum(state IN ('SUCCEEDED','FAILED','REFUNDED','CANCELLED','REVERSED')
-                             AND handed_over_ms IS NULL AND set_aside_by IS NULL), 0)
-             FROM orders",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .map_err(|e| crate::CounterError::Store(e.into()))?;
+    let (open, owed) = cardcat_engine::open_and_owed(&tx)?;
     if open + owed > 0 {
-        return Err(crate::CounterError::RepairBlocked {
-            open: usize::try_from(open).unwrap_or(0),
-            owed: usize::try_from(owed).unwrap_or(0),
-        });
+        return Err(crate::CounterError::RepairBlocked { open, owed });
     }
     tx.execute_batch(
         "DELETE FROM ledger; DELETE FROM order_events; DELETE FROM orders; DELETE FROM redemptions;

@@ -123,6 +123,25 @@ pub(crate) fn repeat_of(
     )
 }
 
+/// Orders not final yet, and final orders whose result is still owed (on `c`, which may be
+/// inside a transaction).
+pub fn open_and_owed(c: &Connection) -> Result<(usize, usize)> {
+    let (open, owed): (i64, i64) = c.query_row(
+        &format!(
+            "SELECT coalesce(sum(state IN ('DRAFT','SENDING','PENDING','UNKNOWN')), 0),
+                    coalesce(sum(state IN ({FINAL}) AND handed_over_ms IS NULL
+                                 AND set_aside_by IS NULL), 0)
+             FROM orders"
+        ),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((
+        usize::try_from(open).unwrap_or(0),
+        usize::try_from(owed).unwrap_or(0),
+    ))
+}
+
 impl Engine {
     /// The intent window (owner-configurable), in milliseconds.
     pub fn intent_window_ms(&self) -> Result<i64> {
@@ -174,6 +193,17 @@ impl Engine {
     /// result to hand over; returns whether this call recorded it.
     pub fn hand_over(&mut self, s: &Session, key: &str, via: HandOver) -> Result<bool> {
         s.require(Action::ViewOrders)?;
+        self.record_hand_over(&s.user_id.clone(), key, via)
+    }
+
+    /// Records a delivery the printer itself confirmed (a queued receipt that printed
+    /// later), attributed to the printer. Only a final order's result; no role involved,
+    /// because nobody asked for it: the paper left the printer.
+    pub fn hand_over_printed(&mut self, key: &str) -> Result<bool> {
+        self.record_hand_over("printer", key, HandOver::Paper)
+    }
+
+    fn record_hand_over(&mut self, actor: &str, key: &str, via: HandOver) -> Result<bool> {
         let tx = self.store.conn_mut().transaction()?;
         let n = tx.execute(
             &format!(
@@ -185,37 +215,11 @@ impl Engine {
         if n == 1 {
             audit(
                 &tx,
-                &s.user_id,
+                actor,
                 "order.handed_over",
                 key,
                 None,
                 Some(via.as_str()),
-            )?;
-        }
-        tx.commit()?;
-        Ok(n == 1)
-    }
-
-    /// Records a delivery the printer itself confirmed (a queued receipt that printed
-    /// later), attributed to the printer. Only a final order's result; no role involved,
-    /// because nobody asked for it: the paper left the printer.
-    pub fn hand_over_printed(&mut self, key: &str) -> Result<bool> {
-        let tx = self.store.conn_mut().transaction()?;
-        let n = tx.execute(
-            &format!(
-                "UPDATE orders SET handed_over_ms = ?1, handed_over_via = 'paper'
-                 WHERE client_key = ?2 AND handed_over_ms IS NULL AND state IN ({FINAL})"
-            ),
-            params![now_ms(), key],
-        )?;
-        if n == 1 {
-            audit(
-                &tx,
-                "printer",
-                "order.handed_over",
-                key,
-                None,
-                Some("paper"),
             )?;
         }
         tx.commit()?;

@@ -34,7 +34,9 @@ use cardcat_store::{Store, StoreError};
 use serde::Serialize;
 
 pub use cardcat_core::report::GroupBy;
-pub use delivery::{DEFAULT_INTENT_WINDOW_SECS, HandOver, K_INTENT_WINDOW_SECS, PriorSale};
+pub use delivery::{
+    DEFAULT_INTENT_WINDOW_SECS, HandOver, K_INTENT_WINDOW_SECS, PriorSale, open_and_owed,
+};
 pub use orders::{OrderRecord, PreparedOrder, ResumeReport, SellRequest};
 pub use people::{ShiftInfo, UserInfo};
 pub use redeem::{RedemptionRecord, RedemptionState};

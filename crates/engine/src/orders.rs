@@ -783,30 +783,7 @@ impl Engine {
 
     /// Follows one order until it is final or `wait` has passed.
     pub async fn follow(&mut self, key: &str, wait: Duration) -> Result<OrderState> {
-        let start = Instant::now();
-        loop {
-            let (state, next) = self.store.conn().query_row(
-                "SELECT state, next_check_ms FROM orders WHERE client_key = ?1",
-                [key],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
-            )?;
-            let state = At {
-                table: "orders",
-                row: key,
-            }
-            .state(&state)?;
-            if state.is_final() || start.elapsed() >= wait {
-                return Ok(state);
-            }
-            let left = wait.saturating_sub(start.elapsed());
-            let due_in = Duration::from_millis(u64::try_from(next - now_ms()).unwrap_or(0));
-            if due_in > left {
-                return Ok(state);
-            }
-            // never a busy loop, whatever a check left in next_check_ms
-            tokio::time::sleep(due_in.max(Duration::from_millis(200))).await;
-            self.check(key).await?;
-        }
+        self.follow_with(key, wait, &mut |_, _| {}).await
     }
 
     /// Resolves every open order that is due (all of them with `all_now`), re-checks recent
@@ -818,13 +795,14 @@ impl Engine {
             let mut st = c.prepare(
                 "SELECT client_key, state FROM orders WHERE
                    (state IN ('SENDING','PENDING','UNKNOWN') AND (?1 OR next_check_ms <= ?2)
-                      AND NOT (state = 'SENDING' AND ?1 AND created_at_ms > ?2 - 12000 AND next_check_ms > ?2))
+                      AND NOT (state = 'SENDING' AND ?1 AND created_at_ms > ?2 - ?4 AND next_check_ms > ?2))
                    OR (state = 'SUCCEEDED' AND next_check_ms > 0 AND (?1 OR next_check_ms <= ?2) AND created_at_ms > ?3)
                  ORDER BY created_at_ms",
             )?;
-            let rows = st.query_map(params![all_now, now, now - REVERSAL_WATCH_MS], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+            let rows = st.query_map(
+                params![all_now, now, now - REVERSAL_WATCH_MS, FIRST_SEND_GRACE_MS],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
         let mut rep = ResumeReport::default();
