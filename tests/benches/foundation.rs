@@ -87,7 +87,7 @@ fn main() {
         // search
         let t = Instant::now();
         let cats = store.categories().expect("cats");
-        let idx = SearchIndex::build(store.products().expect("rows"), cats.into_iter().map(|c| (c.id, c.name)));
+        let idx = SearchIndex::build(store.products().expect("rows"), cats);
         let build = t.elapsed();
         let queries = [
             "腾", "话", "卡", "腾讯", "话费", "月卡", "移动", "爱奇艺", "一卡通", "腾讯视频", "网易一卡",

@@ -9,10 +9,7 @@ use cardcat_wire::ChaosConfig;
 
 fn index(store: &Store) -> SearchIndex {
     let cats = store.categories().unwrap();
-    SearchIndex::build(
-        store.products().unwrap(),
-        cats.into_iter().map(|c| (c.id, c.name)),
-    )
+    SearchIndex::build(store.products().unwrap(), cats)
 }
 
 fn small_pages() -> SyncOptions {

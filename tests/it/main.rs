@@ -15,4 +15,5 @@ mod orders;
 mod printing;
 mod receipts;
 mod safety;
+mod search;
 mod security;

@@ -1,6 +1,8 @@
 //! Shared fixtures for the integration tests and benchmarks: a sandbox on port 0 in a
 //! temp dir, an activated client, and sandbox admin calls over real HTTP.
 
+pub mod query_set;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 

@@ -712,6 +712,7 @@ fn tier_word(t: cardcat_core::search::MatchTier) -> &'static str {
         Exact => "exact",
         Prefix => "prefix",
         Substring => "substring",
+        Fuzzy => "fuzzy",
     }
 }
 

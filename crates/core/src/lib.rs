@@ -11,6 +11,7 @@ pub mod money;
 pub mod order;
 pub mod phone;
 pub mod product;
+pub mod readings;
 pub mod receipt;
 pub mod reconcile;
 pub mod report;

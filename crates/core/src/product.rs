@@ -95,6 +95,10 @@ pub struct Product {
     pub available: bool,
     /// Catalog version at which this row last changed.
     pub version: i64,
+    /// Other names a cashier may type for it, sent by the platform: brand and carrier
+    /// short forms (移动, yd, China Mobile), English names, keywords (1个月 for 月卡).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// Price, cost and commission for one line.
@@ -166,6 +170,7 @@ mod tests {
             template: AccountTemplate::Mobile,
             available: true,
             version: 1,
+            aliases: Vec::new(),
         }
     }
 

@@ -1,27 +1,61 @@
-//! In-memory catalog search: Chinese substrings, full pinyin, pinyin initials,
-//! face value and barcodes, ranked exact barcode → exact field → prefix → substring.
+//! In-memory catalog search, the way a cashier types: Chinese words, full pinyin and
+//! initials read in context ([`crate::readings`]), face values, barcodes, SKUs, the
+//! platform's aliases (移动/yd/China Mobile, 月卡/1个月), in any order, with one typo
+//! forgiven in a Latin or pinyin word of four letters or more.
 //!
-//! Pure: built from [`Product`]s, no IO. The index keeps posting lists of 1- and
-//! 2-character grams and of field prefixes, with doc ids assigned in a static rank
-//! order, so a query walks at most a few lists in order and stops at `limit`.
+//! Pure: built from [`Product`]s, no IO.
+//!
+//! How it works. Each product is indexed under a set of *terms*: the runs of its name,
+//! brand, category and aliases (a run is a stretch of Chinese, of Latin letters or of
+//! digits), their pinyin and initials, the pinyin and initials of the whole name (over the
+//! Chinese alone and with its letters kept), and the face value. A query splits the same
+//! way into tokens; every token must match a term of the product: exactly, as a prefix,
+//! inside it, or with one edit. A Chinese or Latin token that matches no term whole is
+//! cut into the longest pieces that do (星巴克拿铁 → 星巴克 + 拿铁). The terms are few
+//! (names repeat their words), so matching a token is a lookup in a small vocabulary:
+//! a hash for exact, a sorted list for prefixes, character grams for the rest.
+//!
+//! Ranking, best first: an exact barcode or SKU; products still on sale; every token
+//! exact (then prefix, inside, typo); a typed number equal to the face value; how often
+//! this store sold it ([`SearchIndex::set_sales`], [`SearchIndex::record_sale`]); the
+//! platform's category order; then the shorter, then alphabetically earlier name.
 //!
 //! Invariant: results never contain the same SKU twice, and a tombstoned (replaced or
 //! deleted) document is never returned.
+//! Invariant: every loop in a search is bounded by the vocabulary, the postings of the
+//! matched terms and [`MAX_TOKENS`]; no input makes it panic.
 
-use pinyin::ToPinyin;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::product::Product;
+use crate::product::{Category, Product};
+use crate::readings::{char_readings, is_han, run_variants};
 
 /// Why a hit matched, best first. The UI may show it; ranking uses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchTier {
+    /// The whole barcode or SKU.
     Barcode,
+    /// Every word of the query is a whole word of the product.
     Exact,
+    /// Every word starts a word of the product (or a barcode starts with the digits).
     Prefix,
+    /// Some word of the query is inside a word of the product.
     Substring,
+    /// Some word matched only with one typo forgiven.
+    Fuzzy,
+}
+
+impl MatchTier {
+    fn from_u8(t: u8) -> MatchTier {
+        match t {
+            0 => MatchTier::Exact,
+            1 => MatchTier::Prefix,
+            2 => MatchTier::Substring,
+            _ => MatchTier::Fuzzy,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,11 +64,28 @@ pub struct SearchHit {
     pub product: Product,
 }
 
+/// Most query words looked at; the rest of a very long query is ignored.
+pub const MAX_TOKENS: usize = 8;
+/// Longest query looked at, and longest word of it, in characters.
+pub const MAX_QUERY_CHARS: usize = 128;
+pub const MAX_WORD_CHARS: usize = 24;
+/// Most aliases of one product indexed, and their longest length in characters.
+pub const MAX_ALIASES: usize = 32;
+const MAX_ALIAS_CHARS: usize = 64;
+/// Shortest Latin word that is matched with a typo forgiven.
+pub const FUZZY_MIN: usize = 4;
+
+const EXACT: u8 = 0;
+const PREFIX: u8 = 1;
+const INSIDE: u8 = 2;
+const FUZZY: u8 = 3;
+const NONE: u8 = u8::MAX;
+
 pub(crate) struct Doc {
     pub(crate) product: Product,
-    /// Lower-cased searchable fields: name, brand, category, face value, name pinyin,
-    /// name initials, brand pinyin, brand initials, sku.
-    pub(crate) fields: Vec<String>,
+    /// Ties after sales: the category's place in the platform's order, then the name's
+    /// length (see [`static_key`]).
+    pub(crate) static_key: u32,
 }
 
 #[derive(Default)]
@@ -43,17 +94,124 @@ pub struct SearchIndex {
     pub(crate) live: Vec<bool>,
     pub(crate) live_count: usize,
     pub(crate) by_sku: FxHashMap<String, u32>,
+    /// Per doc, what ranking reads for every candidate, packed for the cache: off sale
+    /// (bit 63), [`Doc::static_key`] (bits 32–59), face value in 分 (low 32 bits).
+    pub(crate) meta: Vec<u64>,
     pub(crate) by_barcode: FxHashMap<String, u32>,
     /// (barcode, doc) sorted by barcode, for prefix lookups of partly typed codes; rebuilt lazily.
     pub(crate) barcodes_sorted: Vec<(String, u32)>,
     pub(crate) barcodes_dirty: bool,
     /// Barcodes upserted since the last refresh (a delta sync's few rows), searched linearly.
     pub(crate) barcodes_extra: Vec<(String, u32)>,
-    pub(crate) exact: FxHashMap<String, Vec<u32>>,
-    pub(crate) prefix: FxHashMap<u64, Vec<u32>>,
-    pub(crate) grams: FxHashMap<u64, Vec<u32>>,
-    /// Category id → display name, for indexing category names.
-    pub(crate) categories: FxHashMap<String, String>,
+    /// The vocabulary: every term, its id, and the docs indexed under it (ascending).
+    pub(crate) terms: Vec<String>,
+    pub(crate) term_ids: FxHashMap<String, u32>,
+    pub(crate) postings: Vec<PostingList>,
+    /// Term ids in the order of their strings, for prefix ranges.
+    pub(crate) sorted_terms: Vec<u32>,
+    /// 1-, 2- and 3-character grams of terms → term ids (ascending), for words inside terms.
+    pub(crate) term_grams: FxHashMap<u64, Vec<u32>>,
+    /// Terms of Latin letters only (pinyin, initials, English), with their letter sets,
+    /// for typo-tolerant matching.
+    pub(crate) latin: Vec<(u32, u32)>,
+    /// Per term: true when some product has it as initials (of a word or a whole name).
+    pub(crate) is_initials: Vec<bool>,
+    /// The platform's categories, by id.
+    pub(crate) categories: FxHashMap<String, Category>,
+    /// Sales of this store by SKU, and per doc.
+    pub(crate) sales: FxHashMap<String, u32>,
+    pub(crate) doc_sales: Vec<u32>,
+}
+
+/// Ascending doc ids of one term, kept as LEB128 varints of their differences: most take
+/// one byte, so the index is a third of the size of plain `u32`s in memory and its
+/// snapshot loads by copying bytes.
+#[derive(Default, Clone)]
+pub(crate) struct PostingList {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) len: u32,
+    pub(crate) last: u32,
+}
+
+impl PostingList {
+    /// Appends a doc id (larger than every id in the list; equal ids are skipped).
+    pub(crate) fn push(&mut self, id: u32) {
+        if self.len > 0 && id <= self.last {
+            return;
+        }
+        let mut d = id - if self.len == 0 { 0 } else { self.last };
+        while d >= 0x80 {
+            self.bytes.push((d as u8) | 0x80);
+            d >>= 7;
+        }
+        self.bytes.push(d as u8);
+        self.len += 1;
+        self.last = id;
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// The ids, in order. Stops at the first malformed byte (never panics).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut i = 0usize;
+        let mut prev = 0u32;
+        std::iter::from_fn(move || {
+            let mut d = 0u32;
+            let mut shift = 0u32;
+            loop {
+                let b = *self.bytes.get(i)?;
+                i += 1;
+                if shift > 28 {
+                    return None;
+                }
+                d |= u32::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+            prev = prev.wrapping_add(d);
+            Some(prev)
+        })
+    }
+
+    /// A list from snapshot bytes, when every id is below `max_id`, ascending, and
+    /// there are exactly `len` of them.
+    pub(crate) fn from_bytes(bytes: Vec<u8>, len: u32, max_id: u32) -> Option<PostingList> {
+        let (mut i, mut n, mut prev) = (0usize, 0u32, 0u32);
+        while i < bytes.len() {
+            let mut d = 0u32;
+            let mut shift = 0u32;
+            loop {
+                let b = *bytes.get(i)?;
+                i += 1;
+                if shift > 28 {
+                    return None;
+                }
+                d |= u32::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+            // strictly ascending: every difference after the first is at least 1
+            if n > 0 && d == 0 {
+                return None;
+            }
+            prev = prev.checked_add(d)?;
+            if prev >= max_id {
+                return None;
+            }
+            n += 1;
+        }
+        (n == len).then_some(PostingList {
+            bytes,
+            len,
+            last: prev,
+        })
+    }
 }
 
 fn key1(c: char) -> u64 {
@@ -68,41 +226,68 @@ fn key3(a: char, b: char, c: char) -> u64 {
     (1u64 << 63) | (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(c)
 }
 
-/// Lower-case, half-width, no spaces, no currency signs.
+/// Lower-case, half-width (full-width ＡＢＣ１２３ and the ideographic space too), ü as v,
+/// no currency signs. Spaces are kept: they separate words.
 pub fn normalize_query(q: &str) -> String {
     q.chars()
         .filter_map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+            '\u{3000}' => Some(' '),
             c => Some(c),
         })
-        .filter(|c| !c.is_whitespace() && !matches!(c, '¥' | '￥'))
+        .filter(|c| !matches!(c, '¥' | '￥'))
         .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ü' { 'v' } else { c })
         .collect()
 }
 
-/// (full pinyin, initials) of a string; non-Chinese characters are kept lower-cased in both.
-pub fn pinyin_keys(s: &str) -> (String, String) {
-    let mut full = String::with_capacity(s.len() * 2);
-    let mut initials = String::with_capacity(s.len());
-    for (c, p) in s.chars().zip(s.to_pinyin()) {
-        match p {
-            Some(p) => {
-                full.push_str(p.plain());
-                initials.push_str(p.first_letter());
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    Han,
+    Latin,
+    Digit,
+}
+
+fn class(c: char) -> Option<Class> {
+    if c.is_ascii_digit() {
+        Some(Class::Digit)
+    } else if is_han(c) {
+        Some(Class::Han)
+    } else if c.is_alphabetic() {
+        Some(Class::Latin)
+    } else {
+        None
+    }
+}
+
+/// The runs of normalized text: stretches of Chinese, of letters, of digits. Anything
+/// else (spaces, punctuation, symbols) separates runs.
+pub(crate) fn runs(s: &str) -> Vec<(String, Class)> {
+    let mut out: Vec<(String, Class)> = Vec::new();
+    let mut cur: Option<(String, Class)> = None;
+    for c in s.chars() {
+        match (class(c), cur.as_mut()) {
+            (Some(k), Some((run, ck))) if *ck == k => run.push(c),
+            (Some(k), _) => {
+                if let Some(r) = cur.take() {
+                    out.push(r);
+                }
+                cur = Some((c.to_string(), k));
             }
-            None => {
-                for l in c.to_lowercase() {
-                    if !l.is_whitespace() {
-                        full.push(l);
-                        initials.push(l);
-                    }
+            (None, _) => {
+                if let Some(r) = cur.take() {
+                    out.push(r);
                 }
             }
         }
     }
-    (full, initials)
+    if let Some(r) = cur {
+        out.push(r);
+    }
+    out
 }
 
+/// A face value as typed: `50`, or `0.5` for fractions of a yuan.
 fn face_str(p: &Product) -> String {
     let fen = p.face_value.fen();
     if fen % 100 == 0 {
@@ -112,67 +297,148 @@ fn face_str(p: &Product) -> String {
     }
 }
 
-fn push_unique(list: &mut Vec<u32>, id: u32) {
-    if list.last() != Some(&id) {
-        list.push(id);
-    }
+/// Terms of one text (a name, brand, category or alias): its runs, each Chinese run's
+/// pinyin and initials, the whole text's pinyin and initials over its Chinese alone and
+/// with its letters kept, and (for short texts) the whole text without separators.
+/// Terms already computed while building: brands, categories and aliases repeat across
+/// thousands of products, and so do the Chinese runs of their names.
+#[derive(Default)]
+struct Memo {
+    texts: FxHashMap<(String, bool), (Vec<String>, Vec<String>)>,
+    runs: FxHashMap<String, (Vec<String>, Vec<String>)>,
 }
 
-/// The searchable fields of a product, lower-cased: name, brand, category, face value,
-/// name pinyin, name initials, brand pinyin, brand initials, sku.
-fn doc_fields(p: &Product, categories: &FxHashMap<String, String>) -> Vec<String> {
-    let (name_py, name_in) = pinyin_keys(&p.name);
-    let (brand_py, brand_in) = pinyin_keys(&p.brand);
-    let cat = categories
-        .get(&p.category)
-        .map(String::as_str)
-        .unwrap_or(p.category.as_str());
-    [
-        normalize_query(&p.name),
-        normalize_query(&p.brand),
-        normalize_query(cat),
-        face_str(p),
-        name_py,
-        name_in,
-        brand_py,
-        brand_in,
-        normalize_query(&p.sku),
-    ]
-    .into_iter()
-    .filter(|f| !f.is_empty())
-    .collect()
-}
-
-/// Calls `f` with every 1-, 2- and 3-gram key of every field (repeats included).
-fn for_each_gram(fields: &[String], mut f: impl FnMut(u64)) {
-    for field in fields {
-        let (mut p2, mut p1): (Option<char>, Option<char>) = (None, None);
-        for c in field.chars() {
-            f(key1(c));
-            if let Some(b) = p1 {
-                f(key2(b, c));
-                if let Some(a) = p2 {
-                    f(key3(a, b, c));
-                }
-            }
-            p2 = p1;
-            p1 = Some(c);
+impl Memo {
+    fn text(&mut self, text: &str, whole: bool, out: &mut Vec<String>, inits: &mut Vec<String>) {
+        if let Some((o, i)) = self.texts.get(&(text.to_string(), whole)) {
+            out.extend(o.iter().cloned());
+            inits.extend(i.iter().cloned());
+            return;
+        }
+        let (mut o, mut i) = (Vec::new(), Vec::new());
+        text_terms(text, whole, &mut o, &mut i, &mut self.runs);
+        out.extend(o.iter().cloned());
+        inits.extend(i.iter().cloned());
+        if self.texts.len() < 50_000 {
+            self.texts.insert((text.to_string(), whole), (o, i));
         }
     }
 }
 
-/// The 1-, 2- and 3-gram keys of all fields, sorted and without duplicates.
-fn gram_keys(fields: &[String], out: &mut Vec<u64>) {
-    out.clear();
-    for_each_gram(fields, |k| out.push(k));
-    out.sort_unstable();
-    out.dedup();
+fn text_terms(
+    text: &str,
+    whole: bool,
+    out: &mut Vec<String>,
+    inits: &mut Vec<String>,
+    runs_memo: &mut FxHashMap<String, (Vec<String>, Vec<String>)>,
+) {
+    let norm = normalize_query(text);
+    let rs = runs(&norm);
+    if rs.is_empty() {
+        return;
+    }
+    if whole && rs.len() > 1 {
+        out.push(rs.iter().map(|(r, _)| r.as_str()).collect());
+    }
+    out.extend(unit_words(&norm));
+    // per run: (full variants, initials variants); Latin runs are kept, digits dropped
+    let mut per_run: Vec<(Vec<String>, Vec<String>, Class)> = Vec::with_capacity(rs.len());
+    for (r, k) in &rs {
+        out.push(r.clone());
+        match k {
+            Class::Han => {
+                let (full, initials) = match runs_memo.get(r.as_str()) {
+                    Some(v) => v.clone(),
+                    None => {
+                        let v = run_variants(&char_readings(r));
+                        if runs_memo.len() < 50_000 {
+                            runs_memo.insert(r.clone(), v.clone());
+                        }
+                        v
+                    }
+                };
+                out.extend(full.iter().cloned());
+                out.extend(initials.iter().cloned());
+                inits.extend(initials.iter().cloned());
+                per_run.push((full, initials, Class::Han));
+            }
+            Class::Latin => per_run.push((vec![r.clone()], vec![r.clone()], Class::Latin)),
+            Class::Digit => {}
+        }
+    }
+    if per_run.len() < 2 {
+        return;
+    }
+    let variants = per_run
+        .iter()
+        .map(|(f, i, _)| f.len().max(i.len()))
+        .max()
+        .unwrap_or(1);
+    for v in 0..variants {
+        let pick = |list: &Vec<String>| -> String {
+            list.get(v)
+                .or_else(|| list.first())
+                .cloned()
+                .unwrap_or_default()
+        };
+        let mut full_all = String::new();
+        let mut full_han = String::new();
+        let mut init_all = String::new();
+        let mut init_han = String::new();
+        for (f, i, k) in &per_run {
+            full_all.push_str(&pick(f));
+            init_all.push_str(&pick(i));
+            if *k == Class::Han {
+                full_han.push_str(&pick(f));
+                init_han.push_str(&pick(i));
+            }
+        }
+        inits.extend([init_all.clone(), init_han.clone()]);
+        out.extend([full_all, full_han, init_all, init_han]);
+    }
 }
 
-/// Fields of every product, computed on up to two threads (pure CPU work).
-fn prepare_all(ps: &[Product], categories: &FxHashMap<String, String>) -> Vec<Vec<String>> {
-    let one = |chunk: &[Product]| -> Vec<Vec<String>> {
-        chunk.iter().map(|p| doc_fields(p, categories)).collect()
+/// Every term a product is found under, sorted and without duplicates, and which of
+/// them are initials (for matching initials with words left out: 优酷月卡 as ykyk).
+fn doc_terms(
+    p: &Product,
+    categories: &FxHashMap<String, Category>,
+    memo: &mut Memo,
+) -> (Vec<String>, Vec<String>) {
+    let mut out = Vec::with_capacity(48);
+    let mut inits = Vec::with_capacity(8);
+    // names are mostly unique: only their Chinese runs are remembered
+    text_terms(&p.name, false, &mut out, &mut inits, &mut memo.runs);
+    memo.text(&p.brand, true, &mut out, &mut inits);
+    if let Some(c) = categories.get(&p.category) {
+        memo.text(&c.name, true, &mut out, &mut Vec::new());
+        if let Some(parent) = c.parent.as_ref().and_then(|id| categories.get(id)) {
+            memo.text(&parent.name, true, &mut out, &mut Vec::new());
+        }
+    }
+    for a in p.aliases.iter().take(MAX_ALIASES) {
+        let a: String = a.chars().take(MAX_ALIAS_CHARS).collect();
+        memo.text(&a, true, &mut out, &mut inits);
+    }
+    out.push(face_str(p));
+    for v in [&mut out, &mut inits] {
+        v.retain(|t| !t.is_empty());
+        v.sort_unstable();
+        v.dedup();
+    }
+    (out, inits)
+}
+
+/// Terms of every product, computed on up to two threads (pure CPU work).
+type Prepared = (Vec<String>, Vec<String>);
+
+fn prepare_all(ps: &[Product], categories: &FxHashMap<String, Category>) -> Vec<Prepared> {
+    let one = |chunk: &[Product]| -> Vec<Prepared> {
+        let mut memo = Memo::default();
+        chunk
+            .iter()
+            .map(|p| doc_terms(p, categories, &mut memo))
+            .collect()
     };
     if ps.len() < 2048 {
         return one(ps);
@@ -189,31 +455,195 @@ fn prepare_all(ps: &[Product], categories: &FxHashMap<String, String>) -> Vec<Ve
     })
 }
 
+/// The category's place (16 bits) and the name's length in characters (12 bits).
+pub(crate) fn static_key(cat_rank: u16, name: &str) -> u32 {
+    let len = u32::try_from(name.chars().count().min(0xFFF)).unwrap_or(0xFFF);
+    (u32::from(cat_rank) << 12) | len
+}
+
+/// The product as the index keeps it: without its aliases (they are in its terms, and
+/// the store keeps the full row), which would otherwise double the index in memory.
+fn lean(mut p: Product) -> Product {
+    p.aliases = Vec::new();
+    p
+}
+
+/// The 1-, 2- and 3-character gram keys of a term, without duplicates.
+fn term_gram_keys(term: &str) -> Vec<u64> {
+    let cs: Vec<char> = term.chars().collect();
+    let mut keys = Vec::with_capacity(cs.len() * 3);
+    for (i, &c) in cs.iter().enumerate() {
+        keys.push(key1(c));
+        if i >= 1 {
+            keys.push(key2(cs[i - 1], c));
+        }
+        if i >= 2 {
+            keys.push(key3(cs[i - 2], cs[i - 1], c));
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The set of letters a–z in a string, as bits.
+pub(crate) fn letter_set(s: &str) -> u32 {
+    s.bytes()
+        .filter(u8::is_ascii_lowercase)
+        .fold(0, |m, b| m | (1 << (b - b'a')))
+}
+
+pub(crate) fn is_latin_term(t: &str) -> bool {
+    t.len() >= 3 && t.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// True when some substring of `text` is within one edit (insertion, deletion,
+/// substitution or a swap of two neighbours) of `pat`. Both are short ASCII words.
+fn within_one_edit(pat: &[u8], text: &[u8]) -> bool {
+    let m = pat.len();
+    if m == 0 || m > 64 || text.len() + 1 < m {
+        return false;
+    }
+    // columns of the (pattern × text) distance table, rows 0..=m; row 0 is all zero
+    // (a match may start anywhere); optimal string alignment distance
+    let mut prev2 = vec![0u8; m + 1];
+    let mut prev: Vec<u8> = (0..=m).map(|i| i.min(255) as u8).collect();
+    let mut cur = vec![0u8; m + 1];
+    for j in 1..=text.len() {
+        cur[0] = 0;
+        for i in 1..=m {
+            let cost = u8::from(pat[i - 1] != text[j - 1]);
+            let mut v = (prev[i - 1] + cost).min(prev[i] + 1).min(cur[i - 1] + 1);
+            if i > 1 && j > 1 && pat[i - 1] == text[j - 2] && pat[i - 2] == text[j - 1] {
+                v = v.min(prev2[i - 2] + 1);
+            }
+            cur[i] = v.min(9);
+        }
+        if cur[m] <= 1 {
+            return true;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    false
+}
+
+/// Amounts typed in a query, in 分: digit runs that are not quantities (a digit run
+/// followed by a letter or a unit such as 天/个/月 is 20GB or 7天, not ¥20).
+fn typed_amounts(norm: &str) -> Vec<i64> {
+    let cs: Vec<char> = norm.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < cs.len() {
+        if !cs[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < cs.len() && cs[i].is_ascii_digit() {
+            i += 1;
+        }
+        let unit = cs.get(i).is_some_and(|&c| {
+            c.is_ascii_alphabetic()
+                || matches!(
+                    c,
+                    '天' | '日' | '个' | '月' | '年' | '周' | '次' | '张' | '人'
+                )
+        });
+        if !unit {
+            let digits: String = cs[start..i].iter().collect();
+            if let Some(fen) = digits.parse::<i64>().ok().and_then(|y| y.checked_mul(100)) {
+                out.push(fen);
+            }
+        }
+    }
+    out
+}
+
+/// The fewest contiguous pieces `pat` splits into to appear in order in `text` (as a
+/// subsequence), or None when it does not. Both are short ASCII words.
+fn fewest_pieces(pat: &[u8], text: &[u8]) -> Option<usize> {
+    const INF: usize = usize::MAX / 2;
+    let (m, n) = (pat.len(), text.len());
+    if m == 0 || m > 64 || n > 256 {
+        return None;
+    }
+    // prev[j]: fewest pieces for pat[..i] with pat[i-1] matched at text[j-1]
+    let mut prev = vec![INF; n + 1];
+    for j in 1..=n {
+        if text[j - 1] == pat[0] {
+            prev[j] = 1;
+        }
+    }
+    for &c in &pat[1..] {
+        let mut cur = vec![INF; n + 1];
+        let mut best_before = INF; // min of prev[..j-1]
+        for j in 1..=n {
+            if j >= 2 {
+                best_before = best_before.min(prev[j - 2]);
+            }
+            if text[j - 1] == c {
+                cur[j] = prev[j - 1].min(best_before.saturating_add(1));
+            }
+        }
+        prev = cur;
+    }
+    prev.into_iter().filter(|&v| v < INF).min()
+}
+
+/// Digits followed directly by letters (20GB, 10g), as one word: a quantity and its unit.
+fn unit_words(norm: &str) -> Vec<String> {
+    let cs: Vec<char> = norm.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < cs.len() {
+        if !cs[i].is_ascii_digit() || (i > 0 && cs[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < cs.len() && cs[i].is_ascii_digit() {
+            i += 1;
+        }
+        let digits_end = i;
+        while i < cs.len() && cs[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        if i > digits_end {
+            out.push(cs[start..i].iter().collect());
+        }
+    }
+    out
+}
+
+/// One word of the query and the terms it matches, with how well.
+struct Token {
+    matches: Vec<(u32, u8)>,
+    /// Sum of the postings of the matched terms: how many docs it may touch.
+    weight: usize,
+}
+
 impl SearchIndex {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Builds an index; `categories` maps category ids to names so that 游戏 finds game cards.
-    ///
-    /// Equivalent to upserting every product in static-rank order, but computed in bulk:
-    /// the per-product fields on two threads, then every posting list allocated once at its
-    /// final size and filled in doc order.
+    /// Builds an index from products and the platform's categories (their names make
+    /// 游戏 find game cards; their order breaks ties).
     pub fn build(
         products: impl IntoIterator<Item = Product>,
-        categories: impl IntoIterator<Item = (String, String)>,
+        categories: impl IntoIterator<Item = Category>,
     ) -> Self {
-        let mut idx = SearchIndex {
-            categories: categories.into_iter().collect(),
-            ..Default::default()
-        };
+        let mut idx = SearchIndex::default();
+        idx.set_categories(categories);
         let mut ps: Vec<Product> = products.into_iter().collect();
-        // Static rank: available first, then shorter names, then smaller face value.
+        // doc ids in name order (on sale first, shorter names first): ties in ranking
+        // fall back to the doc id
         ps.sort_by_cached_key(|a| {
             (
                 !a.available,
                 a.name.chars().count(),
-                a.face_value,
+                a.name.clone(),
                 a.sku.clone(),
             )
         });
@@ -227,118 +657,155 @@ impl SearchIndex {
         }
         drop(seen);
         let prepared = prepare_all(&ps, &idx.categories);
-        let n = u32::try_from(ps.len()).unwrap_or(u32::MAX);
-        // Pass 1: count each gram's documents.
-        let mut gram_slot: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut counts: Vec<u32> = Vec::new();
-        // the last doc counted per slot: a gram seen twice in one doc is counted once
-        let mut last: Vec<u32> = Vec::new();
-        let mut slots: Vec<u32> = Vec::new();
-        let mut ends: Vec<usize> = Vec::with_capacity(ps.len());
-        for (i, fields) in prepared.iter().enumerate() {
-            let id = u32::try_from(i).unwrap_or(u32::MAX);
-            if keep[i] {
-                for_each_gram(fields, |k| {
-                    let next = u32::try_from(counts.len()).unwrap_or(u32::MAX);
-                    let slot = *gram_slot.entry(k).or_insert(next);
-                    if slot == next {
-                        counts.push(0);
-                        last.push(u32::MAX);
-                    }
-                    let s = slot as usize;
-                    if last[s] != id {
-                        last[s] = id;
-                        counts[s] += 1;
-                        slots.push(slot);
-                    }
-                });
-            }
-            ends.push(slots.len());
-        }
-        // Pass 2: fill lists allocated at their final size, in doc order.
-        let mut lists: Vec<Vec<u32>> = counts
-            .iter()
-            .map(|&c| Vec::with_capacity(c as usize))
-            .collect();
-        let mut start = 0;
-        for (id, &end) in ends.iter().enumerate() {
-            let id = u32::try_from(id).unwrap_or(u32::MAX);
-            for &slot in &slots[start..end] {
-                lists[slot as usize].push(id);
-            }
-            start = end;
-        }
-        drop(slots);
-        idx.grams = gram_slot
-            .into_iter()
-            .map(|(k, slot)| (k, std::mem::take(&mut lists[slot as usize])))
-            .collect();
-        // Documents, exact fields, prefixes, barcodes.
         idx.docs.reserve(ps.len());
         idx.live.reserve(ps.len());
-        idx.exact.reserve(ps.len() * 4);
-        for (i, (p, fields)) in ps.into_iter().zip(prepared).enumerate() {
-            let id = u32::try_from(i).unwrap_or(u32::MAX);
-            if id >= n {
-                break;
-            }
+        for (i, (p, (terms, inits))) in ps.into_iter().zip(prepared).enumerate() {
+            let Ok(id) = u32::try_from(i) else { break };
             if keep[i] {
-                idx.index_fields(id, &fields);
-                if let Some(bc) = &p.barcode {
-                    idx.by_barcode.insert(bc.clone(), id);
-                    idx.barcodes_dirty = true;
+                for t in terms {
+                    let tid = idx.term_id(t);
+                    idx.postings[tid as usize].push(id);
                 }
-                idx.by_sku.insert(p.sku.clone(), id);
+                for t in inits {
+                    if let Some(&tid) = idx.term_ids.get(&t) {
+                        idx.is_initials[tid as usize] = true;
+                    }
+                }
+                idx.add_codes(&p, id, true);
                 idx.live_count += 1;
             }
             idx.live.push(keep[i]);
-            idx.docs.push(Doc { product: p, fields });
+            idx.doc_sales.push(0);
+            let static_key = static_key(idx.cat_rank(&p.category), &p.name);
+            idx.docs.push(Doc {
+                product: lean(p),
+                static_key,
+            });
         }
+        idx.finish_vocabulary();
+        idx.rebuild_meta();
         idx.refresh();
         idx
     }
 
-    /// Exact-field and prefix postings of one document.
-    fn index_fields(&mut self, id: u32, fields: &[String]) {
-        for f in fields {
-            match self.exact.get_mut(f.as_str()) {
-                Some(list) => push_unique(list, id),
-                None => {
-                    self.exact.insert(f.clone(), vec![id]);
-                }
+    fn meta_of(d: &Doc) -> u64 {
+        let face = u32::try_from(d.product.face_value.fen()).unwrap_or(u32::MAX);
+        (u64::from(!d.product.available) << 63)
+            | (u64::from(d.static_key & 0x0FFF_FFFF) << 32)
+            | u64::from(face)
+    }
+
+    /// Recomputes the ranking fields of every doc (after a build or a load).
+    pub(crate) fn rebuild_meta(&mut self) {
+        self.meta = self.docs.iter().map(Self::meta_of).collect();
+    }
+
+    fn set_categories(&mut self, categories: impl IntoIterator<Item = Category>) {
+        self.categories = categories.into_iter().map(|c| (c.id.clone(), c)).collect();
+    }
+
+    /// Rank of a category in the platform's order (sort, then id); unknown ones last.
+    pub(crate) fn cat_rank(&self, id: &str) -> u16 {
+        let Some(c) = self.categories.get(id) else {
+            return u16::MAX;
+        };
+        let rank = self
+            .categories
+            .values()
+            .filter(|o| (o.sort, o.id.as_str()) < (c.sort, c.id.as_str()))
+            .count();
+        u16::try_from(rank).unwrap_or(u16::MAX - 1)
+    }
+
+    /// The id of a term, added to the vocabulary (unsorted) if new.
+    fn term_id(&mut self, t: String) -> u32 {
+        if let Some(&id) = self.term_ids.get(&t) {
+            return id;
+        }
+        let id = u32::try_from(self.terms.len()).unwrap_or(u32::MAX);
+        self.term_ids.insert(t.clone(), id);
+        self.terms.push(t);
+        self.postings.push(PostingList::default());
+        self.is_initials.push(false);
+        id
+    }
+
+    /// Sorted order, grams and typo targets of the whole vocabulary (after a bulk build).
+    pub(crate) fn finish_vocabulary(&mut self) {
+        let mut order: Vec<u32> = (0..u32::try_from(self.terms.len()).unwrap_or(0)).collect();
+        order.sort_unstable_by(|&a, &b| self.terms[a as usize].cmp(&self.terms[b as usize]));
+        self.sorted_terms = order;
+        self.term_grams.clear();
+        self.latin.clear();
+        for (id, t) in self.terms.iter().enumerate() {
+            let id = u32::try_from(id).unwrap_or(u32::MAX);
+            for k in term_gram_keys(t) {
+                self.term_grams.entry(k).or_default().push(id);
             }
-            let mut it = f.chars();
-            if let Some(a) = it.next() {
-                push_unique(self.prefix.entry(key1(a)).or_default(), id);
-                if let Some(b) = it.next() {
-                    push_unique(self.prefix.entry(key2(a, b)).or_default(), id);
-                }
+            if is_latin_term(t) {
+                self.latin.push((id, letter_set(t)));
             }
         }
+    }
+
+    /// A term added after the bulk build (a delta sync's new word): placed in order.
+    fn add_term_late(&mut self, t: String) -> u32 {
+        if let Some(&id) = self.term_ids.get(&t) {
+            return id;
+        }
+        let id = self.term_id(t);
+        let s = self.terms[id as usize].as_str();
+        let at = self
+            .sorted_terms
+            .partition_point(|&o| self.terms[o as usize].as_str() < s);
+        self.sorted_terms.insert(at, id);
+        for k in term_gram_keys(s) {
+            self.term_grams.entry(k).or_default().push(id);
+        }
+        if is_latin_term(s) {
+            self.latin.push((id, letter_set(s)));
+        }
+        id
+    }
+
+    fn add_codes(&mut self, p: &Product, id: u32, bulk: bool) {
+        if let Some(bc) = &p.barcode {
+            self.by_barcode.insert(bc.clone(), id);
+            if bulk {
+                self.barcodes_dirty = true;
+            } else {
+                // new barcodes wait in a short unsorted list until the next refresh/rebuild
+                self.barcodes_extra.push((bc.clone(), id));
+            }
+        }
+        self.by_sku.insert(p.sku.clone(), id);
     }
 
     pub fn len(&self) -> usize {
         self.live_count
     }
 
-    /// True when the index was built with exactly these category names.
-    pub fn has_categories(&self, cats: &[(String, String)]) -> bool {
+    /// True when the index was built with exactly these categories.
+    pub fn has_categories(&self, cats: &[Category]) -> bool {
         cats.len() == self.categories.len()
-            && cats
-                .iter()
-                .all(|(id, name)| self.categories.get(id) == Some(name))
+            && cats.iter().all(|c| self.categories.get(&c.id) == Some(c))
     }
 
-    /// Sizes of the posting maps, for benchmarks.
+    /// Sizes of the vocabulary and postings, for benchmarks.
+    #[allow(clippy::float_arithmetic, clippy::cast_precision_loss)]
     pub fn stats(&self) -> String {
-        let postings: usize = self.grams.values().map(Vec::len).sum::<usize>()
-            + self.prefix.values().map(Vec::len).sum::<usize>();
+        let postings: usize = self.postings.iter().map(PostingList::len).sum();
+        let bytes: usize = self.postings.iter().map(|p| p.bytes.len()).sum();
+        let grams: usize = self.term_grams.values().map(Vec::len).sum();
         format!(
-            "grams {} prefix {} exact {} postings {}",
-            self.grams.len(),
-            self.prefix.len(),
-            self.exact.len(),
-            postings
+            "docs {} terms {} postings {} ({:.1} MB) term-grams {} ({} entries) latin {}",
+            self.docs.len(),
+            self.terms.len(),
+            postings,
+            bytes as f64 / 1e6,
+            self.term_grams.len(),
+            grams,
+            self.latin.len()
         )
     }
 
@@ -369,7 +836,8 @@ impl SearchIndex {
                 self.live[o] = false;
                 self.live_count -= 1;
             }
-            if let Some(bc) = &self.docs[o].product.barcode
+            let p = &self.docs[o].product;
+            if let Some(bc) = &p.barcode
                 && self.by_barcode.get(bc) == Some(&old)
             {
                 self.by_barcode.remove(bc);
@@ -383,22 +851,28 @@ impl SearchIndex {
         let Ok(id) = u32::try_from(self.docs.len()) else {
             return;
         };
-        let fields = doc_fields(&p, &self.categories);
-        let mut grams = Vec::new();
-        gram_keys(&fields, &mut grams);
-        for k in grams {
-            self.grams.entry(k).or_default().push(id);
+        let (terms, inits) = doc_terms(&p, &self.categories, &mut Memo::default());
+        for t in terms {
+            let tid = self.add_term_late(t);
+            self.postings[tid as usize].push(id);
         }
-        self.index_fields(id, &fields);
-        if let Some(bc) = &p.barcode {
-            self.by_barcode.insert(bc.clone(), id);
-            // new barcodes wait in a short unsorted list until the next refresh/rebuild
-            self.barcodes_extra.push((bc.clone(), id));
+        for t in inits {
+            if let Some(&tid) = self.term_ids.get(&t) {
+                self.is_initials[tid as usize] = true;
+            }
         }
-        self.by_sku.insert(p.sku.clone(), id);
-        self.docs.push(Doc { product: p, fields });
+        self.add_codes(&p, id, false);
         self.live.push(true);
         self.live_count += 1;
+        self.doc_sales
+            .push(self.sales.get(&p.sku).copied().unwrap_or(0));
+        let static_key = static_key(self.cat_rank(&p.category), &p.name);
+        let doc = Doc {
+            product: lean(p),
+            static_key,
+        };
+        self.meta.push(Self::meta_of(&doc));
+        self.docs.push(doc);
     }
 
     /// Call after a batch of [`upsert`](Self::upsert)s (done by [`build`](Self::build)):
@@ -417,105 +891,411 @@ impl SearchIndex {
         }
     }
 
-    /// Up to `limit` hits, best first.
-    pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
-        let q = normalize_query(query);
-        let mut out: Vec<(u32, MatchTier)> = Vec::with_capacity(limit.min(64));
-        if q.is_empty() || limit == 0 {
-            return Vec::new();
+    /// This store's sales by SKU (replacing any set before); they rank products a
+    /// cashier sells often above those they never sell.
+    pub fn set_sales(&mut self, counts: impl IntoIterator<Item = (String, u32)>) {
+        self.sales = counts.into_iter().collect();
+        for (d, s) in self.docs.iter().zip(self.doc_sales.iter_mut()) {
+            *s = self.sales.get(&d.product.sku).copied().unwrap_or(0);
         }
-        let push = |out: &mut Vec<(u32, MatchTier)>, id: u32, tier: MatchTier| -> bool {
-            if self.live[id as usize] && !out.iter().any(|(i, _)| *i == id) {
-                out.push((id, tier));
-            }
-            out.len() >= limit
-        };
-        let chars: Vec<char> = q.chars().collect();
+    }
 
-        // 1. exact barcode (a scanner sends the whole code)
-        if let Some(&id) = self.by_barcode.get(&q)
-            && push(&mut out, id, MatchTier::Barcode)
+    /// One more sale of `sku` (as it happens at the counter).
+    pub fn record_sale(&mut self, sku: &str) {
+        let n = self.sales.entry(sku.to_string()).or_insert(0);
+        *n = n.saturating_add(1);
+        if let Some(&id) = self.by_sku.get(sku)
+            && let Some(s) = self.doc_sales.get_mut(id as usize)
         {
-            return self.hits(out);
+            *s = s.saturating_add(1);
         }
-        // 1b. a partly typed barcode (digits only, at least 4)
-        if chars.len() >= 4 && q.bytes().all(|b| b.is_ascii_digit()) {
-            let sorted = &self.barcodes_sorted;
-            let start = sorted.partition_point(|(b, _)| b.as_str() < q.as_str());
-            let recent = self
-                .barcodes_extra
-                .iter()
-                .filter(|(b, _)| b.starts_with(q.as_str()));
-            let sorted_hits = sorted[start..]
-                .iter()
-                .take_while(|(b, _)| b.starts_with(q.as_str()));
-            for (b, id) in sorted_hits.chain(recent) {
-                if self.by_barcode.get(b) == Some(id) && push(&mut out, *id, MatchTier::Prefix) {
-                    return self.hits(out);
+    }
+
+    /// Sales recorded for `sku`.
+    pub fn sales_of(&self, sku: &str) -> u32 {
+        self.sales.get(sku).copied().unwrap_or(0)
+    }
+
+    // ---- matching a word against the vocabulary ----
+
+    /// Terms containing `tok` (of at least one character), via the term grams.
+    fn terms_containing(&self, tok: &str, out: &mut Vec<(u32, u8)>) {
+        let cs: Vec<char> = tok.chars().collect();
+        let list = match cs.len() {
+            0 => return,
+            1 => self.term_grams.get(&key1(cs[0])),
+            2 => self.term_grams.get(&key2(cs[0], cs[1])),
+            _ => {
+                let mut best: Option<&Vec<u32>> = None;
+                for w in cs.windows(3) {
+                    match self.term_grams.get(&key3(w[0], w[1], w[2])) {
+                        None => return,
+                        Some(l) if best.is_none_or(|b| l.len() < b.len()) => best = Some(l),
+                        Some(_) => {}
+                    }
                 }
+                best
             }
-        }
-        // 2. a whole field equals the query
-        if let Some(list) = self.exact.get(&q) {
-            for &id in list {
-                if push(&mut out, id, MatchTier::Exact) {
-                    return self.hits(out);
-                }
-            }
-        }
-        // 3. a field starts with the query
-        let pkey = if chars.len() == 1 {
-            key1(chars[0])
-        } else {
-            key2(chars[0], chars[1])
         };
-        if let Some(list) = self.prefix.get(&pkey) {
-            let short = chars.len() <= 2;
-            for &id in list {
-                if (short
-                    || self.docs[id as usize]
-                        .fields
-                        .iter()
-                        .any(|f| f.starts_with(&q)))
-                    && push(&mut out, id, MatchTier::Prefix)
-                {
-                    return self.hits(out);
+        let Some(list) = list else { return };
+        let verify = cs.len() > 3;
+        for &t in list {
+            let term = self.terms[t as usize].as_str();
+            if (!verify || term.contains(tok)) && term != tok && !term.starts_with(tok) {
+                // the end of a word is a word boundary (会员月卡 ends with the word 月卡)
+                let tier = if cs.len() >= 2 && term.ends_with(tok) {
+                    EXACT
+                } else {
+                    INSIDE
+                };
+                out.push((t, tier));
+            }
+        }
+    }
+
+    /// True when some term has `piece` inside it (or is it).
+    fn any_term_has(&self, piece: &str) -> bool {
+        if self.term_ids.contains_key(piece) {
+            return true;
+        }
+        let mut v = Vec::new();
+        self.terms_containing(piece, &mut v);
+        !v.is_empty() || self.first_with_prefix(piece).is_some()
+    }
+
+    fn first_with_prefix(&self, tok: &str) -> Option<usize> {
+        let at = self
+            .sorted_terms
+            .partition_point(|&t| self.terms[t as usize].as_str() < tok);
+        let t = *self.sorted_terms.get(at)?;
+        self.terms[t as usize].starts_with(tok).then_some(at)
+    }
+
+    /// The terms a word matches whole: exact, as a prefix, or (Chinese, or Latin of two
+    /// letters or more) inside a term. Digits match exactly or as a prefix only.
+    fn match_whole(&self, tok: &str, k: Class) -> Vec<(u32, u8)> {
+        let mut out = Vec::new();
+        if let Some(&t) = self.term_ids.get(tok) {
+            out.push((t, EXACT));
+        }
+        if let Some(at) = self.first_with_prefix(tok) {
+            for &t in &self.sorted_terms[at..] {
+                let term = self.terms[t as usize].as_str();
+                if !term.starts_with(tok) {
+                    break;
+                }
+                if term != tok {
+                    out.push((t, PREFIX));
                 }
             }
         }
-        // 4. a field contains the query: walk the rarest gram's list
-        let list = if chars.len() == 1 {
-            self.grams.get(&key1(chars[0]))
-        } else {
-            let mut best: Option<&Vec<u32>> = None;
-            let keys: Vec<u64> = if chars.len() == 2 {
-                vec![key2(chars[0], chars[1])]
-            } else {
-                chars.windows(3).map(|w| key3(w[0], w[1], w[2])).collect()
-            };
-            for k in keys {
-                match self.grams.get(&k) {
-                    None => return self.hits(out), // a gram nobody has: no substring match
-                    Some(l) if best.is_none_or(|b| l.len() < b.len()) => best = Some(l),
-                    Some(_) => {}
-                }
-            }
-            best
+        let inside = match k {
+            Class::Han => true,
+            Class::Latin => tok.chars().count() >= 2,
+            Class::Digit => false,
         };
-        if let Some(list) = list {
-            let short = chars.len() <= 2;
-            for &id in list {
-                if (short || self.docs[id as usize].fields.iter().any(|f| f.contains(&q)))
-                    && push(&mut out, id, MatchTier::Substring)
-                {
+        if inside {
+            self.terms_containing(tok, &mut out);
+        }
+        out
+    }
+
+    /// Initials that hold `tok`'s letters in order, starting with its first: the initials
+    /// of a name with words left out (优酷VIP会员月卡 as ykyk).
+    fn match_initials_gapped(&self, tok: &str) -> Vec<(u32, u8)> {
+        let want = tok.as_bytes();
+        let Some(&first) = want.first() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &(t, _) in &self.latin {
+            if !self.is_initials.get(t as usize).copied().unwrap_or(false) {
+                continue;
+            }
+            let term = self.terms[t as usize].as_bytes();
+            if term.first() != Some(&first) || term.len() <= want.len() {
+                continue;
+            }
+            match fewest_pieces(want, term) {
+                // two words' initials (爱奇艺 + 月卡 in aqyhjhyyk) start a word
+                Some(n) if n <= 2 => out.push((t, PREFIX)),
+                Some(_) => out.push((t, INSIDE)),
+                None => {}
+            }
+        }
+        out
+    }
+
+    /// Latin terms with a substring within one edit of `tok`.
+    fn match_fuzzy(&self, tok: &str) -> Vec<(u32, u8)> {
+        let pat = tok.as_bytes();
+        let want = letter_set(tok);
+        let mut out = Vec::new();
+        for &(t, set) in &self.latin {
+            // all but one of the word's letters must be in the term
+            if (want & !set).count_ones() > 1 {
+                continue;
+            }
+            let term = self.terms[t as usize].as_bytes();
+            if within_one_edit(pat, term) {
+                out.push((t, FUZZY));
+            }
+        }
+        out
+    }
+
+    /// Cuts a word that matches nothing whole into the longest pieces that do, left to
+    /// right (星巴克拿铁 → 星巴克, 拿铁). Latin pieces are at least two letters. None when
+    /// no such cut exists.
+    fn split(&self, tok: &str, k: Class) -> Option<Vec<String>> {
+        let cs: Vec<char> = tok.chars().collect();
+        let min = if k == Class::Latin { 2 } else { 1 };
+        let mut pieces = Vec::new();
+        let mut i = 0;
+        while i < cs.len() {
+            let mut found = None;
+            for end in (i + min..=cs.len()).rev() {
+                let piece: String = cs[i..end].iter().collect();
+                if self.any_term_has(&piece) {
+                    found = Some((end, piece));
                     break;
                 }
             }
+            let (end, piece) = found?;
+            pieces.push(piece);
+            i = end;
+            if pieces.len() > MAX_TOKENS {
+                return None;
+            }
         }
-        self.hits(out)
+        (pieces.len() > 1).then_some(pieces)
     }
 
-    fn hits(&self, out: Vec<(u32, MatchTier)>) -> Vec<SearchHit> {
+    fn token(&self, matches: Vec<(u32, u8)>) -> Token {
+        let weight = matches
+            .iter()
+            .map(|(t, _)| self.postings[*t as usize].len())
+            .sum();
+        Token { matches, weight }
+    }
+
+    /// The query's words, each with the terms it matches. `fuzzy` adds typo matches for
+    /// Latin words of [`FUZZY_MIN`] letters or more. None when some word matches nothing.
+    fn tokens(&self, words: &[(String, Class)], fuzzy: bool) -> Option<Vec<Token>> {
+        let mut out: Vec<Token> = Vec::with_capacity(words.len());
+        for (w, k) in words {
+            let mut m = self.match_whole(w, *k);
+            if m.is_empty() && *k == Class::Latin && w.len() >= 3 {
+                m = self.match_initials_gapped(w);
+            }
+            let long_latin = *k == Class::Latin && w.len() >= FUZZY_MIN;
+            // typos are looked for when the word starts or is no word of the catalog
+            let known = m.iter().any(|(_, tier)| *tier <= PREFIX);
+            if long_latin && !known && (fuzzy || m.is_empty()) {
+                let mut have: Vec<u32> = m.iter().map(|(t, _)| *t).collect();
+                have.sort_unstable();
+                let mut f = self.match_fuzzy(w);
+                f.retain(|(t, _)| have.binary_search(t).is_err());
+                m.extend(f);
+            }
+            if !m.is_empty() {
+                out.push(self.token(m));
+                continue;
+            }
+            if *k == Class::Digit {
+                return None;
+            }
+            for piece in self.split(w, *k)? {
+                let pm = self.match_whole(&piece, *k);
+                if pm.is_empty() {
+                    return None;
+                }
+                out.push(self.token(pm));
+            }
+        }
+        Some(out)
+    }
+
+    /// Docs matching every token, each with its worst token tier.
+    /// Docs matching every token, each with its worst token tier and the sum of its tiers.
+    fn intersect(&self, mut tokens: Vec<Token>) -> Vec<(u32, u8, u8)> {
+        let n = self.docs.len();
+        if tokens.is_empty() || n == 0 {
+            return Vec::new();
+        }
+        tokens.sort_by_key(|t| t.weight);
+        let mut worst = vec![NONE; n];
+        let mut cand: Vec<u32> = Vec::new();
+        for &(t, tier) in &tokens[0].matches {
+            for d in self.postings[t as usize].iter() {
+                let Some(w) = worst.get_mut(d as usize) else {
+                    continue;
+                };
+                if *w == NONE {
+                    cand.push(d);
+                    *w = tier;
+                } else if tier < *w {
+                    *w = tier;
+                }
+            }
+        }
+        let mut sum = vec![0u8; n];
+        for &d in &cand {
+            sum[d as usize] = worst[d as usize];
+        }
+        let mut best = vec![NONE; n];
+        for tok in &tokens[1..] {
+            if cand.is_empty() {
+                break;
+            }
+            for &(t, tier) in &tok.matches {
+                for d in self.postings[t as usize].iter() {
+                    if worst.get(d as usize).is_some_and(|w| *w != NONE) && tier < best[d as usize]
+                    {
+                        best[d as usize] = tier;
+                    }
+                }
+            }
+            cand.retain(|&d| {
+                let b = best[d as usize];
+                if b == NONE {
+                    worst[d as usize] = NONE;
+                    false
+                } else {
+                    best[d as usize] = NONE;
+                    worst[d as usize] = worst[d as usize].max(b);
+                    sum[d as usize] = sum[d as usize].saturating_add(b);
+                    true
+                }
+            });
+        }
+        cand.into_iter()
+            .filter(|&d| self.live[d as usize])
+            .map(|d| (d, worst[d as usize], sum[d as usize]))
+            .collect()
+    }
+
+    /// Up to `limit` hits, best first.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        // bounded work for any input: a cashier's query is short
+        let norm: String =
+            normalize_query(&query.chars().take(MAX_QUERY_CHARS).collect::<String>());
+        let compact: String = norm.chars().filter(|c| !c.is_whitespace()).collect();
+        if compact.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let mut out: Vec<(u32, MatchTier)> = Vec::new();
+        // 1. the whole barcode (a scanner sends it) or SKU
+        let upper = compact.to_uppercase();
+        for (map, code) in [
+            (&self.by_barcode, &compact),
+            (&self.by_sku, &upper),
+            (&self.by_sku, &compact),
+        ] {
+            if let Some(&id) = map.get(code.as_str())
+                && self.live[id as usize]
+                && !out.iter().any(|(i, _)| *i == id)
+            {
+                out.push((id, MatchTier::Barcode));
+            }
+        }
+        // 2. products matching every word, ranked
+        let mut words = runs(&norm);
+        for (w, _) in &mut words {
+            if w.chars().count() > MAX_WORD_CHARS {
+                *w = w.chars().take(MAX_WORD_CHARS).collect();
+            }
+        }
+        // 20g typed as one word: the quantity and its unit together, when the catalog has it
+        for unit in unit_words(&norm) {
+            if self.match_whole(&unit, Class::Latin).is_empty() {
+                continue;
+            }
+            let split = runs(&unit);
+            for part in &split {
+                if let Some(at) = words.iter().position(|w| w == part) {
+                    words.remove(at);
+                }
+            }
+            words.push((unit, Class::Latin));
+        }
+        words.dedup();
+        words.truncate(MAX_TOKENS);
+        let mut matched = self
+            .tokens(&words, false)
+            .map(|t| self.intersect(t))
+            .unwrap_or_default();
+        if matched.len() < limit
+            && words
+                .iter()
+                .any(|(w, k)| *k == Class::Latin && w.len() >= FUZZY_MIN)
+            && let Some(t) = self.tokens(&words, true)
+        {
+            matched = self.intersect(t);
+        }
+        // 3. a partly typed barcode (digits only, at least 4)
+        if compact.len() >= 4 && compact.bytes().all(|b| b.is_ascii_digit()) {
+            let start = self
+                .barcodes_sorted
+                .partition_point(|(b, _)| b.as_str() < compact.as_str());
+            let sorted_hits = self.barcodes_sorted[start..]
+                .iter()
+                .take_while(|(b, _)| b.starts_with(compact.as_str()));
+            let recent = self
+                .barcodes_extra
+                .iter()
+                .filter(|(b, _)| b.starts_with(compact.as_str()));
+            let mut codes: Vec<u32> = sorted_hits
+                .chain(recent)
+                .take(limit.saturating_mul(4))
+                .filter(|(b, id)| self.by_barcode.get(b) == Some(id) && self.live[*id as usize])
+                .map(|(_, id)| *id)
+                .collect();
+            if !codes.is_empty() {
+                // one entry per doc: a word match of the same doc gives way to the code
+                codes.sort_unstable();
+                codes.dedup();
+                matched.retain(|m| codes.binary_search(&m.0).is_err());
+                matched.extend(codes.into_iter().map(|id| (id, PREFIX, PREFIX)));
+            }
+        }
+        let numbers = typed_amounts(&norm);
+        let key = |&(d, tier, sum): &(u32, u8, u8)| -> (u64, u32) {
+            let meta = self.meta.get(d as usize).copied().unwrap_or(u64::MAX);
+            let face = i64::from(meta as u32);
+            let face_miss = !numbers.is_empty() && !numbers.contains(&face);
+            let sales = self
+                .doc_sales
+                .get(d as usize)
+                .copied()
+                .unwrap_or(0)
+                .min(0xF_FFFF);
+            // bits, most significant first: off sale, worst word, face differs, all words,
+            // fewer sales, category order and name length; then the doc id (name order)
+            let k = ((meta >> 63) << 61)
+                | (u64::from(tier.min(3)) << 59)
+                | (u64::from(face_miss) << 58)
+                | (u64::from(sum.min(63)) << 52)
+                | (u64::from(0xF_FFFF - sales) << 32)
+                | ((meta >> 32) & 0x0FFF_FFFF);
+            (k, d)
+        };
+        let mut keyed: Vec<((u64, u32), u8)> = matched.iter().map(|m| (key(m), m.1)).collect();
+        let want = limit.saturating_sub(out.len());
+        if keyed.len() > want && want > 0 {
+            keyed.select_nth_unstable_by_key(want - 1, |(k, _)| *k);
+            keyed.truncate(want);
+        }
+        keyed.sort_unstable_by_key(|(k, _)| *k);
+        for ((_, d), tier) in keyed {
+            if out.len() >= limit {
+                break;
+            }
+            if !out.iter().any(|(i, _)| *i == d) {
+                out.push((d, MatchTier::from_u8(tier)));
+            }
+        }
+        out.truncate(limit);
         out.into_iter()
             .map(|(id, tier)| SearchHit {
                 tier,
@@ -553,45 +1333,52 @@ pub(crate) mod tests {
             template: AccountTemplate::None,
             available: true,
             version: 1,
+            aliases: Vec::new(),
         }
     }
 
-    pub(crate) fn sample_products() -> Vec<Product> {
-        index_products()
-    }
-
-    fn index() -> SearchIndex {
-        SearchIndex::build(
-            index_products(),
-            vec![
-                ("video".to_string(), "视频会员".to_string()),
-                ("game".to_string(), "游戏点卡".to_string()),
-                ("mobile".to_string(), "话费充值".to_string()),
-            ],
-        )
-    }
-
-    fn index_products() -> Vec<Product> {
+    pub(crate) fn sample_categories() -> Vec<Category> {
+        let c = |id: &str, name: &str, sort: i64| Category {
+            id: id.into(),
+            name: name.into(),
+            parent: None,
+            sort,
+        };
         vec![
-            p(
-                "TX-M",
-                "腾讯视频VIP月卡",
-                "腾讯视频",
-                "video",
-                30,
-                Some("6901234567892"),
-            ),
+            c("mobile", "话费充值", 10),
+            c("game", "游戏点卡", 30),
+            c("video", "视频会员", 40),
+            c("music", "音乐会员", 50),
+        ]
+    }
+
+    pub(crate) fn sample_products() -> Vec<Product> {
+        let mut cm50 = p("CM-50", "中国移动话费50元", "中国移动", "mobile", 50, None);
+        cm50.aliases = vec!["移动".into(), "yd".into(), "China Mobile".into()];
+        let mut cm500 = p(
+            "CM-500",
+            "中国移动话费500元",
+            "中国移动",
+            "mobile",
+            500,
+            None,
+        );
+        cm500.aliases = cm50.aliases.clone();
+        let mut tx = p(
+            "TX-M",
+            "腾讯视频VIP月卡",
+            "腾讯视频",
+            "video",
+            30,
+            Some("6901234567892"),
+        );
+        tx.aliases = vec!["1个月".into(), "Tencent Video".into()];
+        vec![
+            tx,
             p("YK-M", "优酷VIP会员月卡", "优酷", "video", 25, None),
             p("AQY-M", "爱奇艺黄金会员月卡", "爱奇艺", "video", 30, None),
-            p("CM-50", "中国移动话费50元", "中国移动", "mobile", 50, None),
-            p(
-                "CM-500",
-                "中国移动话费500元",
-                "中国移动",
-                "mobile",
-                500,
-                None,
-            ),
+            cm50,
+            cm500,
             p(
                 "QB-10",
                 "Q币10元",
@@ -601,7 +1388,20 @@ pub(crate) mod tests {
                 Some("6920000000105"),
             ),
             p("WY-50", "网易一卡通50元", "网易", "game", 50, None),
+            p(
+                "QQM-LZ",
+                "QQ音乐绿钻豪华版月卡",
+                "QQ音乐",
+                "music",
+                18,
+                None,
+            ),
+            p("SBK-L", "星巴克中杯拿铁电子券", "星巴克", "music", 35, None),
         ]
+    }
+
+    fn index() -> SearchIndex {
+        SearchIndex::build(sample_products(), sample_categories())
     }
 
     fn skus(idx: &SearchIndex, q: &str) -> Vec<String> {
@@ -614,30 +1414,58 @@ pub(crate) mod tests {
     #[test]
     fn query_table() {
         let idx = index();
-        let cases: &[(&str, &[&str])] = &[
-            ("txsp", &["TX-M"]),
-            ("yk", &["YK-M"]),
-            ("优酷", &["YK-M"]),
-            ("youku", &["YK-M"]),
-            ("aqy", &["AQY-M"]),
-            ("6901234567892", &["TX-M"]),
-            ("qb", &["QB-10"]),
-            ("Q币", &["QB-10"]),
+        // (query, the SKU that must come first)
+        let first: &[(&str, &str)] = &[
+            ("txsp", "TX-M"),
+            ("txspyk", "TX-M"),
+            ("txspvipyk", "TX-M"),
+            ("腾讯视频月卡", "TX-M"),
+            ("tengxunshipin", "TX-M"),
+            ("tencent", "TX-M"),
+            ("yk", "YK-M"),
+            ("优酷", "YK-M"),
+            ("youku", "YK-M"),
+            ("aqy", "AQY-M"),
+            ("6901234567892", "TX-M"),
+            ("qb", "QB-10"),
+            ("Q币", "QB-10"),
+            ("移动50", "CM-50"),
+            ("50移动", "CM-50"),
+            ("yd50", "CM-50"),
+            ("yd 500", "CM-500"),
+            ("china mobile 50", "CM-50"),
+            ("50元话费", "CM-50"),
+            ("ＣＭ-50", "CM-50"),
+            ("qqyy", "QQM-LZ"),
+            ("lvzuan", "QQM-LZ"),
+            ("luzuan", "QQM-LZ"),
+            ("绿钻", "QQM-LZ"),
+            ("星巴克拿铁", "SBK-L"),
+            ("txps", "TX-M"),
+            ("tengxnu shipin", "TX-M"),
+            ("1个月 腾讯", "TX-M"),
+        ];
+        for (q, want) in first {
+            let got = skus(&idx, q);
+            assert_eq!(got.first().map(String::as_str), Some(*want), "{q}: {got:?}");
+        }
+        let all: &[(&str, &[&str])] = &[
             ("游戏", &["QB-10", "WY-50"]),
             ("zzzz", &[]),
+            ("", &[]),
+            ("   ", &[]),
         ];
-        for (q, want) in cases {
-            let got = skus(&idx, q);
-            for w in *want {
-                assert!(got.contains(&w.to_string()), "{q}: {got:?} lacks {w}");
-            }
-            if want.is_empty() {
-                assert!(got.is_empty(), "{q}: {got:?}");
-            }
+        for (q, want) in all {
+            let mut got = skus(&idx, q);
+            got.sort();
+            assert_eq!(
+                got,
+                want.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                "{q}"
+            );
         }
         // face value: exact face 50 before 500 (prefix)
         let r = idx.search("50", 10);
-        assert_eq!(r[0].tier, MatchTier::Exact);
         let pos = |s: &str| r.iter().position(|h| h.product.sku == s).unwrap();
         assert!(pos("CM-50") < pos("CM-500"));
         // barcode first
@@ -648,25 +1476,75 @@ pub(crate) mod tests {
             (r[0].product.sku.as_str(), r[0].tier),
             ("TX-M", MatchTier::Prefix)
         );
-        // a 3+ character substring found through trigrams
-        assert_eq!(skus(&idx, "视频v"), vec!["TX-M"]);
-        assert_eq!(skus(&idx, "金会员"), vec!["AQY-M"]);
-        // substring tier
-        let r = idx.search("会员", 10);
-        assert!(r.iter().all(|h| h.tier <= MatchTier::Substring) && r.len() >= 2);
+        // a typo ranks below exact, and says so
+        assert_eq!(idx.search("txps", 5)[0].tier, MatchTier::Fuzzy);
+        assert_eq!(idx.search("txsp", 5)[0].tier, MatchTier::Exact);
+    }
+
+    #[test]
+    fn sales_rank_what_this_store_sells() {
+        let mut idx = index();
+        // vip: two memberships with VIP as a whole word and names of one length: name order
+        assert_eq!(skus(&idx, "vip"), vec!["YK-M", "TX-M"]);
+        for _ in 0..3 {
+            idx.record_sale("TX-M");
+        }
+        assert_eq!(skus(&idx, "vip"), vec!["TX-M", "YK-M"]);
+        idx.set_sales([("YK-M".to_string(), 9)]);
+        assert_eq!(skus(&idx, "vip")[0], "YK-M");
+        assert_eq!(idx.sales_of("TX-M"), 0);
+        // sales never lift a worse match over a better one: 50 is a whole word of CM-50
+        // and WY-50, only the start of one of CM-500
+        idx.set_sales([("CM-500".to_string(), 50)]);
+        let r = skus(&idx, "50");
+        assert_eq!(r.iter().position(|s| s == "CM-500"), Some(2), "{r:?}");
+        idx.set_sales([("YK-M".to_string(), 9)]);
+        // an upserted product keeps its sales
+        let mut yk = idx.get("YK-M").cloned().unwrap();
+        yk.name = "优酷VIP会员月卡(新)".into();
+        idx.upsert(yk);
+        assert_eq!(skus(&idx, "vip")[0], "YK-M");
+    }
+
+    #[test]
+    fn typos_are_forgiven_once() {
+        for (pat, text, yes) in [
+            ("txps", "txspyk", true), // swap
+            ("txsp", "txspyk", true), // exact
+            ("tengxnu", "tengxunshipin", true),
+            ("tengxun", "tengxunshipin", true),
+            ("tenxun", "tengxunshipin", true),   // deletion
+            ("tengxxun", "tengxunshipin", true), // insertion
+            ("tangxun", "tengxunshipin", true),  // substitution
+            ("tnegxnu", "tengxunshipin", false), // two swaps
+            ("abcd", "xyz", false),
+        ] {
+            assert_eq!(
+                within_one_edit(pat.as_bytes(), text.as_bytes()),
+                yes,
+                "{pat} in {text}"
+            );
+        }
     }
 
     #[test]
     fn upsert_and_remove() {
         let mut idx = index();
-        assert_eq!(idx.len(), 7);
+        assert_eq!(idx.len(), 9);
         idx.upsert(p("YK-M", "优酷VIP会员月卡(新)", "优酷", "video", 25, None));
-        assert_eq!(idx.len(), 7);
-        assert_eq!(skus(&idx, "yk")[0], "YK-M");
+        assert_eq!(idx.len(), 9);
+        assert_eq!(skus(&idx, "优酷")[0], "YK-M");
         assert_eq!(
             idx.get("YK-M").map(|p| p.name.as_str()),
             Some("优酷VIP会员月卡(新)")
         );
+        // a new word arrives with a delta
+        let mut fresh = p("MG-M", "芒果TV会员月卡", "芒果TV", "video", 25, None);
+        fresh.aliases = vec!["Mango TV".into()];
+        idx.upsert(fresh);
+        idx.refresh();
+        assert_eq!(skus(&idx, "mango")[0], "MG-M");
+        assert_eq!(skus(&idx, "mgtv")[0], "MG-M");
         idx.remove("YK-M");
         assert!(skus(&idx, "优酷").is_empty());
         assert!(idx.get("YK-M").is_none());
@@ -681,8 +1559,33 @@ pub(crate) mod tests {
         let r = idx.search("yueka", 50);
         let mut s: Vec<_> = r.iter().map(|h| h.product.sku.clone()).collect();
         let n = s.len();
+        s.sort();
         s.dedup();
         assert_eq!(n, s.len());
-        assert_eq!(n, 3);
+        assert_eq!(n, 4);
+    }
+
+    #[test]
+    fn hostile_queries_do_not_panic() {
+        let idx = index();
+        let long = "移".repeat(5000);
+        for q in [
+            "\u{0}",
+            "🙂🙂",
+            "a",
+            "ü",
+            "%%%",
+            "-",
+            "9",
+            long.as_str(),
+            "ab cd ef gh ij kl mn op qr st",
+            "\u{200B}",
+            "ǜ",
+            "1e999",
+            "99999999999999999999999",
+        ] {
+            let _ = idx.search(q, 10);
+            let _ = idx.search(q, usize::MAX);
+        }
     }
 }

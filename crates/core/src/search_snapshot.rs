@@ -9,12 +9,12 @@ use rustc_hash::FxHashMap;
 
 use crate::account::AccountTemplate;
 use crate::money::Money;
-use crate::product::{Product, ProductKind};
-use crate::search::{Doc, SearchIndex};
+use crate::product::{Category, Product, ProductKind};
+use crate::search::{Doc, PostingList, SearchIndex, is_latin_term, letter_set};
 
 const MAGIC: &[u8; 8] = b"CCIDX\x00\x00\x02";
 /// Bump when the index's contents change meaning (fields, grams, ranking).
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 struct W(Vec<u8>);
 
@@ -131,18 +131,29 @@ fn kind_code(k: ProductKind) -> &'static str {
 
 impl SearchIndex {
     /// The index as bytes, tagged with `key` (what it was built from), the catalog version
-    /// it reflects, and the format.
+    /// it reflects, and the format. Terms are written in sorted order, so loading needs
+    /// no sort. Sales are not part of it: they come from the store's orders.
     pub fn to_snapshot(&self, key: u64, version: i64) -> Vec<u8> {
-        let mut w = W(Vec::with_capacity(self.docs.len() * 512));
+        let mut w = W(Vec::with_capacity(self.docs.len() * 256));
         w.0.extend_from_slice(MAGIC);
         w.u32(FORMAT);
         w.u64(key);
         w.i64(version);
-        // categories
-        w.len(self.categories.len());
-        for (k, v) in &self.categories {
-            w.str(k);
-            w.str(v);
+        // categories, in a stable order
+        let mut cats: Vec<&Category> = self.categories.values().collect();
+        cats.sort_by(|a, b| a.id.cmp(&b.id));
+        w.len(cats.len());
+        for c in cats {
+            w.str(&c.id);
+            w.str(&c.name);
+            match &c.parent {
+                Some(p) => {
+                    w.u8(1);
+                    w.str(p);
+                }
+                None => w.u8(0),
+            }
+            w.i64(c.sort);
         }
         // templates are few: a table, then an index per doc
         let mut templates: Vec<String> = Vec::new();
@@ -161,51 +172,62 @@ impl SearchIndex {
         for t in &templates {
             w.str(t);
         }
-        // the docs section is length-prefixed so a second thread can decode the postings
+        // the docs section is length-prefixed so a second thread can decode the vocabulary
         // while the first decodes the documents
-        let mut docs = W(Vec::with_capacity(self.docs.len() * 256));
+        let mut docs = W(Vec::with_capacity(self.docs.len() * 160));
         docs.len(self.docs.len());
-        let w_outer = std::mem::replace(&mut w, docs);
         for (d, (&live, &tpl)) in self.docs.iter().zip(self.live.iter().zip(&doc_tpl)) {
             let p = &d.product;
-            w.u8(u8::from(live));
-            w.str(&p.sku);
-            w.str(&p.name);
-            w.str(&p.brand);
-            w.str(&p.category);
-            w.str(kind_code(p.kind));
-            w.i64(p.face_value.fen());
-            w.i64(p.retail_price.fen());
-            w.i64(p.cost.fen());
+            docs.u8(u8::from(live));
+            docs.str(&p.sku);
+            docs.str(&p.name);
+            docs.str(&p.brand);
+            docs.str(&p.category);
+            docs.str(kind_code(p.kind));
+            docs.i64(p.face_value.fen());
+            docs.i64(p.retail_price.fen());
+            docs.i64(p.cost.fen());
             match &p.barcode {
                 Some(b) => {
-                    w.u8(1);
-                    w.str(b);
+                    docs.u8(1);
+                    docs.str(b);
                 }
-                None => w.u8(0),
+                None => docs.u8(0),
             }
-            w.u32(tpl);
-            w.u8(u8::from(p.available));
-            w.i64(p.version);
-            w.len(d.fields.len());
-            for f in &d.fields {
-                w.str(f);
+            docs.u32(tpl);
+            docs.u8(u8::from(p.available));
+            docs.i64(p.version);
+            docs.len(p.aliases.len());
+            for a in &p.aliases {
+                docs.str(a);
             }
         }
-        let docs = std::mem::replace(&mut w, w_outer);
         w.u64(docs.0.len() as u64);
         w.0.extend_from_slice(&docs.0);
-        for map in [&self.grams, &self.prefix] {
-            w.len(map.len());
-            for (k, v) in map {
-                w.u64(*k);
-                w.ids(v);
-            }
+        // the vocabulary in sorted order, each term with its postings
+        let mut new_id = vec![0u32; self.terms.len()];
+        for (i, &t) in self.sorted_terms.iter().enumerate() {
+            new_id[t as usize] = u32::try_from(i).unwrap_or(u32::MAX);
         }
-        w.len(self.exact.len());
-        for (k, v) in &self.exact {
-            w.str(k);
-            w.ids(v);
+        w.len(self.sorted_terms.len());
+        for &t in &self.sorted_terms {
+            w.str(&self.terms[t as usize]);
+            w.u8(u8::from(
+                self.is_initials.get(t as usize).copied().unwrap_or(false),
+            ));
+            let list = &self.postings[t as usize];
+            w.u32(list.len);
+            w.len(list.bytes.len());
+            w.0.extend_from_slice(&list.bytes);
+        }
+        let mut grams: Vec<(&u64, &Vec<u32>)> = self.term_grams.iter().collect();
+        grams.sort_unstable_by_key(|(k, _)| **k);
+        w.len(grams.len());
+        for (k, list) in grams {
+            let mut ids: Vec<u32> = list.iter().map(|&t| new_id[t as usize]).collect();
+            ids.sort_unstable();
+            w.u64(*k);
+            w.ids(&ids);
         }
         // recent barcodes join the sorted list (only live entries are worth keeping)
         let mut barcodes: Vec<&(String, u32)> = self
@@ -232,13 +254,27 @@ impl SearchIndex {
             return None;
         }
         let version = r.i64()?;
-        let mut idx = SearchIndex::default();
-        let n = r.count(8)?;
-        idx.categories.reserve(n);
+        let n = r.count(14)?;
+        let mut categories: FxHashMap<String, Category> = FxHashMap::default();
+        categories.reserve(n);
         for _ in 0..n {
-            let k = r.str()?;
-            let v = r.str()?;
-            idx.categories.insert(k, v);
+            let id = r.str()?;
+            let name = r.str()?;
+            let parent = match r.u8()? {
+                0 => None,
+                1 => Some(r.str()?),
+                _ => return None,
+            };
+            let sort = r.i64()?;
+            categories.insert(
+                id.clone(),
+                Category {
+                    id,
+                    name,
+                    parent,
+                    sort,
+                },
+            );
         }
         let n = r.count(4)?;
         let mut templates: Vec<AccountTemplate> = Vec::with_capacity(n);
@@ -247,30 +283,51 @@ impl SearchIndex {
         }
         let docs_len = usize::try_from(r.u64()?).ok()?;
         let docs_bytes = r.take(docs_len)?;
-        let categories = std::mem::take(&mut idx.categories);
         // the document count leads the docs section; postings may not point past it
         let max_id = R { b: docs_bytes }.u32()?;
-        let (docs, postings) = std::thread::scope(|sc| {
+        let (docs, vocab) = std::thread::scope(|sc| {
             // on a second thread when one can be had; on this one otherwise
             let h = std::thread::Builder::new()
                 .spawn_scoped(sc, || decode_docs(docs_bytes, &templates))
                 .ok();
-            let postings = decode_postings(&mut r, max_id);
+            let vocab = decode_vocabulary(&mut r, max_id);
             let docs = match h {
                 Some(h) => h.join().ok().flatten(),
                 None => decode_docs(docs_bytes, &templates),
             };
-            (docs, postings)
+            (docs, vocab)
         });
         let (mut idx, n) = docs?;
         if n != max_id {
             return None;
         }
-        let (grams, prefix, exact, barcodes) = postings?;
+        let (terms, flags, postings, grams, barcodes) = vocab?;
         idx.categories = categories;
-        idx.grams = grams;
-        idx.prefix = prefix;
-        idx.exact = exact;
+        let ranks: FxHashMap<String, u16> = idx
+            .categories
+            .keys()
+            .map(|id| (id.clone(), idx.cat_rank(id)))
+            .collect();
+        for d in &mut idx.docs {
+            let rank = ranks.get(&d.product.category).copied().unwrap_or(u16::MAX);
+            d.static_key = crate::search::static_key(rank, &d.product.name);
+        }
+        idx.rebuild_meta();
+        idx.term_ids.reserve(terms.len());
+        for (i, t) in terms.iter().enumerate() {
+            let id = u32::try_from(i).ok()?;
+            if idx.term_ids.insert(t.clone(), id).is_some() {
+                return None;
+            }
+            if is_latin_term(t) {
+                idx.latin.push((id, letter_set(t)));
+            }
+        }
+        idx.sorted_terms = (0..u32::try_from(terms.len()).ok()?).collect();
+        idx.terms = terms;
+        idx.postings = postings;
+        idx.is_initials = flags;
+        idx.term_grams = grams;
         // the barcode map is exactly the encoded (live) list
         for (b, id) in &barcodes {
             if !idx.live.get(*id as usize).copied().unwrap_or(false) {
@@ -283,10 +340,11 @@ impl SearchIndex {
     }
 }
 
-type Postings = (
+type Vocabulary = (
+    Vec<String>,
+    Vec<bool>,
+    Vec<PostingList>,
     FxHashMap<u64, Vec<u32>>,
-    FxHashMap<u64, Vec<u32>>,
-    FxHashMap<String, Vec<u32>>,
     Vec<(String, u32)>,
 );
 
@@ -298,6 +356,7 @@ fn decode_docs(bytes: &[u8], templates: &[AccountTemplate]) -> Option<(SearchInd
     let max_id = u32::try_from(n_docs).ok()?;
     idx.docs.reserve(n_docs);
     idx.live.reserve(n_docs);
+    idx.doc_sales = vec![0; n_docs];
     for id in 0..max_id {
         let live = r.u8()? == 1;
         let sku = r.str()?;
@@ -316,10 +375,10 @@ fn decode_docs(bytes: &[u8], templates: &[AccountTemplate]) -> Option<(SearchInd
         let template = templates.get(r.u32()? as usize)?.clone();
         let available = r.u8()? == 1;
         let version = r.i64()?;
-        let nf = r.count(4)?;
-        let mut fields = Vec::with_capacity(nf);
-        for _ in 0..nf {
-            fields.push(r.str()?);
+        let na = r.count(4)?;
+        let mut aliases = Vec::with_capacity(na);
+        for _ in 0..na {
+            aliases.push(r.str()?);
         }
         let product = Product {
             sku,
@@ -334,16 +393,17 @@ fn decode_docs(bytes: &[u8], templates: &[AccountTemplate]) -> Option<(SearchInd
             template,
             available,
             version,
+            aliases,
         };
         if live {
             idx.by_sku.insert(product.sku.clone(), id);
-            if let Some(b) = &product.barcode {
-                idx.by_barcode.insert(b.clone(), id);
-            }
             idx.live_count += 1;
         }
         idx.live.push(live);
-        idx.docs.push(Doc { product, fields });
+        idx.docs.push(Doc {
+            product,
+            static_key: 0,
+        });
     }
     if !r.b.is_empty() {
         return None;
@@ -351,27 +411,40 @@ fn decode_docs(bytes: &[u8], templates: &[AccountTemplate]) -> Option<(SearchInd
     Some((idx, max_id))
 }
 
-/// The postings sections; every id must be below `max_id` (the document count).
-fn decode_postings(r: &mut R<'_>, max_id: u32) -> Option<Postings> {
-    let mut maps = Vec::with_capacity(2);
-    for _ in 0..2 {
-        let n = r.count(12)?;
-        let mut m: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-        m.reserve(n);
-        for _ in 0..n {
-            let k = r.u64()?;
-            m.insert(k, r.ids(max_id)?);
-        }
-        maps.push(m);
-    }
-    let prefix = maps.pop()?;
-    let grams = maps.pop()?;
+/// The vocabulary and barcode sections; every doc id must be below `max_id` (the document
+/// count) and every term id below the number of terms.
+fn decode_vocabulary(r: &mut R<'_>, max_id: u32) -> Option<Vocabulary> {
     let n = r.count(8)?;
-    let mut exact: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-    exact.reserve(n);
+    let mut terms = Vec::with_capacity(n);
+    let mut postings = Vec::with_capacity(n);
+    let mut flags = Vec::with_capacity(n);
     for _ in 0..n {
-        let k = r.str()?;
-        exact.insert(k, r.ids(max_id)?);
+        let t = r.str()?;
+        // written in sorted order, without repeats
+        if terms
+            .last()
+            .is_some_and(|prev: &String| prev.as_str() >= t.as_str())
+        {
+            return None;
+        }
+        terms.push(t);
+        flags.push(match r.u8()? {
+            0 => false,
+            1 => true,
+            _ => return None,
+        });
+        let len = r.u32()?;
+        let nb = r.count(1)?;
+        let bytes = r.take(nb)?.to_vec();
+        postings.push(PostingList::from_bytes(bytes, len, max_id)?);
+    }
+    let n_terms = u32::try_from(terms.len()).ok()?;
+    let n = r.count(12)?;
+    let mut grams: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    grams.reserve(n);
+    for _ in 0..n {
+        let k = r.u64()?;
+        grams.insert(k, r.ids(n_terms)?);
     }
     let n = r.count(8)?;
     let mut barcodes = Vec::with_capacity(n);
@@ -386,20 +459,17 @@ fn decode_postings(r: &mut R<'_>, max_id: u32) -> Option<Postings> {
     if !r.b.is_empty() {
         return None;
     }
-    Some((grams, prefix, exact, barcodes))
+    Some((terms, flags, postings, grams, barcodes))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::tests::sample_products;
+    use crate::search::tests::{sample_categories, sample_products};
 
     #[test]
     fn a_snapshot_searches_exactly_like_the_index_it_came_from() {
-        let mut idx = SearchIndex::build(
-            sample_products(),
-            [("game".to_string(), "游戏点卡".to_string())],
-        );
+        let mut idx = SearchIndex::build(sample_products(), sample_categories());
         let mut changed = sample_products()[0].clone();
         changed.retail_price = Money::from_yuan(99);
         idx.upsert(changed);
@@ -409,7 +479,21 @@ mod tests {
         assert_eq!(version, 7);
         assert_eq!(back.len(), idx.len());
         for q in [
-            "腾讯", "txsp", "50", "6901", "游戏", "qb", "x", "话费", "vip", "zz",
+            "腾讯",
+            "txsp",
+            "50",
+            "6901",
+            "游戏",
+            "qb",
+            "x",
+            "话费",
+            "vip",
+            "zz",
+            "yd50",
+            "txps",
+            "星巴克拿铁",
+            "china mobile",
+            "lvzuan",
         ] {
             assert_eq!(back.search(q, 50), idx.search(q, 50), "{q}");
         }

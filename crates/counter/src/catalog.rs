@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use cardcat_core::Product;
 use cardcat_core::search::{SearchHit, SearchIndex};
+use cardcat_core::{Category, Product};
 use cardcat_store::Store;
 
 use crate::error::{CounterError, InputError, Result};
@@ -98,10 +98,19 @@ pub fn snapshot_path(db: &Path) -> PathBuf {
 pub fn build_index(store: &Store) -> Result<SearchIndex> {
     let products = store.products()?;
     let cats = store.categories()?;
-    Ok(SearchIndex::build(
-        products,
-        cats.into_iter().map(|c| (c.id, c.name)),
-    ))
+    Ok(SearchIndex::build(products, cats))
+}
+
+/// How far back this store's sales count for ranking search results.
+pub const SALES_WINDOW_MS: i64 = 90 * 86_400_000;
+
+/// This store's recent sales by SKU, for ranking.
+fn recent_sales(store: &Store) -> Result<Vec<(String, u32)>> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    Ok(store.sales_by_sku(now.saturating_sub(SALES_WINDOW_MS))?)
 }
 
 impl Catalog {
@@ -163,6 +172,7 @@ impl Catalog {
                 index.upsert(p.clone());
             }
             index.refresh();
+            index.set_sales(recent_sales(store)?);
             let behind = changed.len();
             self.put(index, version, stamp, snap_key)?;
             if behind > RESAVE_AFTER_ROWS {
@@ -170,7 +180,8 @@ impl Catalog {
             }
             return Ok(Readiness::Loaded);
         }
-        let index = build_index(store)?;
+        let mut index = build_index(store)?;
+        index.set_sales(recent_sales(store)?);
         self.put(index, version, stamp, snap_key)?;
         self.save_in_background();
         Ok(Readiness::Built)
@@ -243,7 +254,7 @@ impl Catalog {
         to_version: i64,
         to_stamp: u64,
         changes: &[Product],
-        categories: &[(String, String)],
+        categories: &[Category],
     ) -> bool {
         let Ok(mut g) = self.inner.write() else {
             return false;
@@ -276,6 +287,15 @@ impl Catalog {
         let g = self.inner.read().map_err(|_| poisoned())?;
         let l = g.as_ref().ok_or(CounterError::NoCatalog)?;
         Ok(l.index.search(query, limit))
+    }
+
+    /// One more sale of `sku`, for ranking (as it happens at the counter).
+    pub fn record_sale(&self, sku: &str) {
+        if let Ok(mut g) = self.inner.write()
+            && let Some(l) = g.as_mut()
+        {
+            l.index.record_sale(sku);
+        }
     }
 
     /// One product by SKU from the index.

@@ -535,11 +535,7 @@ impl Counter {
         let t = std::time::Instant::now();
         // patched in place from a delta; after a full sync, changed category names, or an
         // index that was not at the catalog the sync started from: rebuilt on next use
-        let cats: Vec<(String, String)> = store
-            .categories()?
-            .into_iter()
-            .map(|c| (c.id, c.name))
-            .collect();
+        let cats = store.categories()?;
         let patched = !r.full
             && self.inner.catalog.patch(
                 before,
@@ -655,12 +651,18 @@ impl Counter {
             to: OrderState::Sending,
         });
         let events = self.inner.events.clone();
+        // a success counts as a sale of this product for search ranking, as it happens
+        let catalog = self.inner.catalog.clone();
+        let sku = req.sku.clone();
         let follow_for = opts.follow_for.max(opts.wait);
         let (done_tx, done_rx) = tokio::sync::oneshot::channel();
         let (sent_tx, sent_rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             let k = key.to_string();
             let mut emit = |from: OrderState, to: OrderState| {
+                if to == OrderState::Succeeded {
+                    catalog.record_sale(&sku);
+                }
                 events.emit(Event::OrderState {
                     key,
                     from: Some(from),

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cardcat_wire::{
-    ChaosConfig, ChurnRequest, FulfilmentCount, HealthResponse, NewVoucherRequest,
+    AliasesRequest, ChaosConfig, ChurnRequest, FulfilmentCount, HealthResponse, NewVoucherRequest,
     StatementAdjustRequest, TimeResponse,
 };
 use rusqlite::params;
@@ -112,6 +112,16 @@ pub(crate) async fn churn(State(st): State<Arc<AppState>>, body: Bytes) -> Respo
     let r = async {
         let req: ChurnRequest = parse_json(&body)?;
         crate::catalog::churn(&st, req.changes).await
+    }
+    .await;
+    respond(r)
+}
+
+/// `POST /admin/catalog/aliases`
+pub(crate) async fn set_aliases(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
+    let r = async {
+        let req: AliasesRequest = parse_json(&body)?;
+        crate::catalog::set_aliases(&st, req).await
     }
     .await;
     respond(r)

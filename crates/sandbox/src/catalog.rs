@@ -12,7 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cardcat_core::{Money, Product};
-use cardcat_wire::{CatalogDelta, ChurnResponse, DeltaCursor, MAX_PAGE};
+use cardcat_wire::{AliasesRequest, CatalogDelta, ChurnResponse, DeltaCursor, MAX_PAGE};
 use rand::Rng;
 use rusqlite::{Connection, TransactionBehavior, params};
 use serde::Deserialize;
@@ -239,6 +239,78 @@ pub(crate) async fn churn(st: &Arc<AppState>, changes: u32) -> ApiResult<ChurnRe
     st.catalog_version.store(snap.version, Ordering::SeqCst);
     *guard = Some(Arc::new(snap));
     Ok(resp)
+}
+
+/// Most aliases one product may carry, and the longest one, in characters.
+const MAX_ALIASES: usize = 32;
+const MAX_ALIAS_CHARS: usize = 64;
+
+pub(crate) async fn set_aliases(
+    st: &Arc<AppState>,
+    req: AliasesRequest,
+) -> ApiResult<ChurnResponse> {
+    if req.aliases.len() > MAX_ALIASES
+        || req
+            .aliases
+            .iter()
+            .any(|a| a.trim().is_empty() || a.chars().count() > MAX_ALIAS_CHARS)
+    {
+        return Err(ApiErr::bad_request(
+            "aliases: at most 32, each 1 to 64 characters",
+        ));
+    }
+    let mut guard = st.snapshot.lock().await;
+    let (resp, changed) = st.db(move |c| set_aliases_sync(c, &req)).await?;
+    let base = guard.take().filter(|s| s.version + 1 == resp.version);
+    let version = resp.version;
+    let snap = match base {
+        Some(old) => tokio::task::spawn_blocking(move || old.patched(version, &changed))
+            .await
+            .map_err(|e| ApiErr::internal(format!("patch task: {e}")))??,
+        None => st.db(Snapshot::build).await?,
+    };
+    st.catalog_version.store(snap.version, Ordering::SeqCst);
+    *guard = Some(Arc::new(snap));
+    Ok(resp)
+}
+
+fn set_aliases_sync(
+    c: &mut Connection,
+    req: &AliasesRequest,
+) -> ApiResult<(ChurnResponse, Vec<Product>)> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current: i64 = tx.query_row("SELECT version FROM catalog_meta WHERE id = 1", [], |r| {
+        r.get(0)
+    })?;
+    let version = current + 1;
+    let aliases = serde_json::to_string(&req.aliases)
+        .map_err(|e| ApiErr::internal(format!("aliases: {e}")))?;
+    let n = tx.execute(
+        "UPDATE products SET aliases = ?1, version = ?2 WHERE sku = ?3",
+        params![aliases, version, req.sku],
+    )?;
+    if n == 0 {
+        return Err(ApiErr::not_found("no such product"));
+    }
+    tx.execute(
+        "UPDATE catalog_meta SET version = ?1 WHERE id = 1",
+        [version],
+    )?;
+    let rows = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {PRODUCT_COLS} FROM products WHERE version = ?1"
+        ))?;
+        let rows = stmt.query_map([version], read_product)?;
+        rows.collect::<rusqlite::Result<Vec<Product>>>()?
+    };
+    tx.commit()?;
+    Ok((
+        ChurnResponse {
+            version,
+            changed: 1,
+        },
+        rows,
+    ))
 }
 
 fn churn_sync(c: &mut Connection, changes: u32) -> ApiResult<(ChurnResponse, Vec<Product>)> {

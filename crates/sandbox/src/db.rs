@@ -154,6 +154,10 @@ CREATE TABLE pin_reveals (
 );
 CREATE INDEX pin_reveals_key ON pin_reveals(client_key);
 ",
+    // 4: search aliases sent with each product (a JSON array of strings)
+    r"
+ALTER TABLE products ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]';
+",
 ];
 
 /// Opens (creating if needed) the database, applies pending migrations and seeds a

@@ -54,6 +54,7 @@
 //!   `admin` → catalog, db, state, error, clock
 
 mod admin;
+mod aliases;
 mod auth;
 mod catalog;
 mod clock;
@@ -89,7 +90,10 @@ pub use config::{
     DEFAULT_ACTIVATE_MAX_FAILURES_PER_CLIENT, DEFAULT_ACTIVATE_WINDOW_SECS, SandboxConfig,
 };
 pub use redeem::CANCEL_WINDOW_MS;
-pub use seed::{MAX_EXTRA_SKUS, base_products, extra_product, gtin13, gtin13_valid};
+pub use seed::{
+    MAX_EXTRA_SKUS, base_products, categories as seed_categories, extra_product, gtin13,
+    gtin13_valid,
+};
 
 use crate::state::AppState;
 
@@ -119,6 +123,7 @@ pub const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/chaos"),
     ("POST", "/admin/chaos"),
     ("POST", "/admin/catalog/churn"),
+    ("POST", "/admin/catalog/aliases"),
     ("POST", "/admin/statements/adjust"),
     ("GET", "/admin/orders/{client_key}/fulfilments"),
 ];
@@ -163,6 +168,18 @@ impl RunningSandbox {
             .map_err(|e| anyhow::anyhow!("churn failed: {}", e.body.message))
     }
 
+    /// Replaces one product's search aliases as one new catalog version (the same as
+    /// `POST /admin/catalog/aliases`).
+    pub async fn set_aliases(&self, sku: &str, aliases: &[&str]) -> anyhow::Result<ChurnResponse> {
+        let req = cardcat_wire::AliasesRequest {
+            sku: sku.to_string(),
+            aliases: aliases.iter().map(|a| (*a).to_string()).collect(),
+        };
+        catalog::set_aliases(&self.state, req)
+            .await
+            .map_err(|e| anyhow::anyhow!("aliases not set: {}", e.body.message))
+    }
+
     /// Stops accepting connections and waits (at most 5 s) for the server to finish.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -202,6 +219,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/admin/vouchers", post(admin::new_voucher))
         .route("/admin/chaos", get(admin::get_chaos).post(admin::set_chaos))
         .route("/admin/catalog/churn", post(admin::churn))
+        .route("/admin/catalog/aliases", post(admin::set_aliases))
         .route("/admin/statements/adjust", post(admin::adjust_statement))
         .route(
             "/admin/orders/{client_key}/fulfilments",

@@ -5,7 +5,7 @@
 use cardcat_core::{AccountTemplate, Category, Money, Product, ProductKind};
 use rusqlite::{Connection, Row};
 
-pub(crate) const PRODUCT_COLS: &str = "sku, name, brand, category, kind, face_value, retail_price, cost, barcode, template, available, version";
+pub(crate) const PRODUCT_COLS: &str = "sku, name, brand, category, kind, face_value, retail_price, cost, barcode, template, available, version, aliases";
 
 fn conv_err(col: usize, msg: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, msg.into())
@@ -19,6 +19,7 @@ pub(crate) fn read_product(r: &Row<'_>) -> rusqlite::Result<Product> {
     };
     let kind: String = r.get(4)?;
     let template: String = r.get(9)?;
+    let aliases: String = r.get(12)?;
     Ok(Product {
         sku: r.get(0)?,
         name: r.get(1)?,
@@ -34,6 +35,8 @@ pub(crate) fn read_product(r: &Row<'_>) -> rusqlite::Result<Product> {
             .map_err(|e| conv_err(9, e.to_string()))?,
         available: r.get(10)?,
         version: r.get(11)?,
+        aliases: serde_json::from_str::<Vec<String>>(&aliases)
+            .map_err(|e| conv_err(12, e.to_string()))?,
     })
 }
 

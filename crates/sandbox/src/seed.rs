@@ -5,6 +5,7 @@
 use cardcat_core::{AccountTemplate, Category, Money, Product, ProductKind};
 use rusqlite::{Connection, TransactionBehavior, params};
 
+use crate::aliases::aliases_for;
 use crate::clock::now_ms;
 
 /// The store every fresh database has, and the default for pairing codes.
@@ -71,7 +72,7 @@ fn cost_bp(sku: &str, base_fen: i64, lo_bp: i64, hi_bp: i64) -> i64 {
     (base_fen * bp / 10_000).max(1)
 }
 
-pub(crate) fn categories() -> Vec<Category> {
+pub fn categories() -> Vec<Category> {
     let c = |id: &str, name: &str, parent: Option<&str>, sort: i64| Category {
         id: id.into(),
         name: name.into(),
@@ -125,6 +126,7 @@ impl Builder {
             gtin13(&format!("6901{:08}", 20_240_000 + self.barcode_seq))
         });
         let cost_fen = cost_fen.min(retail_fen);
+        let aliases = aliases_for(brand, &name);
         self.out.push(Product {
             sku,
             name,
@@ -138,6 +140,7 @@ impl Builder {
             template,
             available: true,
             version: 1,
+            aliases,
         });
     }
 }
@@ -793,6 +796,7 @@ pub fn extra_product(seed: u64, i: u32, version: i64) -> Product {
     };
     let cost = cost_bp(&sku, face * 100, lo, hi);
     let barcode = g.barcode.then(|| gtin13(&format!("6902{:08}", i)));
+    let aliases = aliases_for(g.brand, &name);
     Product {
         sku,
         name,
@@ -807,15 +811,17 @@ pub fn extra_product(seed: u64, i: u32, version: i64) -> Product {
         // about one in 50 generated SKUs starts withdrawn
         available: (r >> 48) % 50 >= 1,
         version,
+        aliases,
     }
 }
 
 pub(crate) fn insert_product(conn: &Connection, p: &Product) -> rusqlite::Result<()> {
     let template =
         serde_json::to_string(&p.template).unwrap_or_else(|_| "{\"type\":\"none\"}".into());
+    let aliases = serde_json::to_string(&p.aliases).unwrap_or_else(|_| "[]".into());
     let mut stmt = conn.prepare_cached(
-        "INSERT OR REPLACE INTO products (sku, name, brand, category, kind, face_value, retail_price, cost, barcode, template, available, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT OR REPLACE INTO products (sku, name, brand, category, kind, face_value, retail_price, cost, barcode, template, available, version, aliases)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     stmt.execute(params![
         p.sku,
@@ -829,7 +835,8 @@ pub(crate) fn insert_product(conn: &Connection, p: &Product) -> rusqlite::Result
         p.barcode,
         template,
         p.available,
-        p.version
+        p.version,
+        aliases
     ])?;
     Ok(())
 }

@@ -99,14 +99,16 @@ pub struct Store {
 }
 
 const INSERT_PRODUCT: &str = "INSERT OR REPLACE INTO products
-    (generation, sku, name, brand, category, kind, face_value, retail_price, cost, barcode, template, available, version)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    (generation, sku, name, brand, category, kind, face_value, retail_price, cost, barcode, template, available, version, aliases)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 fn insert_products(tx: &Transaction<'_>, generation: i64, products: &[Product]) -> Result<()> {
     let mut st = tx.prepare_cached(INSERT_PRODUCT)?;
     for p in products {
         let template =
             serde_json::to_string(&p.template).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let aliases =
+            serde_json::to_string(&p.aliases).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         st.execute(params![
             generation,
             p.sku,
@@ -120,7 +122,8 @@ fn insert_products(tx: &Transaction<'_>, generation: i64, products: &[Product]) 
             p.barcode,
             template,
             p.available,
-            p.version
+            p.version,
+            aliases
         ])?;
     }
     Ok(())
@@ -141,6 +144,7 @@ fn row_to_product(r: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result
     let retail: String = r.get(6)?;
     let cost: String = r.get(7)?;
     let template: String = r.get(9)?;
+    let aliases: String = r.get(12)?;
     let build = || -> std::result::Result<Product, String> {
         Ok(Product {
             name: r.get(1).map_err(|e| e.to_string())?,
@@ -155,13 +159,15 @@ fn row_to_product(r: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result
                 .map_err(|e| format!("{sku}: {e}"))?,
             available: r.get(10).map_err(|e| e.to_string())?,
             version: r.get(11).map_err(|e| e.to_string())?,
+            aliases: serde_json::from_str::<Vec<String>>(&aliases)
+                .map_err(|e| format!("{sku}: aliases {e}"))?,
             sku: sku.clone(),
         })
     };
     Ok(build())
 }
 
-const SELECT_PRODUCT: &str = "SELECT sku, name, brand, category, kind, face_value, retail_price, cost, barcode, template, available, version FROM products";
+const SELECT_PRODUCT: &str = "SELECT sku, name, brand, category, kind, face_value, retail_price, cost, barcode, template, available, version, aliases FROM products";
 
 impl Store {
     /// Opens (creating if needed) and migrates the store. Refuses a newer schema.
@@ -447,6 +453,18 @@ impl Store {
 
     /// Products of the active catalog that changed after catalog version `version` (to bring
     /// an index snapshot taken at `version` up to date).
+    /// How many times this store sold each SKU since `since_ms` (successful orders): the
+    /// search ranks what the counter sells often first.
+    pub fn sales_by_sku(&self, since_ms: i64) -> Result<Vec<(String, u32)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT sku, COUNT(*) FROM orders WHERE state = 'SUCCEEDED' AND created_at_ms >= ?1 GROUP BY sku",
+        )?;
+        let rows = st.query_map([since_ms], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     pub fn products_since(&self, version: i64) -> Result<Vec<Product>> {
         let sql = format!(
             "{SELECT_PRODUCT} WHERE generation = (SELECT active_gen FROM sync_state WHERE id = 1) AND version > ?1 ORDER BY version, sku"
@@ -494,6 +512,7 @@ mod tests {
             template: AccountTemplate::Mobile,
             available: true,
             version,
+            aliases: vec!["移动".into()],
         }
     }
 
@@ -607,6 +626,7 @@ mod tests {
         let mut changed = product("A", 2);
         changed.cost = Money::from_fen(4900);
         changed.available = false;
+        changed.aliases = vec!["移动".into(), "China Mobile".into()];
         s.apply_delta_page(&CatalogDelta {
             version: 2,
             changes: vec![changed.clone()],

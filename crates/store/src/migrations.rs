@@ -204,6 +204,10 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX orders_intent ON orders (sku, account_key, created_at_ms);
     CREATE INDEX orders_owed ON orders (handed_over_ms, state);
     "#,
+    // 6: the platform's search aliases of each product (a JSON array of strings)
+    r#"
+    ALTER TABLE products ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]';
+    "#,
 ];
 
 pub fn current_version(conn: &Connection) -> Result<u32, StoreError> {

@@ -357,6 +357,14 @@ pub struct ChurnRequest {
     pub changes: u32,
 }
 
+/// `POST /admin/catalog/aliases` — replaces one product's search aliases (one new catalog
+/// version, so delta sync carries them). Answered with a [`ChurnResponse`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AliasesRequest {
+    pub sku: String,
+    pub aliases: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChurnResponse {
     pub version: i64,

@@ -90,6 +90,7 @@ search-tier-barcode = barcode
 search-tier-exact = exact
 search-tier-prefix = prefix
 search-tier-substring = substring
+search-tier-fuzzy = close match (one typo)
 
 ## shifts and reports
 shift-opened_title = Shift opened

@@ -90,6 +90,7 @@ search-tier-barcode = 条码
 search-tier-exact = 精确
 search-tier-prefix = 前缀
 search-tier-substring = 包含
+search-tier-fuzzy = 近似（一处输错）
 
 ## shifts and reports
 shift-opened_title = 已开班
