@@ -50,9 +50,9 @@ pub enum MatchTier {
 impl MatchTier {
     fn from_u8(t: u8) -> MatchTier {
         match t {
-            0 => MatchTier::Exact,
-            1 => MatchTier::Prefix,
-            2 => MatchTier::Substring,
+            0 | 1 => MatchTier::Exact,
+            2 => MatchTier::Prefix,
+            3 => MatchTier::Substring,
             _ => MatchTier::Fuzzy,
         }
     }
@@ -75,10 +75,16 @@ const MAX_ALIAS_CHARS: usize = 64;
 /// Shortest Latin word that is matched with a typo forgiven.
 pub const FUZZY_MIN: usize = 4;
 
-const EXACT: u8 = 0;
-const PREFIX: u8 = 1;
-const INSIDE: u8 = 2;
-const FUZZY: u8 = 3;
+/// A whole word that is the brand, or one of the platform's aliases (优酷 typed as yk).
+const BRAND: u8 = 0;
+/// A whole word of the name, category or face value (月卡 as yk).
+const EXACT: u8 = 1;
+const PREFIX: u8 = 2;
+const INSIDE: u8 = 3;
+const FUZZY: u8 = 4;
+/// Term flags: initials (matched with words left out), brand or alias (ranks first).
+pub(crate) const F_INITIALS: u8 = 1;
+pub(crate) const F_BRAND: u8 = 2;
 const NONE: u8 = u8::MAX;
 
 pub(crate) struct Doc {
@@ -114,8 +120,9 @@ pub struct SearchIndex {
     /// Terms of Latin letters only (pinyin, initials, English), with their letter sets,
     /// for typo-tolerant matching.
     pub(crate) latin: Vec<(u32, u32)>,
-    /// Per term: true when some product has it as initials (of a word or a whole name).
-    pub(crate) is_initials: Vec<bool>,
+    /// Per term: [`F_INITIALS`] when some product has it as initials (of a word or a whole
+    /// name), [`F_BRAND`] when as its brand or an alias.
+    pub(crate) flags: Vec<u8>,
     /// The platform's categories, by id.
     pub(crate) categories: FxHashMap<String, Category>,
     /// Sales of this store by SKU, and per doc.
@@ -398,39 +405,44 @@ fn text_terms(
     }
 }
 
-/// Every term a product is found under, sorted and without duplicates, and which of
-/// them are initials (for matching initials with words left out: 优酷月卡 as ykyk).
-fn doc_terms(
-    p: &Product,
-    categories: &FxHashMap<String, Category>,
-    memo: &mut Memo,
-) -> (Vec<String>, Vec<String>) {
+/// Every term a product is found under, sorted and without duplicates, and the flags of
+/// some: initials (for matching initials with words left out: 优酷月卡 as ykyk), brand
+/// and alias words (a whole brand word ranks above a whole word of the name).
+fn doc_terms(p: &Product, categories: &FxHashMap<String, Category>, memo: &mut Memo) -> Prepared {
     let mut out = Vec::with_capacity(48);
     let mut inits = Vec::with_capacity(8);
     // names are mostly unique: only their Chinese runs are remembered
     text_terms(&p.name, false, &mut out, &mut inits, &mut memo.runs);
-    memo.text(&p.brand, true, &mut out, &mut inits);
+    let mut brand = Vec::with_capacity(24);
+    memo.text(&p.brand, true, &mut brand, &mut inits);
+    for a in p.aliases.iter().take(MAX_ALIASES) {
+        let a: String = a.chars().take(MAX_ALIAS_CHARS).collect();
+        memo.text(&a, true, &mut brand, &mut inits);
+    }
+    out.extend(brand.iter().cloned());
     if let Some(c) = categories.get(&p.category) {
         memo.text(&c.name, true, &mut out, &mut Vec::new());
         if let Some(parent) = c.parent.as_ref().and_then(|id| categories.get(id)) {
             memo.text(&parent.name, true, &mut out, &mut Vec::new());
         }
     }
-    for a in p.aliases.iter().take(MAX_ALIASES) {
-        let a: String = a.chars().take(MAX_ALIAS_CHARS).collect();
-        memo.text(&a, true, &mut out, &mut inits);
-    }
     out.push(face_str(p));
-    for v in [&mut out, &mut inits] {
-        v.retain(|t| !t.is_empty());
-        v.sort_unstable();
-        v.dedup();
-    }
-    (out, inits)
+    let mut flagged: Vec<(String, u8)> = inits
+        .into_iter()
+        .map(|t| (t, F_INITIALS))
+        .chain(brand.into_iter().map(|t| (t, F_BRAND)))
+        .filter(|(t, _)| !t.is_empty())
+        .collect();
+    flagged.sort_unstable();
+    flagged.dedup();
+    out.retain(|t| !t.is_empty());
+    out.sort_unstable();
+    out.dedup();
+    (out, flagged)
 }
 
 /// Terms of every product, computed on up to two threads (pure CPU work).
-type Prepared = (Vec<String>, Vec<String>);
+type Prepared = (Vec<String>, Vec<(String, u8)>);
 
 fn prepare_all(ps: &[Product], categories: &FxHashMap<String, Category>) -> Vec<Prepared> {
     let one = |chunk: &[Product]| -> Vec<Prepared> {
@@ -666,9 +678,9 @@ impl SearchIndex {
                     let tid = idx.term_id(t);
                     idx.postings[tid as usize].push(id);
                 }
-                for t in inits {
+                for (t, f) in inits {
                     if let Some(&tid) = idx.term_ids.get(&t) {
-                        idx.is_initials[tid as usize] = true;
+                        idx.flags[tid as usize] |= f;
                     }
                 }
                 idx.add_codes(&p, id, true);
@@ -726,7 +738,7 @@ impl SearchIndex {
         self.term_ids.insert(t.clone(), id);
         self.terms.push(t);
         self.postings.push(PostingList::default());
-        self.is_initials.push(false);
+        self.flags.push(0);
         id
     }
 
@@ -856,9 +868,9 @@ impl SearchIndex {
             let tid = self.add_term_late(t);
             self.postings[tid as usize].push(id);
         }
-        for t in inits {
+        for (t, f) in inits {
             if let Some(&tid) = self.term_ids.get(&t) {
-                self.is_initials[tid as usize] = true;
+                self.flags[tid as usize] |= f;
             }
         }
         self.add_codes(&p, id, false);
@@ -976,7 +988,8 @@ impl SearchIndex {
     fn match_whole(&self, tok: &str, k: Class) -> Vec<(u32, u8)> {
         let mut out = Vec::new();
         if let Some(&t) = self.term_ids.get(tok) {
-            out.push((t, EXACT));
+            let brand = self.flags.get(t as usize).copied().unwrap_or(0) & F_BRAND != 0;
+            out.push((t, if brand { BRAND } else { EXACT }));
         }
         if let Some(at) = self.first_with_prefix(tok) {
             for &t in &self.sorted_terms[at..] {
@@ -1009,7 +1022,7 @@ impl SearchIndex {
         };
         let mut out = Vec::new();
         for &(t, _) in &self.latin {
-            if !self.is_initials.get(t as usize).copied().unwrap_or(false) {
+            if self.flags.get(t as usize).copied().unwrap_or(0) & F_INITIALS == 0 {
                 continue;
             }
             let term = self.terms[t as usize].as_bytes();
@@ -1272,8 +1285,8 @@ impl SearchIndex {
                 .min(0xF_FFFF);
             // bits, most significant first: off sale, worst word, face differs, all words,
             // fewer sales, category order and name length; then the doc id (name order)
-            let k = ((meta >> 63) << 61)
-                | (u64::from(tier.min(3)) << 59)
+            let k = ((meta >> 63) << 62)
+                | (u64::from(tier.min(7)) << 59)
                 | (u64::from(face_miss) << 58)
                 | (u64::from(sum.min(63)) << 52)
                 | (u64::from(0xF_FFFF - sales) << 32)

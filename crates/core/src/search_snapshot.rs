@@ -14,7 +14,7 @@ use crate::search::{Doc, PostingList, SearchIndex, is_latin_term, letter_set};
 
 const MAGIC: &[u8; 8] = b"CCIDX\x00\x00\x02";
 /// Bump when the index's contents change meaning (fields, grams, ranking).
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 struct W(Vec<u8>);
 
@@ -212,9 +212,7 @@ impl SearchIndex {
         w.len(self.sorted_terms.len());
         for &t in &self.sorted_terms {
             w.str(&self.terms[t as usize]);
-            w.u8(u8::from(
-                self.is_initials.get(t as usize).copied().unwrap_or(false),
-            ));
+            w.u8(self.flags.get(t as usize).copied().unwrap_or(0));
             let list = &self.postings[t as usize];
             w.u32(list.len);
             w.len(list.bytes.len());
@@ -326,7 +324,7 @@ impl SearchIndex {
         idx.sorted_terms = (0..u32::try_from(terms.len()).ok()?).collect();
         idx.terms = terms;
         idx.postings = postings;
-        idx.is_initials = flags;
+        idx.flags = flags;
         idx.term_grams = grams;
         // the barcode map is exactly the encoded (live) list
         for (b, id) in &barcodes {
@@ -342,7 +340,7 @@ impl SearchIndex {
 
 type Vocabulary = (
     Vec<String>,
-    Vec<bool>,
+    Vec<u8>,
     Vec<PostingList>,
     FxHashMap<u64, Vec<u32>>,
     Vec<(String, u32)>,
@@ -428,11 +426,11 @@ fn decode_vocabulary(r: &mut R<'_>, max_id: u32) -> Option<Vocabulary> {
             return None;
         }
         terms.push(t);
-        flags.push(match r.u8()? {
-            0 => false,
-            1 => true,
-            _ => return None,
-        });
+        let f = r.u8()?;
+        if f > (crate::search::F_INITIALS | crate::search::F_BRAND) {
+            return None;
+        }
+        flags.push(f);
         let len = r.u32()?;
         let nb = r.count(1)?;
         let bytes = r.take(nb)?.to_vec();
