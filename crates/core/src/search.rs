@@ -1094,7 +1094,15 @@ impl SearchIndex {
 
     /// The query's words, each with the terms it matches. `fuzzy` adds typo matches for
     /// Latin words of [`FUZZY_MIN`] letters or more. None when some word matches nothing.
-    fn tokens(&self, words: &[(String, Class)], fuzzy: bool) -> Option<Vec<Token>> {
+    ///
+    /// `more` is set when asking again with `fuzzy` would add typo matches (a word that
+    /// only matched inside other words).
+    fn tokens(
+        &self,
+        words: &[(String, Class)],
+        fuzzy: bool,
+        more: &mut bool,
+    ) -> Option<Vec<Token>> {
         let mut out: Vec<Token> = Vec::with_capacity(words.len());
         for (w, k) in words {
             let mut m = self.match_whole(w, *k);
@@ -1104,6 +1112,9 @@ impl SearchIndex {
             let long_latin = *k == Class::Latin && w.len() >= FUZZY_MIN;
             // typos are looked for when the word starts or is no word of the catalog
             let known = m.iter().any(|(_, tier)| *tier <= PREFIX);
+            if long_latin && !known && !fuzzy && !m.is_empty() {
+                *more = true;
+            }
             if long_latin && !known && (fuzzy || m.is_empty()) {
                 let mut have: Vec<u32> = m.iter().map(|(t, _)| *t).collect();
                 have.sort_unstable();
@@ -1234,15 +1245,15 @@ impl SearchIndex {
         }
         words.dedup();
         words.truncate(MAX_TOKENS);
+        let mut more = false;
         let mut matched = self
-            .tokens(&words, false)
+            .tokens(&words, false, &mut more)
             .map(|t| self.intersect(t))
             .unwrap_or_default();
+        // too few: look for typos in words that only matched inside other words too
         if matched.len() < limit
-            && words
-                .iter()
-                .any(|(w, k)| *k == Class::Latin && w.len() >= FUZZY_MIN)
-            && let Some(t) = self.tokens(&words, true)
+            && more
+            && let Some(t) = self.tokens(&words, true, &mut more)
         {
             matched = self.intersect(t);
         }
