@@ -9,19 +9,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use cardcat_tests::timing::{ms, pct};
+
 use cardcat_counter::catalog::Readiness;
 use cardcat_counter::{Catalog, SellOptions};
 use cardcat_engine::SellRequest;
 use cardcat_store::Store;
 use cardcat_tests::{Counter, Env};
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 const QUERIES: [&str; 24] = [
     "腾",

@@ -8,23 +8,16 @@
 
 use std::time::{Duration, Instant};
 
+use cardcat_tests::timing::{ms, pct};
+
 use cardcat_client::sync::{self, SyncOptions};
 use cardcat_core::search::SearchIndex;
 use cardcat_store::Store;
 use cardcat_tests::Env;
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
-}
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
 }
 
 fn main() {

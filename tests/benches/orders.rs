@@ -5,18 +5,12 @@
 
 #![allow(clippy::float_arithmetic, clippy::cast_precision_loss)] // timing figures, not money
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+use cardcat_tests::timing::{ms, pct};
 
 use cardcat_engine::SellRequest;
 use cardcat_tests::Counter;
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 fn main() {
     let n_local: usize = std::env::var("BENCH_LOCAL")

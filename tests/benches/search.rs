@@ -15,17 +15,11 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use cardcat_tests::timing::{ms, pct};
+
 use cardcat_core::search::SearchIndex;
 use cardcat_tests::query_set::{self, catalog, evaluate};
 use cardcat_tests::{Counter, Env};
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 fn latency(idx: &SearchIndex, queries: &[&str], rounds: usize) -> Vec<Duration> {
     let mut v = Vec::with_capacity(queries.len() * rounds);

@@ -2,6 +2,7 @@
 //! temp dir, an activated client, and sandbox admin calls over real HTTP.
 
 pub mod query_set;
+pub mod timing;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -71,7 +71,7 @@ pub const MAX_QUERY_CHARS: usize = 128;
 pub const MAX_WORD_CHARS: usize = 24;
 /// Most aliases of one product indexed, and their longest length in characters.
 pub const MAX_ALIASES: usize = 32;
-const MAX_ALIAS_CHARS: usize = 64;
+pub const MAX_ALIAS_CHARS: usize = 64;
 /// Shortest Latin word that is matched with a typo forgiven.
 pub const FUZZY_MIN: usize = 4;
 
@@ -671,33 +671,52 @@ impl SearchIndex {
         let prepared = prepare_all(&ps, &idx.categories);
         idx.docs.reserve(ps.len());
         idx.live.reserve(ps.len());
-        for (i, (p, (terms, inits))) in ps.into_iter().zip(prepared).enumerate() {
+        for (i, (p, prepared)) in ps.into_iter().zip(prepared).enumerate() {
             let Ok(id) = u32::try_from(i) else { break };
             if keep[i] {
-                for t in terms {
-                    let tid = idx.term_id(t);
-                    idx.postings[tid as usize].push(id);
-                }
-                for (t, f) in inits {
-                    if let Some(&tid) = idx.term_ids.get(&t) {
-                        idx.flags[tid as usize] |= f;
-                    }
-                }
+                idx.index_doc(id, prepared, false);
                 idx.add_codes(&p, id, true);
-                idx.live_count += 1;
             }
-            idx.live.push(keep[i]);
-            idx.doc_sales.push(0);
-            let static_key = static_key(idx.cat_rank(&p.category), &p.name);
-            idx.docs.push(Doc {
-                product: lean(p),
-                static_key,
-            });
+            idx.push_doc(p, keep[i]);
         }
         idx.finish_vocabulary();
-        idx.rebuild_meta();
         idx.refresh();
         idx
+    }
+
+    /// Postings and term flags of doc `id`; `late` places new terms in the sorted
+    /// vocabulary at once (an upsert), otherwise [`finish_vocabulary`](Self::finish_vocabulary)
+    /// does it for all (a build).
+    fn index_doc(&mut self, id: u32, (terms, flagged): Prepared, late: bool) {
+        for t in terms {
+            let tid = if late {
+                self.add_term_late(t)
+            } else {
+                self.term_id(t)
+            };
+            self.postings[tid as usize].push(id);
+        }
+        for (t, f) in flagged {
+            if let Some(&tid) = self.term_ids.get(&t) {
+                self.flags[tid as usize] |= f;
+            }
+        }
+    }
+
+    /// Appends a doc (its id is the current count) with its ranking fields.
+    fn push_doc(&mut self, p: Product, live: bool) {
+        self.live.push(live);
+        if live {
+            self.live_count += 1;
+        }
+        self.doc_sales
+            .push(self.sales.get(&p.sku).copied().unwrap_or(0));
+        let doc = Doc {
+            static_key: static_key(self.cat_rank(&p.category), &p.name),
+            product: lean(p),
+        };
+        self.meta.push(Self::meta_of(&doc));
+        self.docs.push(doc);
     }
 
     fn meta_of(d: &Doc) -> u64 {
@@ -863,28 +882,10 @@ impl SearchIndex {
         let Ok(id) = u32::try_from(self.docs.len()) else {
             return;
         };
-        let (terms, inits) = doc_terms(&p, &self.categories, &mut Memo::default());
-        for t in terms {
-            let tid = self.add_term_late(t);
-            self.postings[tid as usize].push(id);
-        }
-        for (t, f) in inits {
-            if let Some(&tid) = self.term_ids.get(&t) {
-                self.flags[tid as usize] |= f;
-            }
-        }
+        let prepared = doc_terms(&p, &self.categories, &mut Memo::default());
+        self.index_doc(id, prepared, true);
         self.add_codes(&p, id, false);
-        self.live.push(true);
-        self.live_count += 1;
-        self.doc_sales
-            .push(self.sales.get(&p.sku).copied().unwrap_or(0));
-        let static_key = static_key(self.cat_rank(&p.category), &p.name);
-        let doc = Doc {
-            product: lean(p),
-            static_key,
-        };
-        self.meta.push(Self::meta_of(&doc));
-        self.docs.push(doc);
+        self.push_doc(p, true);
     }
 
     /// Call after a batch of [`upsert`](Self::upsert)s (done by [`build`](Self::build)):

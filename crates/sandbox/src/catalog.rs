@@ -11,6 +11,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use cardcat_core::search::{MAX_ALIAS_CHARS, MAX_ALIASES};
 use cardcat_core::{Money, Product};
 use cardcat_wire::{AliasesRequest, CatalogDelta, ChurnResponse, DeltaCursor, MAX_PAGE};
 use rand::Rng;
@@ -223,8 +224,18 @@ pub(crate) async fn delta(
 /// Applies `changes` price/availability changes as one new catalog version, and moves
 /// the page cache to it (patching the previous snapshot when it is one version behind).
 pub(crate) async fn churn(st: &Arc<AppState>, changes: u32) -> ApiResult<ChurnResponse> {
+    publish(st, move |c| churn_sync(c, changes)).await
+}
+
+/// Applies one catalog change on the database (`change` returns the new version and the
+/// rows it changed), then brings the served snapshot to that version: patched from the
+/// previous one when it is exactly one version behind, rebuilt otherwise.
+async fn publish(
+    st: &Arc<AppState>,
+    change: impl FnOnce(&mut Connection) -> ApiResult<(ChurnResponse, Vec<Product>)> + Send + 'static,
+) -> ApiResult<ChurnResponse> {
     let mut guard = st.snapshot.lock().await;
-    let (resp, changed) = st.db(move |c| churn_sync(c, changes)).await?;
+    let (resp, changed) = st.db(change).await?;
     if resp.changed == 0 {
         return Ok(resp);
     }
@@ -241,14 +252,11 @@ pub(crate) async fn churn(st: &Arc<AppState>, changes: u32) -> ApiResult<ChurnRe
     Ok(resp)
 }
 
-/// Most aliases one product may carry, and the longest one, in characters.
-const MAX_ALIASES: usize = 32;
-const MAX_ALIAS_CHARS: usize = 64;
-
 pub(crate) async fn set_aliases(
     st: &Arc<AppState>,
     req: AliasesRequest,
 ) -> ApiResult<ChurnResponse> {
+    // the limits the client indexes (more, or longer, would be cut there)
     if req.aliases.len() > MAX_ALIASES
         || req
             .aliases
@@ -259,19 +267,20 @@ pub(crate) async fn set_aliases(
             "aliases: at most 32, each 1 to 64 characters",
         ));
     }
-    let mut guard = st.snapshot.lock().await;
-    let (resp, changed) = st.db(move |c| set_aliases_sync(c, &req)).await?;
-    let base = guard.take().filter(|s| s.version + 1 == resp.version);
-    let version = resp.version;
-    let snap = match base {
-        Some(old) => tokio::task::spawn_blocking(move || old.patched(version, &changed))
-            .await
-            .map_err(|e| ApiErr::internal(format!("patch task: {e}")))??,
-        None => st.db(Snapshot::build).await?,
-    };
-    st.catalog_version.store(snap.version, Ordering::SeqCst);
-    *guard = Some(Arc::new(snap));
-    Ok(resp)
+    publish(st, move |c| set_aliases_sync(c, &req)).await
+}
+
+/// Makes `version` the catalog's version and returns the rows changed in it.
+fn close_version(tx: &rusqlite::Transaction<'_>, version: i64) -> ApiResult<Vec<Product>> {
+    tx.execute(
+        "UPDATE catalog_meta SET version = ?1 WHERE id = 1",
+        [version],
+    )?;
+    let mut stmt = tx.prepare(&format!(
+        "SELECT {PRODUCT_COLS} FROM products WHERE version = ?1"
+    ))?;
+    let rows = stmt.query_map([version], read_product)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<Product>>>()?)
 }
 
 fn set_aliases_sync(
@@ -292,17 +301,7 @@ fn set_aliases_sync(
     if n == 0 {
         return Err(ApiErr::not_found("no such product"));
     }
-    tx.execute(
-        "UPDATE catalog_meta SET version = ?1 WHERE id = 1",
-        [version],
-    )?;
-    let rows = {
-        let mut stmt = tx.prepare(&format!(
-            "SELECT {PRODUCT_COLS} FROM products WHERE version = ?1"
-        ))?;
-        let rows = stmt.query_map([version], read_product)?;
-        rows.collect::<rusqlite::Result<Vec<Product>>>()?
-    };
+    let rows = close_version(&tx, version)?;
     tx.commit()?;
     Ok((
         ChurnResponse {
@@ -368,17 +367,7 @@ fn churn_sync(c: &mut Connection, changes: u32) -> ApiResult<(ChurnResponse, Vec
         }
         changed += 1;
     }
-    tx.execute(
-        "UPDATE catalog_meta SET version = ?1 WHERE id = 1",
-        [version],
-    )?;
-    let rows = {
-        let mut stmt = tx.prepare(&format!(
-            "SELECT {PRODUCT_COLS} FROM products WHERE version = ?1"
-        ))?;
-        let rows = stmt.query_map([version], read_product)?;
-        rows.collect::<rusqlite::Result<Vec<Product>>>()?
-    };
+    let rows = close_version(&tx, version)?;
     tx.commit()?;
     tracing::info!(version, changed, "catalog churn");
     Ok((ChurnResponse { version, changed }, rows))
