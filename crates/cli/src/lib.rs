@@ -706,14 +706,7 @@ pub async fn catalog_search(
 }
 
 fn tier_word(t: cardcat_core::search::MatchTier) -> &'static str {
-    use cardcat_core::search::MatchTier::*;
-    match t {
-        Barcode => "barcode",
-        Exact => "exact",
-        Prefix => "prefix",
-        Substring => "substring",
-        Fuzzy => "fuzzy",
-    }
+    t.as_str()
 }
 
 pub fn catalog_info(ctx: &mut Ctx) -> Result<(), CliError> {

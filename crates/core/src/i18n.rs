@@ -151,7 +151,7 @@ pub trait Localized {
     }
 }
 
-static SOURCES: [(Lang, &str, &str); 4] = [
+static SOURCES: [(Lang, &str, &str); 6] = [
     (
         Lang::ZhCn,
         "core.ftl",
@@ -162,8 +162,10 @@ static SOURCES: [(Lang, &str, &str); 4] = [
         "app.ftl",
         include_str!("../locales/zh-CN/app.ftl"),
     ),
+    (Lang::ZhCn, "ui.ftl", include_str!("../locales/zh-CN/ui.ftl")),
     (Lang::En, "core.ftl", include_str!("../locales/en/core.ftl")),
     (Lang::En, "app.ftl", include_str!("../locales/en/app.ftl")),
+    (Lang::En, "ui.ftl", include_str!("../locales/en/ui.ftl")),
 ];
 
 /// The raw .ftl sources, for exporting to the UI and for tests: `[(lang, file name, source)]`.

@@ -48,6 +48,17 @@ pub enum MatchTier {
 }
 
 impl MatchTier {
+    /// The stable word both front ends show for the tier.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchTier::Barcode => "barcode",
+            MatchTier::Exact => "exact",
+            MatchTier::Prefix => "prefix",
+            MatchTier::Substring => "substring",
+            MatchTier::Fuzzy => "fuzzy",
+        }
+    }
+
     fn from_u8(t: u8) -> MatchTier {
         match t {
             0 | 1 => MatchTier::Exact,
@@ -922,6 +933,57 @@ impl SearchIndex {
         {
             *s = s.saturating_add(1);
         }
+    }
+
+    /// Products of these kinds that are on sale, for the category tiles: this store's best
+    /// sellers first, then the platform's category order and the name (as ties in search).
+    /// `brand`, when given, keeps only that brand's products.
+    pub fn browse(
+        &self,
+        kinds: &[crate::ProductKind],
+        brand: Option<&str>,
+        limit: usize,
+    ) -> Vec<Product> {
+        let mut ids: Vec<usize> = (0..self.docs.len())
+            .filter(|&i| {
+                let p = &self.docs[i].product;
+                self.live.get(i).copied().unwrap_or(false)
+                    && p.available
+                    && kinds.contains(&p.kind)
+                    && brand.is_none_or(|b| p.brand == b)
+            })
+            .collect();
+        ids.sort_by_key(|&i| {
+            (
+                std::cmp::Reverse(self.doc_sales.get(i).copied().unwrap_or(0)),
+                self.docs[i].static_key,
+                self.docs[i].product.face_value,
+                i,
+            )
+        });
+        ids.into_iter()
+            .take(limit)
+            .map(|i| self.docs[i].product.clone())
+            .collect()
+    }
+
+    /// This store's best sellers that are on sale (favourites), most sold first.
+    pub fn best_sellers(&self, limit: usize) -> Vec<Product> {
+        let mut v: Vec<(u32, usize)> = self
+            .sales
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .filter_map(|(sku, n)| {
+                let id = *self.by_sku.get(sku)? as usize;
+                (self.live.get(id).copied().unwrap_or(false) && self.docs[id].product.available)
+                    .then_some((*n, id))
+            })
+            .collect();
+        v.sort_by_key(|&(n, id)| (std::cmp::Reverse(n), id));
+        v.into_iter()
+            .take(limit)
+            .map(|(_, id)| self.docs[id].product.clone())
+            .collect()
     }
 
     /// Sales recorded for `sku`.

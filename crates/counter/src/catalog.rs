@@ -298,6 +298,25 @@ impl Catalog {
         }
     }
 
+    /// On-sale products of these kinds, best sellers first (category tiles).
+    pub fn browse(
+        &self,
+        kinds: &[cardcat_core::ProductKind],
+        brand: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Product>> {
+        let g = self.inner.read().map_err(|_| poisoned())?;
+        let l = g.as_ref().ok_or(CounterError::NoCatalog)?;
+        Ok(l.index.browse(kinds, brand, limit.min(MAX_LIMIT)))
+    }
+
+    /// This store's best sellers on sale (favourites).
+    pub fn best_sellers(&self, limit: usize) -> Result<Vec<Product>> {
+        let g = self.inner.read().map_err(|_| poisoned())?;
+        let l = g.as_ref().ok_or(CounterError::NoCatalog)?;
+        Ok(l.index.best_sellers(limit.min(MAX_LIMIT)))
+    }
+
     /// One product by SKU from the index.
     pub fn product(&self, sku: &str) -> Option<Product> {
         self.inner.read().ok()?.as_ref()?.index.get(sku).cloned()

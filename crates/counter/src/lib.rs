@@ -595,11 +595,94 @@ impl Counter {
         if limit == 0 || limit > catalog::MAX_LIMIT {
             return Err(InputError::Limit(limit.to_string()).into());
         }
+        self.ready_index().await?;
+        self.inner.catalog.search(query, limit)
+    }
+
+    /// On-sale products of these kinds for the category tiles, this store's best sellers first.
+    pub async fn browse(
+        &self,
+        kinds: &[cardcat_core::ProductKind],
+        limit: usize,
+    ) -> Result<Vec<cardcat_core::Product>> {
+        self.ready_index().await?;
+        self.inner.catalog.browse(kinds, None, limit)
+    }
+
+    /// The top-ups a mobile number can get: the number checked (carrier from its 号段),
+    /// then one product per face value of that carrier among `kinds` (话费, 流量), the
+    /// store's best seller of each face value, in face-value order (the amount tiles).
+    pub async fn topups_for(
+        &self,
+        number: &str,
+        kinds: &[cardcat_core::ProductKind],
+    ) -> Result<(cardcat_core::ValidAccount, Vec<cardcat_core::Product>)> {
+        let (account, hint) = cardcat_core::phone::parse(number)
+            .map_err(|e| EngineError::Account(cardcat_core::AccountError::Mobile(e)))?;
+        self.ready_index().await?;
+        // the platform names carriers in Chinese, whatever the counter's language
+        let brand = hint.carrier.name(Lang::ZhCn);
+        let all = self
+            .inner
+            .catalog
+            .browse(kinds, Some(brand), catalog::MAX_LIMIT)?;
+        let mut seen = std::collections::HashSet::new();
+        let mut tiles: Vec<cardcat_core::Product> = all
+            .into_iter()
+            .filter(|p| seen.insert((p.kind, p.face_value)))
+            .collect();
+        tiles.sort_by_key(|p| (p.kind, p.face_value));
+        Ok((
+            cardcat_core::ValidAccount {
+                account,
+                zone: None,
+                carrier: Some(hint),
+            },
+            tiles,
+        ))
+    }
+
+    /// Checks what was typed for a product (number, QQ, account and zone) before anything
+    /// is sold; a mobile number comes back normalised with its carrier from the 号段.
+    pub async fn check_account(
+        &self,
+        sku: &str,
+        input: &cardcat_core::account::AccountInput,
+    ) -> Result<cardcat_core::account::ValidAccount> {
+        self.ready_index().await?;
+        let p = self
+            .inner
+            .catalog
+            .product(sku)
+            .ok_or_else(|| EngineError::NoSuchProduct(error::short(sku)))?;
+        Ok(p.template.validate(input).map_err(EngineError::from)?)
+    }
+
+    /// This store's best sellers on sale: the favourites row of the counter.
+    pub async fn favourites(&self, limit: usize) -> Result<Vec<cardcat_core::Product>> {
+        self.ready_index().await?;
+        self.inner.catalog.best_sellers(limit)
+    }
+
+    async fn ready_index(&self) -> Result<()> {
         if self.inner.catalog.needs_check() {
             self.load_index().await?;
             self.inner.catalog.mark_checked();
         }
-        self.inner.catalog.search(query, limit)
+        Ok(())
+    }
+
+    /// What a document looks like on this terminal's paper, taken from the exact bytes the
+    /// printer would get (encoded, decoded by the virtual printer, rendered).
+    pub async fn preview(&self, job: printing::PrintJob) -> Result<printing::Preview> {
+        let lang = self.lang();
+        let path = self.inner.cfg.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let store = Store::open_existing(&path)?;
+            printing::preview_blocking(&store, lang, &job)
+        })
+        .await
+        .map_err(blocking_err)?
     }
 
     // ---------------------------------------------------------------- people

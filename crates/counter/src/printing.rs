@@ -21,7 +21,7 @@ use cardcat_printer::{Bitmap, encode, queue};
 use cardcat_store::Store;
 use serde::Serialize;
 
-use crate::error::{CounterError, Result};
+use crate::error::{CounterError, InputError, Result};
 
 /// How long one printer connection may take.
 pub const PRINT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -214,6 +214,32 @@ fn encode_job(
     let bytes = encode::receipt_bytes(&job.doc, &ctx, p, logo_for(&ctx, p).as_ref())
         .map_err(|e| failed(e.message(lang)))?;
     Ok((target, bytes))
+}
+
+/// A receipt as it would come out of this terminal's printer: the PNG of the decoded
+/// bytes and the decoded text. Without a printer set, the default 80 mm profile is used.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preview {
+    pub png: Vec<u8>,
+    pub text: String,
+    pub bytes: usize,
+}
+
+/// Encodes a document exactly as for printing, then decodes and renders those bytes.
+pub fn preview_blocking(store: &Store, lang: Lang, job: &PrintJob) -> Result<Preview> {
+    let p = match configured(store)? {
+        Some((_, p)) => p,
+        None => cardcat_printer::profile::find("xprinter-80")
+            .ok_or_else(|| InputError::Profile("xprinter-80".into()))?,
+    };
+    let ctx = context(store, lang, &job.cashier)?;
+    let bytes = encode::receipt_bytes(&job.doc, &ctx, p, logo_for(&ctx, p).as_ref())?;
+    let doc = cardcat_printer::decode::decode(&bytes);
+    Ok(Preview {
+        png: cardcat_printer::render::render_png(&doc, p.width),
+        text: doc.text(),
+        bytes: bytes.len(),
+    })
 }
 
 /// Encodes, queues and tries to print one document. Blocking: call on a blocking thread.

@@ -186,3 +186,12 @@ store-read_only = This terminal's database cannot be written ({ $detail }); it c
 store-missing = This terminal was activated, but its database { $path } is missing or empty; a new one is not created by itself, so no books are lost. Ask the owner to restore a backup, or the installer to choose "new store data" to start over
 terminal-repair_blocked = { $open } orders are still open and { $owed } results have not reached the customer; the terminal cannot be paired again until they are settled
 terminal-other_store = This pairing code belongs to another store ({ $new }); this terminal belongs to store { $old }. The pairing did not take effect. To move the terminal, the owner chooses "move to another store" (the old store's books are archived first), then uses a new code
+
+## the desktop app
+app-error_internal = Something went wrong on this terminal and this step did not finish; try again, and call support if it keeps failing
+app-demo_not_built = This build has no demo mode; use the developer demo build, or pair the terminal first
+app-advice_pending = Sent to the carrier and being topped up. It usually arrives within minutes and the carrier sends a text. Please do not top up this number again elsewhere meanwhile.
+app-advice_unknown = We have no answer from the carrier yet. That is not a failure: the system keeps checking. Please do not top up again elsewhere; no money is lost, and a top-up that does not arrive is refunded. Keep the receipt with the order number, and come back with it if nothing has arrived by this time tomorrow.
+app-advice_succeeded = Topped up. The carrier sends a text when it arrives.
+app-advice_pin = The card PIN is out. Each PIN works once; the customer should keep the receipt safe.
+app-advice_failed = This one did not go through and the money is returned: hand cash back now; other payments are refunded the same way.

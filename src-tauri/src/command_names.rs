@@ -1,0 +1,30 @@
+// The app's own commands. build.rs turns each into a permission (`allow-<name>`) and
+// capabilities/default.json grants them; a test keeps this list, the handler and the
+// capability in step.
+pub const COMMANDS: &[&str] = &[
+    "app_info",
+    "subscribe",
+    "login",
+    "logout",
+    "search",
+    "browse",
+    "favourites",
+    "topups",
+    "check_account",
+    "sell",
+    "acknowledge",
+    "order",
+    "pending",
+    "owed",
+    "deliver",
+    "set_aside",
+    "reprint",
+    "redeem_prepare",
+    "redeem",
+    "redeem_cancel",
+    "shift_open",
+    "shift_x",
+    "shift_close",
+    "sync_catalog",
+    "commission_report",
+];

@@ -1,0 +1,190 @@
+//! The CardCat desktop app: a thin Tauri 2 shell over the counter service.
+//!
+//! `run()` is the binary's whole `main`; [`run_app`] wires any runtime (the real one, or
+//! `tauri::test::mock_builder` in the IPC tests). The counter service is built once in
+//! `setup()` and managed; commands (see `commands.rs`) are adapters of a few lines.
+//!
+//! Invariant: the webview never holds a credential. A login gives it an opaque token
+//! naming a [`cardcat_engine::Session`] kept here; every command that needs a person
+//! resolves it and the engine checks the role again.
+//! Invariant: the terminal secret stays in the OS keyring (the demo: in memory); no command
+//! returns it, nor SQL, nor the store's path.
+
+mod commands;
+pub mod ipc;
+mod sessions;
+
+pub mod command_names;
+
+use cardcat_core::Lang;
+use cardcat_counter::{Counter, TerminalConfig};
+use tauri::{Manager, Runtime};
+
+pub use sessions::Sessions;
+
+/// How the app finds its counter service.
+pub enum Start {
+    /// The terminal's own database and keyring (a real counter).
+    Terminal(TerminalConfig),
+    /// A counter service built already (tests).
+    Counter(Counter),
+    /// The demo: the sandbox platform, a virtual printer and demo users, in-process.
+    #[cfg(feature = "demo")]
+    Demo(cardcat_demo::DemoOptions),
+}
+
+/// What every command reaches through `State`.
+pub struct AppState {
+    pub counter: Counter,
+    pub sessions: Sessions,
+    pub lang: Lang,
+    pub demo: bool,
+}
+
+impl AppState {
+    pub fn new(counter: Counter, demo: bool) -> AppState {
+        AppState {
+            lang: counter.lang(),
+            counter,
+            sessions: Sessions::default(),
+            demo,
+        }
+    }
+}
+
+/// Builds the counter service for `start` (inside tauri's async runtime).
+fn open(start: Start) -> Result<(Counter, bool, Option<Box<dyn std::any::Any + Send + Sync>>), String> {
+    match start {
+        Start::Terminal(cfg) => {
+            let secrets: std::sync::Arc<dyn cardcat_client::SecretStore> =
+                std::sync::Arc::from(cardcat_client::secrets::from_env());
+            Counter::open(cfg, secrets)
+                .map(|c| (c, false, None))
+                .map_err(|e| cardcat_core::Localized::message(&e, cardcat_counter::terminal::detect_lang(None)))
+        }
+        Start::Counter(c) => Ok((c, false, None)),
+        #[cfg(feature = "demo")]
+        Start::Demo(opts) => {
+            let demo = tauri::async_runtime::block_on(cardcat_demo::start(opts))
+                .map_err(|e| format!("{e:#}"))?;
+            let counter = demo.counter.clone();
+            Ok((counter, true, Some(Box::new(demo))))
+        }
+    }
+}
+
+/// Keeps the demo's sandbox and virtual printer running as long as the app.
+struct DemoKeep(#[allow(dead_code)] Box<dyn std::any::Any + Send + Sync>);
+
+/// Registers state, commands and start-up work on `builder`. The counter service is built
+/// once, in `setup()` (a prebuilt one, for tests, is managed as it is).
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, start: Start) -> tauri::Builder<R> {
+    let builder = builder.invoke_handler(commands::handler());
+    if let Start::Counter(counter) = start {
+        let bg = counter.clone();
+        return builder
+            .manage(AppState::new(counter, false))
+            .setup(move |_| {
+                background(bg);
+                Ok(())
+            });
+    }
+    builder.setup(move |app| {
+        let (counter, demo, keep) = open(start)?;
+        if let Some(k) = keep {
+            app.manage(DemoKeep(k));
+        }
+        app.manage(AppState::new(counter.clone(), demo));
+        background(counter);
+        Ok(())
+    })
+}
+
+/// Catalog and open orders are brought up to date in the background; the login screen
+/// does not wait for the network.
+fn background(counter: Counter) {
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = counter.load_index().await {
+            tracing::warn!(error = %e, "loading the search index");
+        }
+        if counter.info().map(|i| i.activated).unwrap_or(false) {
+            if let Err(e) = counter.sync(false).await {
+                tracing::warn!(error = %e, "catalog sync at start");
+            }
+            if let Err(e) = counter.resume(true).await {
+                tracing::warn!(error = %e, "resuming open orders at start");
+            }
+        }
+    });
+}
+
+/// The arguments the binary understands: `--demo` (demo builds), `--db PATH`, `--lang`.
+fn start_from_args() -> Result<Start, String> {
+    let mut args = std::env::args().skip(1);
+    let mut db = None;
+    let mut lang = None;
+    let mut demo = false;
+    let mut extra = 0u32;
+    let mut dir = None;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--demo" => demo = true,
+            "--db" => db = args.next().map(std::path::PathBuf::from),
+            "--lang" => lang = args.next(),
+            "--demo-dir" => dir = args.next().map(std::path::PathBuf::from),
+            "--extra-skus" => extra = args.next().and_then(|n| n.parse().ok()).unwrap_or(0),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    let lang_v = cardcat_counter::terminal::detect_lang(lang.as_deref());
+    if demo || std::env::var_os("CARDCAT_DEMO_DIR").is_some() {
+        #[cfg(feature = "demo")]
+        {
+            let dir = dir
+                .or_else(|| std::env::var_os("CARDCAT_DEMO_DIR").map(Into::into))
+                .unwrap_or_else(|| {
+                    std::env::temp_dir().join(format!("cardcat-app-demo-{}", std::process::id()))
+                });
+            let extra = std::env::var("CARDCAT_DEMO_EXTRA_SKUS")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(extra);
+            return Ok(Start::Demo(cardcat_demo::DemoOptions {
+                dir,
+                extra_skus: extra,
+                lang: lang_v,
+            }));
+        }
+        #[cfg(not(feature = "demo"))]
+        {
+            let _ = (dir, extra);
+            return Err(cardcat_core::t!(lang_v, "app.demo_not_built"));
+        }
+    }
+    Ok(Start::Terminal(TerminalConfig::resolve(db, lang.as_deref())))
+}
+
+/// The binary's entry point.
+pub fn run() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CARDCAT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let start = match start_from_args() {
+        Ok(s) => s,
+        Err(m) => {
+            eprintln!("{m}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = run_app(tauri::Builder::default(), start).run(tauri::generate_context!()) {
+        eprintln!("{e}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests;

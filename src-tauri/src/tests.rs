@@ -1,0 +1,201 @@
+//! IPC tests through `tauri::test::mock_builder`: the generated TypeScript is current, every
+//! command is registered and granted, errors have the documented shape, and roles are
+//! checked by the back end whatever the webview sends.
+
+use serde_json::{Value, json};
+use tauri::test::{INVOKE_KEY, mock_builder, mock_context, noop_assets};
+use tauri::webview::InvokeRequest;
+
+use crate::{Start, command_names::COMMANDS, ipc, run_app};
+
+#[test]
+fn ipc_types_are_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc.ts");
+    let want = ipc::typescript();
+    if std::env::var_os("UPDATE_IPC").is_some() {
+        std::fs::write(&path, &want).expect("write ipc.ts");
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "ui/src/lib/ipc.ts is stale: run `UPDATE_IPC=1 cargo test -p cardcat-app ipc_types` and commit it"
+    );
+}
+
+#[test]
+fn every_command_is_granted_once_and_nothing_else() {
+    let cap: Value = serde_json::from_str(include_str!("../capabilities/default.json")).expect("json");
+    let perms: Vec<&str> = cap["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let want: Vec<String> = COMMANDS
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .collect();
+    assert_eq!(perms, want, "capabilities/default.json grants exactly our commands");
+    let conf: Value = serde_json::from_str(include_str!("../tauri.conf.json")).expect("json");
+    let csp = &conf["app"]["security"]["csp"];
+    assert_eq!(csp["script-src"], "'self'");
+    assert_eq!(csp["default-src"], "'self'");
+    assert_eq!(conf["app"]["withGlobalTauri"], false);
+}
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<tauri::test::MockRuntime>,
+    webview: tauri::WebviewWindow<tauri::test::MockRuntime>,
+}
+
+fn harness() -> Harness {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = tauri::async_runtime::block_on(cardcat_demo::start(cardcat_demo::DemoOptions {
+        dir: dir.path().to_path_buf(),
+        extra_skus: 0,
+        lang: cardcat_core::Lang::ZhCn,
+    }))
+    .expect("demo terminal");
+    let counter = demo.counter.clone();
+    let app = run_app(mock_builder(), Start::Counter(counter))
+        .manage(DemoAlive(std::sync::Mutex::new(Some(demo))))
+        .build(mock_context(noop_assets()))
+        .expect("app");
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("webview");
+    Harness {
+        _dir: dir,
+        _app: app,
+        webview,
+    }
+}
+
+struct DemoAlive(#[allow(dead_code)] std::sync::Mutex<Option<cardcat_demo::Demo>>);
+
+impl Harness {
+    fn call(&self, cmd: &str, body: Value) -> Result<Value, Value> {
+        let req = InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: tauri::ipc::InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        tauri::test::get_ipc_response(&self.webview, req)
+            .map(|b| b.deserialize::<Value>().expect("json body"))
+    }
+
+    fn login(&self, user: &str, pin: &str) -> String {
+        let r = self
+            .call("login", json!({"user": user, "pin": pin}))
+            .expect("login");
+        r["token"].as_str().expect("token").to_string()
+    }
+}
+
+#[test]
+fn roles_errors_and_commands_over_ipc() {
+    let h = harness();
+
+    // every command is registered: a call never answers "not found"
+    for c in COMMANDS {
+        if *c == "subscribe" {
+            continue; // needs a channel id
+        }
+        if let Err(e) = h.call(c, json!({})) {
+            let s = e.to_string();
+            assert!(!s.contains("not found"), "{c}: {s}");
+        }
+    }
+
+    // no session: the typed login-needed error, in the terminal's language
+    let e = h
+        .call("search", json!({"token": "forged", "q": "yd"}))
+        .expect_err("no session");
+    assert_eq!(e["kind"], "login_needed", "{e}");
+    assert_eq!(e["code"], "auth.login_needed");
+    assert!(e["message"].as_str().is_some_and(|m| m.contains("登录")), "{e}");
+
+    // a wrong PIN is an input error and says nothing about which part was wrong
+    let e = h
+        .call("login", json!({"user": "c1", "pin": "0000"}))
+        .expect_err("wrong pin");
+    assert_eq!(e["kind"], "input", "{e}");
+    assert_eq!(e["code"], "auth.bad_login");
+
+    let cashier = h.login(crate::tests::CASHIER.0, crate::tests::CASHIER.1);
+    let owner = h.login(crate::tests::OWNER.0, crate::tests::OWNER.1);
+
+    // a cashier cannot reach the owner's report over IPC, whatever the UI shows
+    let e = h
+        .call("commission_report", json!({"token": cashier, "by": "product"}))
+        .expect_err("cashier is refused");
+    assert_eq!(e["kind"], "forbidden", "{e}");
+    assert_eq!(e["code"], "auth.forbidden");
+    let rows = h
+        .call("commission_report", json!({"token": owner, "by": "product"}))
+        .expect("owner may");
+    assert!(rows.is_array());
+
+    // a wrong number is refused before any order exists, with a localised message
+    let e = h
+        .call(
+            "check_account",
+            json!({"token": cashier, "sku": "CM-HF-50", "account": "1380013800"}),
+        )
+        .expect_err("ten digits");
+    assert_eq!(e["kind"], "input", "{e}");
+    assert!(e["code"].as_str().is_some_and(|c| c.starts_with("phone.")), "{e}");
+    let ok = h
+        .call(
+            "check_account",
+            json!({"token": cashier, "sku": "CM-HF-50", "account": "138 0013 8000"}),
+        )
+        .expect("valid number");
+    assert_eq!(ok["account"], "13800138000");
+    assert_eq!(ok["carrier"], "中国移动");
+
+    // search works for a session and answers typed products
+    let hits = h
+        .call("search", json!({"token": cashier, "q": "yd50"}))
+        .expect("search");
+    assert_eq!(hits[0]["sku"], "CM-HF-50", "{hits}");
+    assert_eq!(hits[0]["price"].as_str().map(|p| p.contains('.')), Some(true));
+
+    // a sale through IPC, then the same sale again is held for a side-by-side confirm
+    let sale = h
+        .call(
+            "sell",
+            json!({"token": cashier, "sku": "CM-HF-50", "account": "13800138000", "payment": "cash"}),
+        )
+        .expect("sale");
+    assert_eq!(sale["order"]["state"], "succeeded", "{sale}");
+    let e = h
+        .call(
+            "sell",
+            json!({"token": cashier, "sku": "CM-HF-50", "account": "13800138000", "payment": "cash"}),
+        )
+        .expect_err("repeat is held");
+    assert_eq!(e["kind"], "repeat_sale", "{e}");
+    assert_eq!(e["prior"]["key"], sale["order"]["key"]);
+
+    // logging out ends the session for every later call
+    h.call("logout", json!({"token": cashier})).expect("logout");
+    let e = h
+        .call("pending", json!({"token": cashier}))
+        .expect_err("logged out");
+    assert_eq!(e["kind"], "login_needed");
+
+    // no error text carries SQL or the store's path
+    for v in [e] {
+        let m = v["message"].as_str().unwrap_or_default().to_ascii_lowercase();
+        assert!(!m.contains("select") && !m.contains(".sqlite"), "{m}");
+    }
+}
+
+pub(crate) const CASHIER: (&str, &str) = cardcat_demo::CASHIER;
+pub(crate) const OWNER: (&str, &str) = cardcat_demo::OWNER;

@@ -1,0 +1,523 @@
+//! `cardcat-e2e`: the cashier's flows through the real app window.
+//!
+//! Starts tauri-driver (which starts WebKitWebDriver and the app in demo mode: the sandbox
+//! platform in-process on loopback, a virtual ESC/POS printer), drives the window with
+//! fantoccini, checks the receipts the virtual printer got by decoding their bytes, and
+//! saves a screenshot of each main screen to `docs/screenshots/`.
+//!
+//! Usage (inside Xvfb and a D-Bus session; `./x test` does this):
+//!   cardcat-e2e --app target/debug/cardcat-app [--shots docs/screenshots] [--bench]
+//! Every wait is bounded; any failure exits non-zero with what was expected.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+type R<T> = Result<T, String>;
+
+fn e<E: std::fmt::Display>(ctx: &'static str) -> impl Fn(E) -> String {
+    move |x| format!("{ctx}: {x}")
+}
+
+struct Opts {
+    app: PathBuf,
+    shots: Option<PathBuf>,
+    bench: bool,
+}
+
+fn opts() -> R<Opts> {
+    let mut a = std::env::args().skip(1);
+    let mut o = Opts {
+        app: PathBuf::new(),
+        shots: None,
+        bench: false,
+    };
+    while let Some(x) = a.next() {
+        match x.as_str() {
+            "--app" => o.app = a.next().map(PathBuf::from).ok_or("--app PATH")?,
+            "--shots" => o.shots = a.next().map(PathBuf::from),
+            "--bench" => o.bench = true,
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if !o.app.is_file() {
+        return Err(format!("app binary not found: {}", o.app.display()));
+    }
+    Ok(o)
+}
+
+fn free_port() -> R<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(e("port"))?;
+    Ok(l.local_addr().map_err(e("port"))?.port())
+}
+
+/// tauri-driver, ended by its PID when dropped.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_driver(port: u16, demo_dir: &Path, extra_env: &[(&str, String)]) -> R<Driver> {
+    let bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+    let native = free_port()?;
+    let mut cmd = Command::new(bin);
+    cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        .env("CARDCAT_DEMO_DIR", demo_dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let child = cmd.spawn().map_err(e("starting tauri-driver"))?;
+    let d = Driver(child);
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(20) {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(d);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err("tauri-driver did not listen within 20 s".into())
+}
+
+async fn connect(port: u16, app: &Path) -> R<Client> {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        json!({ "application": app.display().to_string() }),
+    );
+    caps.insert("browserName".into(), json!("wry"));
+    ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .map_err(e("webdriver session"))
+}
+
+struct Ui {
+    c: Client,
+    shots: Option<PathBuf>,
+    demo_dir: PathBuf,
+}
+
+impl Ui {
+    async fn el(&self, css: &str) -> R<Element> {
+        self.c
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(|x| format!("waiting for {css}: {x}"))
+    }
+
+    async fn text(&self, css: &str) -> R<String> {
+        self.el(css).await?.text().await.map_err(e("text"))
+    }
+
+    async fn click(&self, css: &str) -> R<()> {
+        self.el(css).await?.click().await.map_err(|x| format!("click {css}: {x}"))
+    }
+
+    async fn type_into(&self, css: &str, s: &str) -> R<()> {
+        let el = self.el(css).await?;
+        el.clear().await.map_err(e("clear"))?;
+        el.send_keys(s).await.map_err(|x| format!("typing into {css}: {x}"))
+    }
+
+    /// Keys to whatever has focus (function keys, Enter, Escape).
+    async fn keys(&self, s: &str) -> R<()> {
+        let el = self.c.active_element().await.map_err(e("active element"))?;
+        el.send_keys(s).await.map_err(e("keys"))
+    }
+
+    /// Waits until `css` has attribute `attr` equal to one of `want`.
+    async fn wait_attr(&self, css: &str, attr: &str, want: &[&str], secs: u64) -> R<String> {
+        let t = Instant::now();
+        let mut last = None;
+        while t.elapsed() < Duration::from_secs(secs) {
+            if let Ok(el) = self.c.find(Locator::Css(css)).await {
+                last = el.attr(attr).await.ok().flatten();
+                if let Some(v) = &last {
+                    if want.contains(&v.as_str()) {
+                        return Ok(v.clone());
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("{css}[{attr}] is {last:?}, wanted one of {want:?} within {secs} s"))
+    }
+
+    async fn wait_text(&self, css: &str, needle: &str, secs: u64) -> R<String> {
+        let t = Instant::now();
+        let mut last = String::new();
+        while t.elapsed() < Duration::from_secs(secs) {
+            if let Ok(el) = self.c.find(Locator::Css(css)).await {
+                last = el.text().await.unwrap_or_default();
+                if last.contains(needle) {
+                    return Ok(last);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("{css} never contained {needle:?}; last: {last:?}"))
+    }
+
+    async fn shot(&self, name: &str) -> R<()> {
+        let Some(dir) = &self.shots else {
+            return Ok(());
+        };
+        // a screenshot can lag the page by a frame
+        self.c
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(1)));",
+                vec![],
+            )
+            .await
+            .map_err(e("frame"))?;
+        let png = self.c.screenshot().await.map_err(e("screenshot"))?;
+        std::fs::create_dir_all(dir).map_err(e("screenshot dir"))?;
+        std::fs::write(dir.join(format!("{name}.png")), png).map_err(e("screenshot"))?;
+        Ok(())
+    }
+
+    /// The receipts the virtual printer decoded so far (text of each job's bytes).
+    fn receipts(&self) -> Vec<String> {
+        let dir = self.demo_dir.join("printer-out");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|x| x == "bin"));
+        files.sort();
+        files
+            .iter()
+            .filter_map(|p| std::fs::read(p).ok())
+            .map(|b| cardcat_printer::decode::decode(&b).text())
+            .collect()
+    }
+
+    /// Waits for a receipt containing every needle.
+    async fn receipt_with(&self, needles: &[&str]) -> R<String> {
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(15) {
+            if let Some(r) = self
+                .receipts()
+                .into_iter()
+                .find(|r| needles.iter().all(|n| r.contains(n)))
+            {
+                return Ok(r);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Err(format!(
+            "no receipt with {needles:?}; receipts: {:#?}",
+            self.receipts()
+        ))
+    }
+
+    async fn invoke(&self, script_body: &str) -> R<Value> {
+        let script = format!(
+            "const done = arguments[arguments.length - 1]; const inv = window.__TAURI_INTERNALS__.invoke; (async () => {{ {script_body} }})().then(done, (err) => done({{ thrown: err }}));"
+        );
+        self.c
+            .execute_async(&script, vec![])
+            .await
+            .map_err(e("script"))
+    }
+}
+
+fn key(k: Key) -> String {
+    char::from(k).to_string()
+}
+
+async fn flows(ui: &Ui) -> R<()> {
+    // -- PIN login
+    ui.wait_attr("[data-testid=app]", "data-ready", &["yes"], 60).await?;
+    ui.el("[data-testid=login]").await?;
+    let title = ui.text("[data-testid=login] h1").await?;
+    if !title.contains("工号") {
+        return Err(format!("login screen is not in Chinese: {title:?}"));
+    }
+    ui.shot("01-login").await?;
+    ui.type_into("[data-testid=login-user]", "c1").await?;
+    for d in ["9", "9", "9", "9"] {
+        ui.click(&format!("[data-testid=pad-{d}]")).await?;
+    }
+    ui.click("[data-testid=login-go]").await?;
+    let err = ui.text("[data-testid=login-error]").await?;
+    if err.is_empty() {
+        return Err("a wrong PIN gave no message".into());
+    }
+    for d in ["1", "2", "3", "4"] {
+        ui.click(&format!("[data-testid=pad-{d}]")).await?;
+    }
+    ui.click("[data-testid=login-go]").await?;
+    ui.el("[data-testid=search]").await?;
+    ui.wait_text("[data-testid=user]", "收银员", 10).await?;
+    ui.shot("02-counter").await?;
+
+    // -- search by initials
+    ui.type_into("[data-testid=search]", "txsp").await?;
+    ui.wait_text("[data-testid=results] li:first-child", "腾讯视频", 10).await?;
+    ui.type_into("[data-testid=search]", "yd50").await?;
+    ui.wait_text("[data-testid=results] li:first-child", "移动", 10).await?;
+    ui.shot("03-search").await?;
+
+    // -- a wrong number is refused with a message, nothing sold
+    ui.keys(&key(Key::F6)).await?;
+    ui.type_into("[data-testid=account]", "1380013800").await?;
+    ui.keys(&key(Key::Enter)).await?;
+    let msg = ui.text("[data-testid=sale-error]").await?;
+    if !msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        return Err(format!("wrong number message not localised: {msg:?}"));
+    }
+    ui.shot("04-wrong-number").await?;
+    ui.keys(&key(Key::Escape)).await?;
+
+    // -- a top-up: number, read-back, amount tile, payment, live status
+    ui.keys(&key(Key::F6)).await?;
+    ui.type_into("[data-testid=account]", "13800138000").await?;
+    ui.wait_text("[data-testid=account-grouped]", "138 0013 8000", 5).await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.wait_text("[data-testid=readback-number]", "138 0013 8000", 10).await?;
+    ui.wait_text("[data-testid=carrier]", "中国移动", 5).await?;
+    ui.shot("05-readback").await?;
+    // confirmed by typing the number again
+    ui.type_into("[data-testid=account-again]", "13800138000").await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["amount"], 10).await?;
+    ui.shot("06-amounts").await?;
+    ui.keys("4").await?; // 10, 20, 30, 50: the fourth tile
+    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5).await?;
+    ui.wait_text("[data-testid=total]", "50.00", 5).await?;
+    ui.shot("07-confirm").await?;
+    ui.click("[data-testid=confirm-sale]").await?;
+    ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 30).await?;
+    let key1 = ui.text("[data-testid=order-key]").await?;
+    ui.shot("08-topup-done").await?;
+    ui.receipt_with(&["13800138000", "50.00"]).await.or(ui.receipt_with(&["138 0013 8000", "50.00"]).await)?;
+    ui.keys(&key(Key::Enter)).await?;
+
+    // -- the same top-up again: held and shown side by side with the earlier order
+    ui.keys(&key(Key::F6)).await?;
+    ui.el("[data-testid=account]").await?;
+    ui.keys(&key(Key::Enter)).await?; // Enter: the last sale's number
+    ui.wait_attr("[data-testid=sale]", "data-step", &["readback"], 10).await?;
+    tokio::time::sleep(Duration::from_millis(900)).await; // Enter is inert for 800 ms
+    ui.keys(&key(Key::Enter)).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["amount"], 5).await?;
+    ui.keys(&key(Key::Enter)).await?; // the last amount is preselected
+    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5).await?;
+    ui.wait_text("[data-testid=total]", "50.00", 5).await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["repeat"], 15).await?;
+    ui.wait_text("[data-testid=repeat-earlier]", &key1, 5).await?;
+    ui.shot("09-repeat-guard").await?;
+    ui.keys(&key(Key::Escape)).await?;
+    ui.keys(&key(Key::Escape)).await?;
+
+    // -- a PIN card: shown once, printed once
+    ui.type_into("[data-testid=search]", "WY-YKT-30").await?;
+    ui.wait_text("[data-testid=results] li:first-child", "网易", 10).await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 10).await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 30).await?;
+    let pin = ui.text("[data-testid=pin]").await?;
+    if pin.len() < 6 || pin.contains('*') {
+        return Err(format!("PIN not shown in full at the sale: {pin:?}"));
+    }
+    ui.shot("10-pin-card").await?;
+    ui.receipt_with(&[pin.as_str()]).await?;
+    ui.keys(&key(Key::Enter)).await?;
+
+    // -- a direct top-up to a game account with its server
+    ui.type_into("[data-testid=search]", "JX3-ZC-30").await?;
+    ui.wait_text("[data-testid=results] li:first-child", "剑网3", 10).await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.type_into("[data-testid=account]", "xiaowang2026").await?;
+    let zone = ui.el("[data-testid=zone]").await?;
+    zone.select_by_value("电信一区").await.map_err(e("zone"))?;
+    ui.click("[data-testid=account-next]").await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["readback"], 10).await?;
+    ui.wait_text("[data-testid=readback]", "电信一区", 5).await?;
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    ui.click("[data-testid=readback-ok]").await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5).await?;
+    ui.shot("11-direct-confirm").await?;
+    ui.click("[data-testid=confirm-sale]").await?;
+    ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 30).await?;
+    ui.receipt_with(&["xiaowang2026"]).await?;
+    ui.keys(&key(Key::Enter)).await?;
+
+    // -- an UNKNOWN order (commit, then the answer dropped): pending, then resolved on screen
+    ui.keys(&key(Key::F6)).await?;
+    ui.type_into("[data-testid=account]", "13800138501").await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["readback"], 10).await?;
+    ui.type_into("[data-testid=account-again]", "13800138501").await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["amount"], 10).await?;
+    ui.keys("1").await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5).await?;
+    ui.keys(&key(Key::Enter)).await?;
+    let first = ui
+        .wait_attr("[data-testid=result-box]", "data-state", &["unknown", "pending", "sending", "succeeded"], 30)
+        .await?;
+    if first == "succeeded" {
+        return Err("the dropped answer was never shown as pending".into());
+    }
+    let advice = ui.text("[data-testid=advice]").await?;
+    if !advice.contains("不等于失败") && !advice.contains("正在充值") {
+        return Err(format!("pending advice does not tell the customer what happens: {advice:?}"));
+    }
+    ui.shot("12-unknown-pending").await?;
+    ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 90).await?;
+    ui.shot("13-unknown-resolved").await?;
+    ui.keys(&key(Key::Enter)).await?;
+
+    // -- redemption: scan, see it, confirm, done; then cancel within the window
+    ui.keys(&key(Key::F10)).await?;
+    ui.type_into("[data-testid=voucher-code]", "CC-TEST-0001").await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.wait_text("[data-testid=voucher]", "星巴克", 10).await?;
+    ui.wait_text("[data-testid=voucher]", "50.00", 5).await?;
+    ui.shot("14-redeem-voucher").await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.wait_attr("[data-testid=redeem-result]", "data-state", &["redeemed"], 20).await?;
+    ui.shot("15-redeemed").await?;
+    ui.receipt_with(&["CC-TEST-0001"]).await?;
+    ui.click("[data-testid=redeem-cancel]").await?;
+    ui.wait_attr("[data-testid=redeem-result]", "data-state", &["cancelled"], 20).await?;
+    ui.keys(&key(Key::Escape)).await?;
+
+    // -- pending panel and a reprint (副本) with its preview from the bytes
+    ui.keys(&key(Key::F9)).await?;
+    ui.el("[data-testid=pending]").await?;
+    ui.type_into("[data-testid=reprint-key]", &key1).await?;
+    ui.click("[data-testid=reprint]").await?;
+    ui.el("[data-testid=preview] img").await?;
+    ui.shot("16-pending-reprint").await?;
+    ui.receipt_with(&["副本", "13800138000"]).await.or(ui.receipt_with(&["副本", "138 0013 8000"]).await)?;
+    ui.keys(&key(Key::Escape)).await?;
+
+    // -- X report with its preview
+    ui.keys(&key(Key::F12)).await?;
+    ui.click("[data-testid=shift-x]").await?;
+    ui.el("[data-testid=shift-report]").await?;
+    ui.el("[data-testid=preview] img").await?;
+    ui.shot("17-shift-x").await?;
+    ui.keys(&key(Key::Escape)).await?;
+
+    // -- a cashier cannot reach owner commands over IPC, whatever the UI shows
+    let r = ui
+        .invoke("const u = await inv('login', {user: 'c1', pin: '1234'}); return await inv('commission_report', {token: u.token, by: 'product'});")
+        .await?;
+    if r["thrown"]["kind"] != "forbidden" {
+        return Err(format!("cashier reached the owner's report over IPC: {r}"));
+    }
+    let r = ui
+        .invoke("return await inv('commission_report', {token: 'forged-token', by: 'product'});")
+        .await?;
+    if r["thrown"]["kind"] != "login_needed" {
+        return Err(format!("a forged token was accepted: {r}"));
+    }
+    let r = ui.invoke("return await inv('plugin:shell|open', {path: 'https://example.com'});").await?;
+    if r.get("thrown").is_none() {
+        return Err(format!("the webview reached a shell: {r}"));
+    }
+    Ok(())
+}
+
+/// Keystroke → rendered results in the real window, over the catalog the app was given.
+async fn bench(ui: &Ui) -> R<()> {
+    ui.wait_attr("[data-testid=app]", "data-ready", &["yes"], 120).await?;
+    ui.type_into("[data-testid=login-user]", "c1").await?;
+    ui.type_into("[data-testid=login-pin]", "1234").await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.el("[data-testid=search]").await?;
+    let queries = ["yd50", "txsp", "腾讯视频", "qqyy", "50", "wyykt", "dx20g", "jdek100", "xbk", "aqy"];
+    ui.invoke("window.__cardcatPerf.search.length = 0; return 1;").await?;
+    for round in 0..5 {
+        for q in queries {
+            let el = ui.el("[data-testid=search]").await?;
+            el.clear().await.map_err(e("clear"))?;
+            for ch in q.chars() {
+                el.send_keys(&ch.to_string()).await.map_err(e("keys"))?;
+            }
+            tokio::time::sleep(Duration::from_millis(60)).await;
+        }
+        let _ = round;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let v = ui.invoke("return window.__cardcatPerf.search.slice();").await?;
+    let mut ms: Vec<f64> = v
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    if ms.is_empty() {
+        return Err("no keystroke timings recorded".into());
+    }
+    ms.sort_by(f64::total_cmp);
+    let p = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "keystroke → rendered results ({} keystrokes): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        ms.len(),
+        p(0.5),
+        p(0.95),
+        p(1.0)
+    );
+    Ok(())
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let o = match opts() {
+        Ok(o) => o,
+        Err(m) => {
+            eprintln!("cardcat-e2e: {m}");
+            std::process::exit(2);
+        }
+    };
+    let demo_dir = std::env::temp_dir().join(format!("cardcat-e2e-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&demo_dir);
+    let extra = if o.bench {
+        vec![("CARDCAT_DEMO_EXTRA_SKUS", "50000".to_string())]
+    } else {
+        vec![]
+    };
+    let res = async {
+        let port = free_port()?;
+        let _driver = start_driver(port, &demo_dir, &extra)?;
+        let c = connect(port, &o.app).await?;
+        let ui = Ui {
+            c,
+            shots: o.shots.clone(),
+            demo_dir: demo_dir.clone(),
+        };
+        let r = if o.bench { bench(&ui).await } else { flows(&ui).await };
+        if r.is_err() {
+            let _ = ui.shot("failure").await;
+        }
+        let _ = ui.c.close().await;
+        r
+    };
+    let r = tokio::time::timeout(Duration::from_secs(600), res)
+        .await
+        .unwrap_or_else(|_| Err("the end-to-end run took over 10 minutes".into()));
+    let _ = std::fs::remove_dir_all(&demo_dir);
+    match r {
+        Ok(()) => println!("cardcat-e2e: all flows passed"),
+        Err(m) => {
+            eprintln!("cardcat-e2e: FAILED: {m}");
+            std::process::exit(1);
+        }
+    }
+}
