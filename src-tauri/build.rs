@@ -2,9 +2,8 @@
 // capabilities/default.json: a command not listed there cannot be called from the webview.
 fn main() {
     tauri_build::try_build(
-        tauri_build::Attributes::new().app_manifest(
-            tauri_build::AppManifest::new().commands(cardcat_app_commands::COMMANDS),
-        ),
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(cardcat_app_commands::COMMANDS)),
     )
     .expect("tauri build script");
 }

@@ -4,7 +4,7 @@
 
 use cardcat_core::ProductKind;
 use cardcat_core::account::AccountInput;
-use cardcat_counter::{CounterError, Session, SellOptions, printing};
+use cardcat_counter::{CounterError, SellOptions, Session, printing};
 use cardcat_engine::SellRequest;
 use tauri::ipc::Channel;
 use tauri::{Runtime, State};
@@ -30,7 +30,9 @@ impl AppState {
         move |e| IpcError::from_counter(&e, self.lang)
     }
     fn products(&self, ps: &[cardcat_core::Product]) -> Vec<ProductView> {
-        ps.iter().map(|p| ProductView::from(p, None, self.lang)).collect()
+        ps.iter()
+            .map(|p| ProductView::from(p, None, self.lang))
+            .collect()
     }
     fn sale(&self, s: cardcat_counter::Sale, preview: Option<ReceiptPreview>) -> SaleView {
         SaleView {
@@ -42,8 +44,18 @@ impl AppState {
     fn shift(&self, r: cardcat_counter::ShiftReport, preview: Option<ReceiptPreview>) -> ShiftView {
         shift_view(self, &r.shift, r.print.as_ref(), preview)
     }
-    async fn preview(&self, who: &Session, doc: cardcat_core::receipt::Doc, key: Option<String>) -> Option<ReceiptPreview> {
-        let job = printing::PrintJob { doc, cashier: who.name().to_string(), order_key: key, kind: "preview" };
+    async fn preview(
+        &self,
+        who: &Session,
+        doc: cardcat_core::receipt::Doc,
+        key: Option<String>,
+    ) -> Option<ReceiptPreview> {
+        let job = printing::PrintJob {
+            doc,
+            cashier: who.name().to_string(),
+            order_key: key,
+            kind: "preview",
+        };
         match self.counter.preview(job).await {
             Ok(p) => Some(ReceiptPreview::from(&p)),
             Err(e) => {
@@ -54,8 +66,17 @@ impl AppState {
     }
 }
 
-fn shift_view(st: &AppState, i: &cardcat_engine::ShiftInfo, print: Option<&cardcat_counter::PrintOutcome>, preview: Option<ReceiptPreview>) -> ShiftView {
-    let title = if i.closed_at_ms.is_some() { "shift.z_title" } else { "shift.x_title" };
+fn shift_view(
+    st: &AppState,
+    i: &cardcat_engine::ShiftInfo,
+    print: Option<&cardcat_counter::PrintOutcome>,
+    preview: Option<ReceiptPreview>,
+) -> ShiftView {
+    let title = if i.closed_at_ms.is_some() {
+        "shift.z_title"
+    } else {
+        "shift.x_title"
+    };
     ShiftView {
         id: i.id.clone(),
         cashier_id: i.cashier_id.clone(),
@@ -71,9 +92,31 @@ fn shift_view(st: &AppState, i: &cardcat_engine::ShiftInfo, print: Option<&cardc
 
 pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
-        app_info, subscribe, login, logout, search, browse, favourites, topups, check_account, sell,
-        acknowledge, order, pending, owed, deliver, set_aside, reprint, redeem_prepare, redeem,
-        redeem_cancel, shift_open, shift_x, shift_close, sync_catalog, commission_report,
+        app_info,
+        subscribe,
+        login,
+        logout,
+        search,
+        browse,
+        favourites,
+        topups,
+        check_account,
+        sell,
+        acknowledge,
+        order,
+        pending,
+        owed,
+        deliver,
+        set_aside,
+        reprint,
+        redeem_prepare,
+        redeem,
+        redeem_cancel,
+        shift_open,
+        shift_x,
+        shift_close,
+        sync_catalog,
+        commission_report,
     ]
 }
 
@@ -131,18 +174,39 @@ pub fn logout(st: State<'_, AppState>, token: String) {
 }
 
 #[tauri::command]
-pub async fn search(st: State<'_, AppState>, token: String, q: String, limit: Option<u32>) -> Res<Vec<ProductView>> {
+pub async fn search(
+    st: State<'_, AppState>,
+    token: String,
+    q: String,
+    limit: Option<u32>,
+) -> Res<Vec<ProductView>> {
     st.who(&token)?;
-    let hits = st.counter.search(&q, limit.unwrap_or(20) as usize).await.map_err(st.err())?;
-    Ok(hits.iter().map(|h| ProductView::from(&h.product, Some(h.tier.as_str().into()), st.lang)).collect())
+    let hits = st
+        .counter
+        .search(&q, limit.unwrap_or(20) as usize)
+        .await
+        .map_err(st.err())?;
+    Ok(hits
+        .iter()
+        .map(|h| ProductView::from(&h.product, Some(h.tier.as_str().into()), st.lang))
+        .collect())
 }
 
 /// Products of a tile: `kinds` are kind words (mobile_topup, pin_card, …).
 #[tauri::command]
-pub async fn browse(st: State<'_, AppState>, token: String, kinds: Vec<String>, limit: Option<u32>) -> Res<Vec<ProductView>> {
+pub async fn browse(
+    st: State<'_, AppState>,
+    token: String,
+    kinds: Vec<String>,
+    limit: Option<u32>,
+) -> Res<Vec<ProductView>> {
     st.who(&token)?;
     let kinds: Vec<ProductKind> = kinds.iter().filter_map(|k| ProductKind::parse(k)).collect();
-    let ps = st.counter.browse(&kinds, limit.unwrap_or(60) as usize).await.map_err(st.err())?;
+    let ps = st
+        .counter
+        .browse(&kinds, limit.unwrap_or(60) as usize)
+        .await
+        .map_err(st.err())?;
     Ok(st.products(&ps))
 }
 
@@ -155,11 +219,23 @@ pub async fn favourites(st: State<'_, AppState>, token: String) -> Res<Vec<Produ
 
 /// A mobile number checked, and the carrier's amount tiles for it.
 #[tauri::command]
-pub async fn topups(st: State<'_, AppState>, token: String, number: String, kinds: Vec<String>) -> Res<Topups> {
+pub async fn topups(
+    st: State<'_, AppState>,
+    token: String,
+    number: String,
+    kinds: Vec<String>,
+) -> Res<Topups> {
     st.who(&token)?;
     let kinds: Vec<ProductKind> = kinds.iter().filter_map(|k| ProductKind::parse(k)).collect();
-    let (v, ps) = st.counter.topups_for(&number, &kinds).await.map_err(st.err())?;
-    Ok(Topups { account: account_check(&st, v), products: st.products(&ps) })
+    let (v, ps) = st
+        .counter
+        .topups_for(&number, &kinds)
+        .await
+        .map_err(st.err())?;
+    Ok(Topups {
+        account: account_check(&st, v),
+        products: st.products(&ps),
+    })
 }
 
 fn account_check(st: &AppState, v: cardcat_core::ValidAccount) -> AccountCheck {
@@ -173,15 +249,33 @@ fn account_check(st: &AppState, v: cardcat_core::ValidAccount) -> AccountCheck {
 
 /// Checks what was typed for a product before anything is sold (number, QQ, account + zone).
 #[tauri::command]
-pub async fn check_account(st: State<'_, AppState>, token: String, sku: String, account: String, zone: Option<String>) -> Res<AccountCheck> {
+pub async fn check_account(
+    st: State<'_, AppState>,
+    token: String,
+    sku: String,
+    account: String,
+    zone: Option<String>,
+) -> Res<AccountCheck> {
     st.who(&token)?;
-    let v = st.counter.check_account(&sku, &AccountInput { account, zone }).await.map_err(st.err())?;
+    let v = st
+        .counter
+        .check_account(&sku, &AccountInput { account, zone })
+        .await
+        .map_err(st.err())?;
     Ok(account_check(&st, v))
 }
 
 #[tauri::command]
 #[allow(clippy::too_many_arguments)]
-pub async fn sell(st: State<'_, AppState>, token: String, sku: String, account: String, zone: Option<String>, payment: String, confirm_repeat: Option<String>) -> Res<SaleView> {
+pub async fn sell(
+    st: State<'_, AppState>,
+    token: String,
+    sku: String,
+    account: String,
+    zone: Option<String>,
+    payment: String,
+    confirm_repeat: Option<String>,
+) -> Res<SaleView> {
     let who = st.who(&token)?;
     let mut req = SellRequest::new(sku, account);
     req.account.zone = zone.filter(|z| !z.trim().is_empty());
@@ -190,7 +284,11 @@ pub async fn sell(st: State<'_, AppState>, token: String, sku: String, account: 
         Some(k) => Some(cardcat_counter::parse_key(&k).map_err(st.err())?),
         None => None,
     };
-    let opts = SellOptions { wait: SELL_WAIT, follow_for: SELL_FOLLOW, print: true };
+    let opts = SellOptions {
+        wait: SELL_WAIT,
+        follow_for: SELL_FOLLOW,
+        print: true,
+    };
     let sale = st.counter.sell(&who, req, opts).await.map_err(st.err())?;
     Ok(st.sale(sale, None))
 }
@@ -247,9 +345,17 @@ pub async fn reprint(st: State<'_, AppState>, token: String, key: String) -> Res
 }
 
 #[tauri::command]
-pub async fn redeem_prepare(st: State<'_, AppState>, token: String, code: String) -> Res<VoucherView> {
+pub async fn redeem_prepare(
+    st: State<'_, AppState>,
+    token: String,
+    code: String,
+) -> Res<VoucherView> {
     let who = st.who(&token)?;
-    let v = st.counter.redeem_prepare(&who, &code).await.map_err(st.err())?;
+    let v = st
+        .counter
+        .redeem_prepare(&who, &code)
+        .await
+        .map_err(st.err())?;
     Ok(VoucherView {
         redeemable: v.status == cardcat_wire::VoucherStatus::Unused,
         status: format!("{:?}", v.status).to_ascii_lowercase(),
@@ -285,9 +391,17 @@ pub async fn redeem(st: State<'_, AppState>, token: String, code: String) -> Res
 }
 
 #[tauri::command]
-pub async fn redeem_cancel(st: State<'_, AppState>, token: String, request_id: String) -> Res<RedemptionView> {
+pub async fn redeem_cancel(
+    st: State<'_, AppState>,
+    token: String,
+    request_id: String,
+) -> Res<RedemptionView> {
     let who = st.who(&token)?;
-    let r = st.counter.redeem_cancel(&who, &request_id).await.map_err(st.err())?;
+    let r = st
+        .counter
+        .redeem_cancel(&who, &request_id)
+        .await
+        .map_err(st.err())?;
     Ok(redemption(&st, r))
 }
 
@@ -309,9 +423,17 @@ pub async fn shift_x(st: State<'_, AppState>, token: String) -> Res<ShiftView> {
 
 /// Closes the shift with the counted cash (Z report), printed, with its preview.
 #[tauri::command]
-pub async fn shift_close(st: State<'_, AppState>, token: String, counted: String) -> Res<ShiftView> {
+pub async fn shift_close(
+    st: State<'_, AppState>,
+    token: String,
+    counted: String,
+) -> Res<ShiftView> {
     let who = st.who(&token)?;
-    let r = st.counter.close_shift(&who, &counted).await.map_err(st.err())?;
+    let r = st
+        .counter
+        .close_shift(&who, &counted)
+        .await
+        .map_err(st.err())?;
     let preview = st.preview(&who, printing::shift_doc(&r.shift), None).await;
     Ok(st.shift(r, preview))
 }
@@ -328,11 +450,25 @@ pub async fn sync_catalog(st: State<'_, AppState>, token: String) -> Res<AppInfo
 
 /// Commission by day, product or cashier (owner only: the engine checks the role).
 #[tauri::command]
-pub fn commission_report(st: State<'_, AppState>, token: String, from: Option<String>, to: Option<String>, by: String) -> Res<Vec<CommissionRow>> {
+pub fn commission_report(
+    st: State<'_, AppState>,
+    token: String,
+    from: Option<String>,
+    to: Option<String>,
+    by: String,
+) -> Res<Vec<CommissionRow>> {
     let who = st.who(&token)?;
-    let range = cardcat_counter::Counter::day_range(from.as_deref(), to.as_deref()).map_err(st.err())?;
-    let by = by.parse().map_err(|e: cardcat_core::report::ReportParamError| IpcError::from_counter(&e.into(), st.lang))?;
-    let rows = st.counter.commission_report(&who, &range, by).map_err(st.err())?;
+    let range =
+        cardcat_counter::Counter::day_range(from.as_deref(), to.as_deref()).map_err(st.err())?;
+    let by = by
+        .parse()
+        .map_err(|e: cardcat_core::report::ReportParamError| {
+            IpcError::from_counter(&e.into(), st.lang)
+        })?;
+    let rows = st
+        .counter
+        .commission_report(&who, &range, by)
+        .map_err(st.err())?;
     Ok(rows
         .into_iter()
         .map(|r| CommissionRow {

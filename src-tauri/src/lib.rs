@@ -53,14 +53,21 @@ impl AppState {
 }
 
 /// Builds the counter service for `start` (inside tauri's async runtime).
-fn open(start: Start) -> Result<(Counter, bool, Option<Box<dyn std::any::Any + Send + Sync>>), String> {
+fn open(
+    start: Start,
+) -> Result<(Counter, bool, Option<Box<dyn std::any::Any + Send + Sync>>), String> {
     match start {
         Start::Terminal(cfg) => {
             let secrets: std::sync::Arc<dyn cardcat_client::SecretStore> =
                 std::sync::Arc::from(cardcat_client::secrets::from_env());
             Counter::open(cfg, secrets)
                 .map(|c| (c, false, None))
-                .map_err(|e| cardcat_core::Localized::message(&e, cardcat_counter::terminal::detect_lang(None)))
+                .map_err(|e| {
+                    cardcat_core::Localized::message(
+                        &e,
+                        cardcat_counter::terminal::detect_lang(None),
+                    )
+                })
         }
         Start::Counter(c) => Ok((c, false, None)),
         #[cfg(feature = "demo")]
@@ -161,7 +168,10 @@ fn start_from_args() -> Result<Start, String> {
             return Err(cardcat_core::t!(lang_v, "app.demo_not_built"));
         }
     }
-    Ok(Start::Terminal(TerminalConfig::resolve(db, lang.as_deref())))
+    Ok(Start::Terminal(TerminalConfig::resolve(
+        db,
+        lang.as_deref(),
+    )))
 }
 
 /// The binary's entry point.

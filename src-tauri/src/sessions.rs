@@ -24,7 +24,11 @@ impl Sessions {
         let now = Instant::now();
         m.retain(|_, (_, t)| now.duration_since(*t) < IDLE);
         if m.len() >= MAX {
-            if let Some(oldest) = m.iter().min_by_key(|(_, (_, t))| *t).map(|(k, _)| k.clone()) {
+            if let Some(oldest) = m
+                .iter()
+                .min_by_key(|(_, (_, t))| *t)
+                .map(|(k, _)| k.clone())
+            {
                 m.remove(&oldest);
             }
         }

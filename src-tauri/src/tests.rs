@@ -24,7 +24,8 @@ fn ipc_types_are_current() {
 
 #[test]
 fn every_command_is_granted_once_and_nothing_else() {
-    let cap: Value = serde_json::from_str(include_str!("../capabilities/default.json")).expect("json");
+    let cap: Value =
+        serde_json::from_str(include_str!("../capabilities/default.json")).expect("json");
     let perms: Vec<&str> = cap["permissions"]
         .as_array()
         .expect("permissions")
@@ -35,7 +36,10 @@ fn every_command_is_granted_once_and_nothing_else() {
         .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .collect();
-    assert_eq!(perms, want, "capabilities/default.json grants exactly our commands");
+    assert_eq!(
+        perms, want,
+        "capabilities/default.json grants exactly our commands"
+    );
     let conf: Value = serde_json::from_str(include_str!("../tauri.conf.json")).expect("json");
     let csp = &conf["app"]["security"]["csp"];
     assert_eq!(csp["script-src"], "'self'");
@@ -118,7 +122,10 @@ fn roles_errors_and_commands_over_ipc() {
         .expect_err("no session");
     assert_eq!(e["kind"], "login_needed", "{e}");
     assert_eq!(e["code"], "auth.login_needed");
-    assert!(e["message"].as_str().is_some_and(|m| m.contains("登录")), "{e}");
+    assert!(
+        e["message"].as_str().is_some_and(|m| m.contains("登录")),
+        "{e}"
+    );
 
     // a wrong PIN is an input error and says nothing about which part was wrong
     let e = h
@@ -132,12 +139,18 @@ fn roles_errors_and_commands_over_ipc() {
 
     // a cashier cannot reach the owner's report over IPC, whatever the UI shows
     let e = h
-        .call("commission_report", json!({"token": cashier, "by": "product"}))
+        .call(
+            "commission_report",
+            json!({"token": cashier, "by": "product"}),
+        )
         .expect_err("cashier is refused");
     assert_eq!(e["kind"], "forbidden", "{e}");
     assert_eq!(e["code"], "auth.forbidden");
     let rows = h
-        .call("commission_report", json!({"token": owner, "by": "product"}))
+        .call(
+            "commission_report",
+            json!({"token": owner, "by": "product"}),
+        )
         .expect("owner may");
     assert!(rows.is_array());
 
@@ -149,7 +162,10 @@ fn roles_errors_and_commands_over_ipc() {
         )
         .expect_err("ten digits");
     assert_eq!(e["kind"], "input", "{e}");
-    assert!(e["code"].as_str().is_some_and(|c| c.starts_with("phone.")), "{e}");
+    assert!(
+        e["code"].as_str().is_some_and(|c| c.starts_with("phone.")),
+        "{e}"
+    );
     let ok = h
         .call(
             "check_account",
@@ -164,7 +180,10 @@ fn roles_errors_and_commands_over_ipc() {
         .call("search", json!({"token": cashier, "q": "yd50"}))
         .expect("search");
     assert_eq!(hits[0]["sku"], "CM-HF-50", "{hits}");
-    assert_eq!(hits[0]["price"].as_str().map(|p| p.contains('.')), Some(true));
+    assert_eq!(
+        hits[0]["price"].as_str().map(|p| p.contains('.')),
+        Some(true)
+    );
 
     // a sale through IPC, then the same sale again is held for a side-by-side confirm
     let sale = h
@@ -192,7 +211,10 @@ fn roles_errors_and_commands_over_ipc() {
 
     // no error text carries SQL or the store's path
     for v in [e] {
-        let m = v["message"].as_str().unwrap_or_default().to_ascii_lowercase();
+        let m = v["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         assert!(!m.contains("select") && !m.contains(".sqlite"), "{m}");
     }
 }

@@ -162,7 +162,11 @@ static SOURCES: [(Lang, &str, &str); 6] = [
         "app.ftl",
         include_str!("../locales/zh-CN/app.ftl"),
     ),
-    (Lang::ZhCn, "ui.ftl", include_str!("../locales/zh-CN/ui.ftl")),
+    (
+        Lang::ZhCn,
+        "ui.ftl",
+        include_str!("../locales/zh-CN/ui.ftl"),
+    ),
     (Lang::En, "core.ftl", include_str!("../locales/en/core.ftl")),
     (Lang::En, "app.ftl", include_str!("../locales/en/app.ftl")),
     (Lang::En, "ui.ftl", include_str!("../locales/en/ui.ftl")),

@@ -118,8 +118,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<Demo> {
         printer_out,
         terminal_db,
     };
-    std::fs::write(info_path(&opts.dir), serde_json::to_vec_pretty(&info)?)
-        .context("demo.json")?;
+    std::fs::write(info_path(&opts.dir), serde_json::to_vec_pretty(&info)?).context("demo.json")?;
     Ok(Demo {
         counter,
         info,

@@ -70,10 +70,15 @@ fn start_driver(port: u16, demo_dir: &Path, extra_env: &[(&str, String)]) -> R<D
     let bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
     let native = free_port()?;
     let mut cmd = Command::new(bin);
-    cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-        .env("CARDCAT_DEMO_DIR", demo_dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--native-port",
+        &native.to_string(),
+    ])
+    .env("CARDCAT_DEMO_DIR", demo_dir)
+    .stdout(Stdio::null())
+    .stderr(Stdio::inherit());
     for (k, v) in extra_env {
         cmd.env(k, v);
     }
@@ -124,13 +129,19 @@ impl Ui {
     }
 
     async fn click(&self, css: &str) -> R<()> {
-        self.el(css).await?.click().await.map_err(|x| format!("click {css}: {x}"))
+        self.el(css)
+            .await?
+            .click()
+            .await
+            .map_err(|x| format!("click {css}: {x}"))
     }
 
     async fn type_into(&self, css: &str, s: &str) -> R<()> {
         let el = self.el(css).await?;
         el.clear().await.map_err(e("clear"))?;
-        el.send_keys(s).await.map_err(|x| format!("typing into {css}: {x}"))
+        el.send_keys(s)
+            .await
+            .map_err(|x| format!("typing into {css}: {x}"))
     }
 
     /// Keys to whatever has focus (function keys, Enter, Escape).
@@ -154,7 +165,9 @@ impl Ui {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Err(format!("{css}[{attr}] is {last:?}, wanted one of {want:?} within {secs} s"))
+        Err(format!(
+            "{css}[{attr}] is {last:?}, wanted one of {want:?} within {secs} s"
+        ))
     }
 
     async fn wait_text(&self, css: &str, needle: &str, secs: u64) -> R<String> {
@@ -241,7 +254,8 @@ fn key(k: Key) -> String {
 
 async fn flows(ui: &Ui) -> R<()> {
     // -- PIN login
-    ui.wait_attr("[data-testid=app]", "data-ready", &["yes"], 60).await?;
+    ui.wait_attr("[data-testid=app]", "data-ready", &["yes"], 60)
+        .await?;
     ui.el("[data-testid=login]").await?;
     let title = ui.text("[data-testid=login] h1").await?;
     if !title.contains("工号") {
@@ -267,9 +281,11 @@ async fn flows(ui: &Ui) -> R<()> {
 
     // -- search by initials
     ui.type_into("[data-testid=search]", "txsp").await?;
-    ui.wait_text("[data-testid=results] li:first-child", "腾讯视频", 10).await?;
+    ui.wait_text("[data-testid=results] li:first-child", "腾讯视频", 10)
+        .await?;
     ui.type_into("[data-testid=search]", "yd50").await?;
-    ui.wait_text("[data-testid=results] li:first-child", "移动", 10).await?;
+    ui.wait_text("[data-testid=results] li:first-child", "移动", 10)
+        .await?;
     ui.shot("03-search").await?;
 
     // -- a wrong number is refused with a message, nothing sold
@@ -286,51 +302,67 @@ async fn flows(ui: &Ui) -> R<()> {
     // -- a top-up: number, read-back, amount tile, payment, live status
     ui.keys(&key(Key::F6)).await?;
     ui.type_into("[data-testid=account]", "13800138000").await?;
-    ui.wait_text("[data-testid=account-grouped]", "138 0013 8000", 5).await?;
+    ui.wait_text("[data-testid=account-grouped]", "138 0013 8000", 5)
+        .await?;
     ui.keys(&key(Key::Enter)).await?;
-    ui.wait_text("[data-testid=readback-number]", "138 0013 8000", 10).await?;
+    ui.wait_text("[data-testid=readback-number]", "138 0013 8000", 10)
+        .await?;
     ui.wait_text("[data-testid=carrier]", "中国移动", 5).await?;
     ui.shot("05-readback").await?;
     // confirmed by typing the number again
-    ui.type_into("[data-testid=account-again]", "13800138000").await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["amount"], 10).await?;
+    ui.type_into("[data-testid=account-again]", "13800138000")
+        .await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["amount"], 10)
+        .await?;
     ui.shot("06-amounts").await?;
     ui.keys("4").await?; // 10, 20, 30, 50: the fourth tile
-    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5)
+        .await?;
     ui.wait_text("[data-testid=total]", "50.00", 5).await?;
     ui.shot("07-confirm").await?;
     ui.click("[data-testid=confirm-sale]").await?;
-    ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 30).await?;
+    ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 30)
+        .await?;
     let key1 = ui.text("[data-testid=order-key]").await?;
     ui.shot("08-topup-done").await?;
-    ui.receipt_with(&["13800138000", "50.00"]).await.or(ui.receipt_with(&["138 0013 8000", "50.00"]).await)?;
+    ui.receipt_with(&["13800138000", "50.00"])
+        .await
+        .or(ui.receipt_with(&["138 0013 8000", "50.00"]).await)?;
     ui.keys(&key(Key::Enter)).await?;
 
     // -- the same top-up again: held and shown side by side with the earlier order
     ui.keys(&key(Key::F6)).await?;
     ui.el("[data-testid=account]").await?;
     ui.keys(&key(Key::Enter)).await?; // Enter: the last sale's number
-    ui.wait_attr("[data-testid=sale]", "data-step", &["readback"], 10).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["readback"], 10)
+        .await?;
     tokio::time::sleep(Duration::from_millis(900)).await; // Enter is inert for 800 ms
     ui.keys(&key(Key::Enter)).await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["amount"], 5).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["amount"], 5)
+        .await?;
     ui.keys(&key(Key::Enter)).await?; // the last amount is preselected
-    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5)
+        .await?;
     ui.wait_text("[data-testid=total]", "50.00", 5).await?;
     ui.keys(&key(Key::Enter)).await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["repeat"], 15).await?;
-    ui.wait_text("[data-testid=repeat-earlier]", &key1, 5).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["repeat"], 15)
+        .await?;
+    ui.wait_text("[data-testid=repeat-earlier]", &key1, 5)
+        .await?;
     ui.shot("09-repeat-guard").await?;
     ui.keys(&key(Key::Escape)).await?;
     ui.keys(&key(Key::Escape)).await?;
 
     // -- a PIN card: shown once, printed once
     ui.type_into("[data-testid=search]", "WY-YKT-30").await?;
-    ui.wait_text("[data-testid=results] li:first-child", "网易", 10).await?;
+    ui.wait_text("[data-testid=results] li:first-child", "网易", 10)
+        .await?;
     ui.keys(&key(Key::Enter)).await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 10).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 10)
+        .await?;
     ui.keys(&key(Key::Enter)).await?;
-    ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 30).await?;
+    ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 30)
+        .await?;
     let pin = ui.text("[data-testid=pin]").await?;
     if pin.len() < 6 || pin.contains('*') {
         return Err(format!("PIN not shown in full at the sale: {pin:?}"));
@@ -341,20 +373,26 @@ async fn flows(ui: &Ui) -> R<()> {
 
     // -- a direct top-up to a game account with its server
     ui.type_into("[data-testid=search]", "JX3-ZC-30").await?;
-    ui.wait_text("[data-testid=results] li:first-child", "剑网3", 10).await?;
+    ui.wait_text("[data-testid=results] li:first-child", "剑网3", 10)
+        .await?;
     ui.keys(&key(Key::Enter)).await?;
-    ui.type_into("[data-testid=account]", "xiaowang2026").await?;
+    ui.type_into("[data-testid=account]", "xiaowang2026")
+        .await?;
     let zone = ui.el("[data-testid=zone]").await?;
     zone.select_by_value("电信一区").await.map_err(e("zone"))?;
     ui.click("[data-testid=account-next]").await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["readback"], 10).await?;
-    ui.wait_text("[data-testid=readback]", "电信一区", 5).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["readback"], 10)
+        .await?;
+    ui.wait_text("[data-testid=readback]", "电信一区", 5)
+        .await?;
     tokio::time::sleep(Duration::from_millis(900)).await;
     ui.click("[data-testid=readback-ok]").await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5)
+        .await?;
     ui.shot("11-direct-confirm").await?;
     ui.click("[data-testid=confirm-sale]").await?;
-    ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 30).await?;
+    ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 30)
+        .await?;
     ui.receipt_with(&["xiaowang2026"]).await?;
     ui.keys(&key(Key::Enter)).await?;
 
@@ -362,40 +400,65 @@ async fn flows(ui: &Ui) -> R<()> {
     ui.keys(&key(Key::F6)).await?;
     ui.type_into("[data-testid=account]", "13800138501").await?;
     ui.keys(&key(Key::Enter)).await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["readback"], 10).await?;
-    ui.type_into("[data-testid=account-again]", "13800138501").await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["amount"], 10).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["readback"], 10)
+        .await?;
+    ui.type_into("[data-testid=account-again]", "13800138501")
+        .await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["amount"], 10)
+        .await?;
     ui.keys("1").await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5)
+        .await?;
     ui.keys(&key(Key::Enter)).await?;
     let first = ui
-        .wait_attr("[data-testid=result-box]", "data-state", &["unknown", "pending", "sending", "succeeded"], 30)
+        .wait_attr(
+            "[data-testid=result-box]",
+            "data-state",
+            &["unknown", "pending", "sending", "succeeded"],
+            30,
+        )
         .await?;
     if first == "succeeded" {
         return Err("the dropped answer was never shown as pending".into());
     }
     let advice = ui.text("[data-testid=advice]").await?;
     if !advice.contains("不等于失败") && !advice.contains("正在充值") {
-        return Err(format!("pending advice does not tell the customer what happens: {advice:?}"));
+        return Err(format!(
+            "pending advice does not tell the customer what happens: {advice:?}"
+        ));
     }
     ui.shot("12-unknown-pending").await?;
-    ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 90).await?;
+    ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 90)
+        .await?;
     ui.shot("13-unknown-resolved").await?;
     ui.keys(&key(Key::Enter)).await?;
 
     // -- redemption: scan, see it, confirm, done; then cancel within the window
     ui.keys(&key(Key::F10)).await?;
-    ui.type_into("[data-testid=voucher-code]", "CC-TEST-0001").await?;
+    ui.type_into("[data-testid=voucher-code]", "CC-TEST-0001")
+        .await?;
     ui.keys(&key(Key::Enter)).await?;
     ui.wait_text("[data-testid=voucher]", "星巴克", 10).await?;
     ui.wait_text("[data-testid=voucher]", "50.00", 5).await?;
     ui.shot("14-redeem-voucher").await?;
     ui.keys(&key(Key::Enter)).await?;
-    ui.wait_attr("[data-testid=redeem-result]", "data-state", &["redeemed"], 20).await?;
+    ui.wait_attr(
+        "[data-testid=redeem-result]",
+        "data-state",
+        &["redeemed"],
+        20,
+    )
+    .await?;
     ui.shot("15-redeemed").await?;
     ui.receipt_with(&["CC-TEST-0001"]).await?;
     ui.click("[data-testid=redeem-cancel]").await?;
-    ui.wait_attr("[data-testid=redeem-result]", "data-state", &["cancelled"], 20).await?;
+    ui.wait_attr(
+        "[data-testid=redeem-result]",
+        "data-state",
+        &["cancelled"],
+        20,
+    )
+    .await?;
     ui.keys(&key(Key::Escape)).await?;
 
     // -- pending panel and a reprint (副本) with its preview from the bytes
@@ -405,7 +468,9 @@ async fn flows(ui: &Ui) -> R<()> {
     ui.click("[data-testid=reprint]").await?;
     ui.el("[data-testid=preview] img").await?;
     ui.shot("16-pending-reprint").await?;
-    ui.receipt_with(&["副本", "13800138000"]).await.or(ui.receipt_with(&["副本", "138 0013 8000"]).await)?;
+    ui.receipt_with(&["副本", "13800138000"])
+        .await
+        .or(ui.receipt_with(&["副本", "138 0013 8000"]).await)?;
     ui.keys(&key(Key::Escape)).await?;
 
     // -- X report with its preview
@@ -429,7 +494,9 @@ async fn flows(ui: &Ui) -> R<()> {
     if r["thrown"]["kind"] != "login_needed" {
         return Err(format!("a forged token was accepted: {r}"));
     }
-    let r = ui.invoke("return await inv('plugin:shell|open', {path: 'https://example.com'});").await?;
+    let r = ui
+        .invoke("return await inv('plugin:shell|open', {path: 'https://example.com'});")
+        .await?;
     if r.get("thrown").is_none() {
         return Err(format!("the webview reached a shell: {r}"));
     }
@@ -438,13 +505,26 @@ async fn flows(ui: &Ui) -> R<()> {
 
 /// Keystroke → rendered results in the real window, over the catalog the app was given.
 async fn bench(ui: &Ui) -> R<()> {
-    ui.wait_attr("[data-testid=app]", "data-ready", &["yes"], 120).await?;
+    ui.wait_attr("[data-testid=app]", "data-ready", &["yes"], 120)
+        .await?;
     ui.type_into("[data-testid=login-user]", "c1").await?;
     ui.type_into("[data-testid=login-pin]", "1234").await?;
     ui.keys(&key(Key::Enter)).await?;
     ui.el("[data-testid=search]").await?;
-    let queries = ["yd50", "txsp", "腾讯视频", "qqyy", "50", "wyykt", "dx20g", "jdek100", "xbk", "aqy"];
-    ui.invoke("window.__cardcatPerf.search.length = 0; return 1;").await?;
+    let queries = [
+        "yd50",
+        "txsp",
+        "腾讯视频",
+        "qqyy",
+        "50",
+        "wyykt",
+        "dx20g",
+        "jdek100",
+        "xbk",
+        "aqy",
+    ];
+    ui.invoke("window.__cardcatPerf.search.length = 0; return 1;")
+        .await?;
     for round in 0..5 {
         for q in queries {
             let el = ui.el("[data-testid=search]").await?;
@@ -457,7 +537,9 @@ async fn bench(ui: &Ui) -> R<()> {
         let _ = round;
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let v = ui.invoke("return window.__cardcatPerf.search.slice();").await?;
+    let v = ui
+        .invoke("return window.__cardcatPerf.search.slice();")
+        .await?;
     let mut ms: Vec<f64> = v
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_f64).collect())
@@ -502,7 +584,11 @@ async fn main() {
             shots: o.shots.clone(),
             demo_dir: demo_dir.clone(),
         };
-        let r = if o.bench { bench(&ui).await } else { flows(&ui).await };
+        let r = if o.bench {
+            bench(&ui).await
+        } else {
+            flows(&ui).await
+        };
         if r.is_err() {
             let _ = ui.shot("failure").await;
         }
