@@ -201,7 +201,11 @@ pub async fn browse(
     limit: Option<u32>,
 ) -> Res<Vec<ProductView>> {
     st.who(&token)?;
-    let kinds: Vec<ProductKind> = kinds.iter().filter_map(|k| ProductKind::parse(k)).collect();
+    let kinds: Vec<ProductKind> = kinds
+        .iter()
+        .map(String::as_str)
+        .filter_map(ProductKind::parse)
+        .collect();
     let ps = st
         .counter
         .browse(&kinds, limit.unwrap_or(60) as usize)
@@ -226,7 +230,11 @@ pub async fn topups(
     kinds: Vec<String>,
 ) -> Res<Topups> {
     st.who(&token)?;
-    let kinds: Vec<ProductKind> = kinds.iter().filter_map(|k| ProductKind::parse(k)).collect();
+    let kinds: Vec<ProductKind> = kinds
+        .iter()
+        .map(String::as_str)
+        .filter_map(ProductKind::parse)
+        .collect();
     let (v, ps) = st
         .counter
         .topups_for(&number, &kinds)

@@ -48,6 +48,7 @@ fn opts() -> R<Opts> {
     if !o.app.is_file() {
         return Err(format!("app binary not found: {}", o.app.display()));
     }
+    o.app = o.app.canonicalize().map_err(e("app path"))?;
     Ok(o)
 }
 
@@ -157,10 +158,10 @@ impl Ui {
         while t.elapsed() < Duration::from_secs(secs) {
             if let Ok(el) = self.c.find(Locator::Css(css)).await {
                 last = el.attr(attr).await.ok().flatten();
-                if let Some(v) = &last {
-                    if want.contains(&v.as_str()) {
-                        return Ok(v.clone());
-                    }
+                if let Some(v) = &last
+                    && want.contains(&v.as_str())
+                {
+                    return Ok(v.clone());
                 }
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -525,7 +526,7 @@ async fn bench(ui: &Ui) -> R<()> {
     ];
     ui.invoke("window.__cardcatPerf.search.length = 0; return 1;")
         .await?;
-    for round in 0..5 {
+    for _ in 0..5 {
         for q in queries {
             let el = ui.el("[data-testid=search]").await?;
             el.clear().await.map_err(e("clear"))?;
@@ -534,7 +535,6 @@ async fn bench(ui: &Ui) -> R<()> {
             }
             tokio::time::sleep(Duration::from_millis(60)).await;
         }
-        let _ = round;
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let v = ui
@@ -548,13 +548,13 @@ async fn bench(ui: &Ui) -> R<()> {
         return Err("no keystroke timings recorded".into());
     }
     ms.sort_by(f64::total_cmp);
-    let p = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
+    let p = |pct: usize| ms[(ms.len() - 1) * pct / 100];
     println!(
         "keystroke → rendered results ({} keystrokes): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
         ms.len(),
-        p(0.5),
-        p(0.95),
-        p(1.0)
+        p(50),
+        p(95),
+        p(100)
     );
     Ok(())
 }
