@@ -31,13 +31,13 @@ pub enum IpcError {
     RepeatSale {
         code: String,
         message: String,
-        prior: PriorSale,
+        prior: Box<PriorSale>,
     },
     /// An earlier result for this product/account has not reached the customer yet.
     Owed {
         code: String,
         message: String,
-        prior: PriorSale,
+        prior: Box<PriorSale>,
     },
     /// Anything else, in words for the counter.
     Failed { code: String, message: String },
@@ -67,14 +67,14 @@ impl IpcError {
                     return IpcError::RepeatSale {
                         code,
                         message,
-                        prior: PriorSale::from(p.as_ref(), lang),
+                        prior: Box::new(PriorSale::from(p.as_ref(), lang)),
                     };
                 }
                 EngineError::Owed(p) => {
                     return IpcError::Owed {
                         code,
                         message,
-                        prior: PriorSale::from(p.as_ref(), lang),
+                        prior: Box::new(PriorSale::from(p.as_ref(), lang)),
                     };
                 }
                 _ => {}

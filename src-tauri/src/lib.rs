@@ -52,10 +52,11 @@ impl AppState {
     }
 }
 
+/// What must stay alive beside the counter (the demo's servers), if anything.
+type Keep = Option<Box<dyn std::any::Any + Send + Sync>>;
+
 /// Builds the counter service for `start` (inside tauri's async runtime).
-fn open(
-    start: Start,
-) -> Result<(Counter, bool, Option<Box<dyn std::any::Any + Send + Sync>>), String> {
+fn open(start: Start) -> Result<(Counter, bool, Keep), String> {
     match start {
         Start::Terminal(cfg) => {
             let secrets: std::sync::Arc<dyn cardcat_client::SecretStore> =

@@ -23,14 +23,13 @@ impl Sessions {
         let mut m = self.map.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         m.retain(|_, (_, t)| now.duration_since(*t) < IDLE);
-        if m.len() >= MAX {
-            if let Some(oldest) = m
+        if m.len() >= MAX
+            && let Some(oldest) = m
                 .iter()
                 .min_by_key(|(_, (_, t))| *t)
                 .map(|(k, _)| k.clone())
-            {
-                m.remove(&oldest);
-            }
+        {
+            m.remove(&oldest);
         }
         m.insert(token.clone(), (s, now));
         token
