@@ -41,12 +41,17 @@ impl AppState {
             preview,
         }
     }
-    fn shift(&self, r: cardcat_counter::ShiftReport, preview: Option<ReceiptPreview>) -> ShiftView {
+    /// An X or Z report with the preview of the receipt it printed.
+    async fn shift(&self, who: &Session, r: cardcat_counter::ShiftReport) -> ShiftView {
+        let doc = printing::shift_doc(&r.shift);
+        let preview = self.preview(who, r.print.as_ref(), doc, None).await;
         shift_view(self, &r.shift, r.print.as_ref(), preview)
     }
+    /// The preview of what `printed` sent to the printer (or of `doc`, with no printer).
     async fn preview(
         &self,
         who: &Session,
+        printed: Option<&cardcat_counter::PrintOutcome>,
         doc: cardcat_core::receipt::Doc,
         key: Option<String>,
     ) -> Option<ReceiptPreview> {
@@ -56,7 +61,7 @@ impl AppState {
             order_key: key,
             kind: "preview",
         };
-        match self.counter.preview(job).await {
+        match self.counter.preview(printed, job).await {
             Ok(p) => Some(ReceiptPreview::from(&p)),
             Err(e) => {
                 tracing::warn!(error = %e, "receipt preview");
@@ -192,6 +197,15 @@ pub async fn search(
         .collect())
 }
 
+/// Kind words (mobile_topup, pin_card, …) as kinds; unknown words are ignored.
+fn parse_kinds(words: &[String]) -> Vec<ProductKind> {
+    words
+        .iter()
+        .map(String::as_str)
+        .filter_map(ProductKind::parse)
+        .collect()
+}
+
 /// Products of a tile: `kinds` are kind words (mobile_topup, pin_card, …).
 #[tauri::command]
 pub async fn browse(
@@ -201,11 +215,7 @@ pub async fn browse(
     limit: Option<u32>,
 ) -> Res<Vec<ProductView>> {
     st.who(&token)?;
-    let kinds: Vec<ProductKind> = kinds
-        .iter()
-        .map(String::as_str)
-        .filter_map(ProductKind::parse)
-        .collect();
+    let kinds = parse_kinds(&kinds);
     let ps = st
         .counter
         .browse(&kinds, limit.unwrap_or(60) as usize)
@@ -230,11 +240,7 @@ pub async fn topups(
     kinds: Vec<String>,
 ) -> Res<Topups> {
     st.who(&token)?;
-    let kinds: Vec<ProductKind> = kinds
-        .iter()
-        .map(String::as_str)
-        .filter_map(ProductKind::parse)
-        .collect();
+    let kinds = parse_kinds(&kinds);
     let (v, ps) = st
         .counter
         .topups_for(&number, &kinds)
@@ -348,7 +354,7 @@ pub async fn reprint(st: State<'_, AppState>, token: String, key: String) -> Res
     let who = st.who(&token)?;
     let sale = st.counter.reprint(&who, &key).await.map_err(st.err())?;
     let doc = cardcat_core::receipt::Doc::Sale(printing::sale_info(&sale.order, true));
-    let preview = st.preview(&who, doc, Some(key)).await;
+    let preview = st.preview(&who, sale.print.as_ref(), doc, Some(key)).await;
     Ok(st.sale(sale, preview))
 }
 
@@ -366,7 +372,7 @@ pub async fn redeem_prepare(
         .map_err(st.err())?;
     Ok(VoucherView {
         redeemable: v.status == cardcat_wire::VoucherStatus::Unused,
-        status: format!("{:?}", v.status).to_ascii_lowercase(),
+        status: v.status.as_str().to_string(),
         status_label: cardcat_counter::voucher_status_label(st.lang, v.status),
         code: v.code,
         title: v.title,
@@ -383,7 +389,7 @@ fn redemption(st: &AppState, r: cardcat_counter::Redeemed) -> RedemptionView {
         code: x.code,
         title: x.title,
         value: x.value.to_string(),
-        state: format!("{:?}", x.state).to_ascii_lowercase(),
+        state: x.state.as_str().to_string(),
         state_label: cardcat_counter::redemption_state_label(st.lang, x.state),
         cancel_deadline_ms: x.cancel_deadline_ms,
         error: x.error,
@@ -425,8 +431,7 @@ pub fn shift_open(st: State<'_, AppState>, token: String, float: String) -> Res<
 pub async fn shift_x(st: State<'_, AppState>, token: String) -> Res<ShiftView> {
     let who = st.who(&token)?;
     let r = st.counter.x_report(&who).await.map_err(st.err())?;
-    let preview = st.preview(&who, printing::shift_doc(&r.shift), None).await;
-    Ok(st.shift(r, preview))
+    Ok(st.shift(&who, r).await)
 }
 
 /// Closes the shift with the counted cash (Z report), printed, with its preview.
@@ -442,8 +447,7 @@ pub async fn shift_close(
         .close_shift(&who, &counted)
         .await
         .map_err(st.err())?;
-    let preview = st.preview(&who, printing::shift_doc(&r.shift), None).await;
-    Ok(st.shift(r, preview))
+    Ok(st.shift(&who, r).await)
 }
 
 /// A catalog sync now (progress arrives as events); answers the new status.

@@ -102,22 +102,7 @@ impl IpcError {
     }
 
     pub fn login_needed(lang: Lang) -> IpcError {
-        IpcError::LoginNeeded {
-            code: "auth.login_needed".into(),
-            message: cardcat_core::t!(lang, "auth.login_needed"),
-        }
-    }
-
-    pub fn code(&self) -> &str {
-        match self {
-            IpcError::LoginNeeded { code, .. }
-            | IpcError::Forbidden { code, .. }
-            | IpcError::Input { code, .. }
-            | IpcError::Offline { code, .. }
-            | IpcError::RepeatSale { code, .. }
-            | IpcError::Owed { code, .. }
-            | IpcError::Failed { code, .. } => code,
-        }
+        IpcError::from_counter(&CounterError::LoginNeeded, lang)
     }
 }
 

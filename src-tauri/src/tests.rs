@@ -134,8 +134,8 @@ fn roles_errors_and_commands_over_ipc() {
     assert_eq!(e["kind"], "input", "{e}");
     assert_eq!(e["code"], "auth.bad_login");
 
-    let cashier = h.login(crate::tests::CASHIER.0, crate::tests::CASHIER.1);
-    let owner = h.login(crate::tests::OWNER.0, crate::tests::OWNER.1);
+    let cashier = h.login(cardcat_demo::CASHIER.0, cardcat_demo::CASHIER.1);
+    let owner = h.login(cardcat_demo::OWNER.0, cardcat_demo::OWNER.1);
 
     // a cashier cannot reach the owner's report over IPC, whatever the UI shows
     let e = h
@@ -216,6 +216,3 @@ fn roles_errors_and_commands_over_ipc() {
         .to_ascii_lowercase();
     assert!(!m.contains("select") && !m.contains(".sqlite"), "{m}");
 }
-
-pub(crate) const CASHIER: (&str, &str) = cardcat_demo::CASHIER;
-pub(crate) const OWNER: (&str, &str) = cardcat_demo::OWNER;

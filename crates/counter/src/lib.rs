@@ -672,14 +672,20 @@ impl Counter {
         Ok(())
     }
 
-    /// What a document looks like on this terminal's paper, taken from the exact bytes the
-    /// printer would get (encoded, decoded by the virtual printer, rendered).
-    pub async fn preview(&self, job: printing::PrintJob) -> Result<printing::Preview> {
+    /// What a receipt looks like on this terminal's paper, decoded from the exact bytes the
+    /// printer got (the queue job of `printed`), or, when nothing was queued (no printer),
+    /// from `job` encoded as it would be printed.
+    pub async fn preview(
+        &self,
+        printed: Option<&PrintOutcome>,
+        job: printing::PrintJob,
+    ) -> Result<printing::Preview> {
         let lang = self.lang();
         let path = self.inner.cfg.db.clone();
+        let printed = printed.and_then(PrintOutcome::job).map(str::to_string);
         tokio::task::spawn_blocking(move || {
             let store = Store::open_existing(&path)?;
-            printing::preview_blocking(&store, lang, &job)
+            printing::preview_blocking(&store, lang, printed.as_deref(), &job)
         })
         .await
         .map_err(blocking_err)?

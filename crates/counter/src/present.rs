@@ -10,13 +10,7 @@ pub fn redemption_state_label(lang: Lang, s: RedemptionState) -> String {
 }
 
 pub fn voucher_status_label(lang: Lang, s: VoucherStatus) -> String {
-    let w = match s {
-        VoucherStatus::Unused => "unused",
-        VoucherStatus::Redeemed => "redeemed",
-        VoucherStatus::Cancelled => "cancelled",
-        VoucherStatus::Expired => "expired",
-    };
-    t!(lang, &format!("voucher.status.{w}"))
+    t!(lang, &format!("voucher.status.{}", s.as_str()))
 }
 
 /// The lines of a shift summary (opened / X / Z), `title_key` naming which.

@@ -43,6 +43,16 @@ pub enum PrintOutcome {
 }
 
 impl PrintOutcome {
+    /// The print-queue job that holds this receipt's bytes, when it was queued.
+    pub fn job(&self) -> Option<&str> {
+        match self {
+            PrintOutcome::Printed { job }
+            | PrintOutcome::Queued { job, .. }
+            | PrintOutcome::Uncertain { job, .. } => Some(job),
+            PrintOutcome::NoPrinter | PrintOutcome::Failed { .. } => None,
+        }
+    }
+
     pub fn printed(&self) -> bool {
         matches!(self, PrintOutcome::Printed { .. })
     }
@@ -216,8 +226,8 @@ fn encode_job(
     Ok((target, bytes))
 }
 
-/// A receipt as it would come out of this terminal's printer: the PNG of the decoded
-/// bytes and the decoded text. Without a printer set, the default 80 mm profile is used.
+/// A receipt as it comes out of this terminal's printer: the PNG of the decoded bytes and
+/// the decoded text. Without a printer set, the default 80 mm profile is used.
 #[derive(Debug, Clone, Serialize)]
 pub struct Preview {
     pub png: Vec<u8>,
@@ -225,15 +235,31 @@ pub struct Preview {
     pub bytes: usize,
 }
 
-/// Encodes a document exactly as for printing, then decodes and renders those bytes.
-pub fn preview_blocking(store: &Store, lang: Lang, job: &PrintJob) -> Result<Preview> {
+/// Decodes and renders the bytes of print-queue job `printed` (exactly what went to the
+/// printer); without one (no printer set), encodes `job` as it would be printed.
+pub fn preview_blocking(
+    store: &Store,
+    lang: Lang,
+    printed: Option<&str>,
+    job: &PrintJob,
+) -> Result<Preview> {
     let p = match configured(store)? {
         Some((_, p)) => p,
-        None => cardcat_printer::profile::find("xprinter-80")
-            .ok_or_else(|| InputError::Profile("xprinter-80".into()))?,
+        None => {
+            profile::find("xprinter-80").ok_or_else(|| InputError::Profile("xprinter-80".into()))?
+        }
     };
-    let ctx = context(store, lang, &job.cashier)?;
-    let bytes = encode::receipt_bytes(&job.doc, &ctx, p, logo_for(&ctx, p).as_ref())?;
+    let queued = match printed {
+        Some(id) => queue::bytes(store.conn(), id).map_err(|e| CounterError::Store(e.into()))?,
+        None => None,
+    };
+    let bytes = match queued {
+        Some(b) => b,
+        None => {
+            let ctx = context(store, lang, &job.cashier)?;
+            encode::receipt_bytes(&job.doc, &ctx, p, logo_for(&ctx, p).as_ref())?
+        }
+    };
     let doc = cardcat_printer::decode::decode(&bytes);
     Ok(Preview {
         png: cardcat_printer::render::render_png(&doc, p.width),

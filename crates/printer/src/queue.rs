@@ -105,6 +105,17 @@ pub fn get(
     .optional()
 }
 
+/// The exact bytes of a job (what was or will be sent to the printer).
+pub fn bytes(
+    c: &Connection,
+    id: &str,
+) -> Result<Option<Vec<u8>>, cardcat_store::rusqlite_reexport::Error> {
+    c.query_row("SELECT bytes FROM print_jobs WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })
+    .optional()
+}
+
 /// Queues the same bytes again as a new job (an explicit reprint of a non-sensitive job;
 /// sale receipts are rebuilt as masked copies by the caller instead).
 pub fn requeue_copy(

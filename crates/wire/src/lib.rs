@@ -218,6 +218,18 @@ pub enum VoucherStatus {
     Expired,
 }
 
+impl VoucherStatus {
+    /// Its wire word (as serialised).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VoucherStatus::Unused => "unused",
+            VoucherStatus::Redeemed => "redeemed",
+            VoucherStatus::Cancelled => "cancelled",
+            VoucherStatus::Expired => "expired",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrepareRequest {
     pub code: String,
