@@ -368,6 +368,7 @@ mod tests {
         "ESC", "POS",  // ESC/POS, the receipt printer command set named on printer boxes
         "VIP",  // video memberships are sold as "VIP 会员"
         "Ctrl", // the key as labelled on the keyboard ("按 Ctrl-C 结束")
+        "Enter", "Esc", // keys as labelled on the keyboard, in the counter's key hints
     ];
 
     fn parsed(lang: Lang) -> Vec<FluentResource> {
@@ -548,7 +549,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(sources().len(), 4);
+        assert_eq!(sources().len(), 6);
         assert!(
             sources()
                 .iter()
