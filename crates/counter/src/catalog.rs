@@ -38,6 +38,10 @@ struct Loaded {
 #[derive(Clone, Default)]
 pub struct Catalog {
     inner: Arc<RwLock<Option<Loaded>>>,
+    /// Held while an index is loaded or built: callers that find it stale at the same
+    /// moment (start-up, the first search, a tile) wait for one build instead of each
+    /// building their own.
+    loading: Arc<std::sync::Mutex<()>>,
     /// Where the index snapshot lives (next to the store), when snapshots are kept.
     snapshot: Option<Arc<PathBuf>>,
 }
@@ -131,6 +135,7 @@ impl Catalog {
     pub fn with_snapshot(path: PathBuf) -> Catalog {
         Catalog {
             inner: Arc::default(),
+            loading: Arc::default(),
             snapshot: Some(Arc::new(path)),
         }
     }
@@ -147,19 +152,24 @@ impl Catalog {
             .setting(cardcat_engine::K_TERMINAL_ID)?
             .unwrap_or_default();
         let snap_key = snapshot_key(&st, &terminal);
-        let mut worn_out = false;
-        {
+        // Some(worn out) when an index of this exact catalog is in memory
+        let current = || -> Result<Option<bool>> {
             let g = self.inner.read().map_err(|_| poisoned())?;
-            if let Some(l) = g.as_ref()
-                && l.stamp == stamp
-            {
-                if l.index.garbage_ratio() <= MAX_GARBAGE {
-                    return Ok(Readiness::Current);
-                }
-                // too many replaced rows: compact by building (a snapshot would hold them too)
-                worn_out = true;
-            }
+            Ok(g.as_ref()
+                .filter(|l| l.stamp == stamp)
+                .map(|l| l.index.garbage_ratio() > MAX_GARBAGE))
+        };
+        if current()? == Some(false) {
+            return Ok(Readiness::Current);
         }
+        // one load at a time; whoever waited finds the index another caller just loaded
+        let _one = self.loading.lock().unwrap_or_else(|p| p.into_inner());
+        let worn_out = match current()? {
+            Some(false) => return Ok(Readiness::Current),
+            // too many replaced rows: compact by building (a snapshot would hold them too)
+            Some(true) => true,
+            None => false,
+        };
         if let Some(path) = self.snapshot.as_ref().filter(|_| !worn_out)
             && let Ok(bytes) = std::fs::read(path.as_path())
             && let Some((mut index, snap_version)) = SearchIndex::from_snapshot(&bytes, snap_key)
