@@ -507,14 +507,134 @@ async fn flows(ui: &Ui) -> R<()> {
     Ok(())
 }
 
+/// One `/proc/<pid>/<file>` field in kB ("VmRSS:", "Pss:").
+fn proc_kb(pid: u32, file: &str, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/{file}"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+}
+
+/// Memory (kB) of the processes running `app` and all their descendants (the app,
+/// WebKit's web and network processes): summed RSS (shared libraries counted in each),
+/// summed PSS (shared pages split between the processes), and how many there are.
+fn memory_kb(app: &Path) -> (u64, u64, usize) {
+    let mut parent = std::collections::HashMap::new();
+    let mut roots = Vec::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return (0, 0, 0);
+    };
+    for entry in dir.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(0);
+        parent.insert(pid, ppid);
+        if std::fs::read_link(format!("/proc/{pid}/exe"))
+            .ok()
+            .as_deref()
+            == Some(app)
+        {
+            roots.push(pid);
+        }
+    }
+    let (mut rss, mut pss, mut count) = (0, 0, 0);
+    for &pid in parent.keys() {
+        // is `pid` one of the roots or below one? (bounded walk up the tree)
+        let mut p = pid;
+        let mut inside = false;
+        for _ in 0..64 {
+            if roots.contains(&p) {
+                inside = true;
+                break;
+            }
+            match parent.get(&p) {
+                Some(&pp) if pp > 1 => p = pp,
+                _ => break,
+            }
+        }
+        if !inside {
+            continue;
+        }
+        let (r, p) = (
+            proc_kb(pid, "status", "VmRSS:"),
+            proc_kb(pid, "smaps_rollup", "Pss:"),
+        );
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        println!("  {} RSS {} MB, PSS {} MB", comm.trim(), r / 1024, p / 1024);
+        rss += r;
+        pss += p;
+        count += 1;
+    }
+    (rss, pss, count)
+}
+
+async fn login_c1(ui: &Ui) -> R<()> {
+    ui.type_into("[data-testid=login-user]", "c1").await?;
+    ui.type_into("[data-testid=login-pin]", "1234").await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.el("[data-testid=search]").await.map(|_| ())
+}
+
+/// Cold start to an interactive login screen, then idle memory after logging in.
+async fn bench_start(ui: &Ui, started: Instant, app: &Path) -> R<()> {
+    ui.wait_attr("[data-testid=app]", "data-ready", &["yes"], 120)
+        .await?;
+    ui.el("[data-testid=login-user]").await?;
+    println!(
+        "cold start to an interactive login screen: {} ms (from the WebDriver session request: WebKitWebDriver, the app, and the demo platform's start, pairing and sync)",
+        started.elapsed().as_millis()
+    );
+    login_c1(ui).await?;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let (rss, pss, n) = memory_kb(app);
+    println!(
+        "idle memory after login, {n} processes (app + WebKit): PSS {} MB, RSS summed {} MB",
+        pss / 1024,
+        rss / 1024
+    );
+    Ok(())
+}
+
 /// Keystroke → rendered results in the real window, over the catalog the app was given.
 async fn bench(ui: &Ui) -> R<()> {
     ui.wait_attr("[data-testid=app]", "data-ready", &["yes"], 120)
         .await?;
-    ui.type_into("[data-testid=login-user]", "c1").await?;
-    ui.type_into("[data-testid=login-pin]", "1234").await?;
-    ui.keys(&key(Key::Enter)).await?;
-    ui.el("[data-testid=search]").await?;
+    login_c1(ui).await?;
+    // steady state: the first search waits for the index to load after start
+    let warm = Instant::now();
+    ui.type_into("[data-testid=search]", "yd").await?;
+    ui.wait_text("[data-testid=results] li:first-child", "移动", 60)
+        .await?;
+    println!(
+        "first search after login (the index loading): {} ms",
+        warm.elapsed().as_millis()
+    );
+    // the IPC round trip of one search, timed inside the page
+    let rt = ui
+        .invoke(
+            "const u = await inv('login', {user: 'c1', pin: '1234'}); const qs = ['yd50','txsp','qqyy','50','wyykt','dx20g','jdek100','xbk']; const out = []; for (let i = 0; i < 80; i++) { const t = performance.now(); await inv('search', {token: u.token, q: qs[i % qs.length], limit: 30}); out.push(performance.now() - t); } return out;",
+        )
+        .await?;
+    let mut ipc: Vec<f64> = rt
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    ipc.sort_by(f64::total_cmp);
+    if let (Some(p50), Some(p95)) = (ipc.get(ipc.len() / 2), ipc.get(ipc.len() * 95 / 100)) {
+        println!(
+            "search over IPC, round trip in the page ({} calls): p50 {p50:.1} ms, p95 {p95:.1} ms",
+            ipc.len()
+        );
+    }
     let queries = [
         "yd50",
         "txsp",
@@ -527,8 +647,10 @@ async fn bench(ui: &Ui) -> R<()> {
         "xbk",
         "aqy",
     ];
-    ui.invoke("window.__cardcatPerf.search.length = 0; return 1;")
-        .await?;
+    ui.invoke(
+        "window.__cardcatPerf.search.length = 0; window.__cardcatPerf.dom.length = 0; return 1;",
+    )
+    .await?;
     for _ in 0..5 {
         for q in queries {
             let el = ui.el("[data-testid=search]").await?;
@@ -540,6 +662,17 @@ async fn bench(ui: &Ui) -> R<()> {
         }
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
+    let d = ui
+        .invoke("return window.__cardcatPerf.dom.slice();")
+        .await?;
+    let mut dm: Vec<f64> = d
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    dm.sort_by(f64::total_cmp);
+    if let (Some(p50), Some(p95)) = (dm.get(dm.len() / 2), dm.get(dm.len() * 95 / 100)) {
+        println!("keystroke → results in the DOM (before paint): p50 {p50:.1} ms, p95 {p95:.1} ms");
+    }
     let v = ui
         .invoke("return window.__cardcatPerf.search.slice();")
         .await?;
@@ -573,36 +706,50 @@ async fn main() {
     };
     let demo_dir = std::env::temp_dir().join(format!("cardcat-e2e-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&demo_dir);
-    let extra = if o.bench {
-        vec![("CARDCAT_DEMO_EXTRA_SKUS", "50000".to_string())]
+    // the bench starts the app twice: with the seeded catalog (start, memory), then
+    // with 50,000 more SKUs (keystrokes)
+    let phases: Vec<(&str, Vec<(&str, String)>)> = if o.bench {
+        vec![
+            ("start", vec![]),
+            (
+                "keys",
+                vec![("CARDCAT_DEMO_EXTRA_SKUS", "50000".to_string())],
+            ),
+        ]
     } else {
-        vec![]
+        vec![("flows", vec![])]
     };
     let res = async {
-        let port = free_port()?;
-        let _driver = start_driver(port, &demo_dir, &extra)?;
-        let c = connect(port, &o.app).await?;
-        let ui = Ui {
-            c,
-            shots: o.shots.clone(),
-            demo_dir: demo_dir.clone(),
-        };
-        let r = if o.bench {
-            bench(&ui).await
-        } else {
-            flows(&ui).await
-        };
-        if r.is_err() {
-            let _ = ui.shot("failure").await;
+        for (phase, extra) in phases {
+            let dir = demo_dir.join(phase);
+            let port = free_port()?;
+            let _driver = start_driver(port, &dir, &extra)?;
+            let started = Instant::now();
+            let c = connect(port, &o.app).await?;
+            let ui = Ui {
+                c,
+                shots: o.shots.clone(),
+                demo_dir: dir,
+            };
+            let r = match phase {
+                "start" => bench_start(&ui, started, &o.app).await,
+                "keys" => bench(&ui).await,
+                _ => flows(&ui).await,
+            };
+            if r.is_err() {
+                let _ = ui.shot("failure").await;
+            }
+            let _ = ui.c.close().await;
+            r?;
         }
-        let _ = ui.c.close().await;
-        r
+        Ok::<(), String>(())
     };
     let r = tokio::time::timeout(Duration::from_secs(600), res)
         .await
         .unwrap_or_else(|_| Err("the end-to-end run took over 10 minutes".into()));
     let _ = std::fs::remove_dir_all(&demo_dir);
     match r {
+        Ok(()) if o.bench => println!("cardcat-e2e: bench done"),
         Ok(()) => println!("cardcat-e2e: all flows passed"),
         Err(m) => {
             eprintln!("cardcat-e2e: FAILED: {m}");
