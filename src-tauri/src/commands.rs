@@ -21,23 +21,23 @@ const SELL_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 const SELL_FOLLOW: std::time::Duration = std::time::Duration::from_secs(180);
 
 impl AppState {
-    fn who(&self, token: &str) -> Res<Session> {
+    pub(crate) fn who(&self, token: &str) -> Res<Session> {
         self.sessions
             .get(token)
-            .ok_or_else(|| IpcError::login_needed(self.lang))
+            .ok_or_else(|| IpcError::login_needed(self.lang()))
     }
-    fn err(&self) -> impl Fn(CounterError) -> IpcError + '_ {
-        move |e| IpcError::from_counter(&e, self.lang)
+    pub(crate) fn err(&self) -> impl Fn(CounterError) -> IpcError + '_ {
+        move |e| IpcError::from_counter(&e, self.lang())
     }
     fn products(&self, ps: &[cardcat_core::Product]) -> Vec<ProductView> {
         ps.iter()
-            .map(|p| ProductView::from(p, None, self.lang))
+            .map(|p| ProductView::from(p, None, self.lang()))
             .collect()
     }
     fn sale(&self, s: cardcat_counter::Sale, preview: Option<ReceiptPreview>) -> SaleView {
         SaleView {
-            order: OrderView::from(&s.order, self.lang),
-            print: s.print.as_ref().map(|p| PrintView::from(p, self.lang)),
+            order: OrderView::from(&s.order, self.lang()),
+            print: s.print.as_ref().map(|p| PrintView::from(p, self.lang())),
             preview,
         }
     }
@@ -71,7 +71,7 @@ impl AppState {
     }
 }
 
-fn shift_view(
+pub(crate) fn shift_view(
     st: &AppState,
     i: &cardcat_engine::ShiftInfo,
     print: Option<&cardcat_counter::PrintOutcome>,
@@ -89,8 +89,8 @@ fn shift_view(
         closed_at_ms: i.closed_at_ms,
         expected_cash: i.totals.expected_cash.to_string(),
         over_short: i.over_short.map(|m| m.to_string()),
-        lines: cardcat_counter::shift_summary(st.lang, title, i),
-        print: print.map(|p| PrintView::from(p, st.lang)),
+        lines: cardcat_counter::shift_summary(st.lang(), title, i),
+        print: print.map(|p| PrintView::from(p, st.lang())),
         preview,
     }
 }
@@ -122,6 +122,31 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         shift_close,
         sync_catalog,
         commission_report,
+        crate::owner::owner_dashboard,
+        crate::owner::owner_analytics,
+        crate::owner::owner_export_csv,
+        crate::owner::owner_reconcile,
+        crate::owner::owner_shifts,
+        crate::owner::owner_users,
+        crate::owner::owner_user_add,
+        crate::owner::owner_user_change,
+        crate::owner::owner_orders,
+        crate::owner::owner_reveal,
+        crate::owner::owner_audit,
+        crate::owner::receipt_settings,
+        crate::owner::receipt_save,
+        crate::owner::receipt_logo,
+        crate::owner::setup_needed,
+        crate::owner::setup_state,
+        crate::owner::setup_language,
+        crate::owner::setup_check_platform,
+        crate::owner::setup_activate,
+        crate::owner::setup_find_printers,
+        crate::owner::setup_printer,
+        crate::owner::setup_test_print,
+        crate::owner::setup_owner,
+        crate::owner::diag_doctor,
+        crate::owner::diag_bundle,
     ]
 }
 
@@ -130,7 +155,7 @@ pub fn app_info(st: State<'_, AppState>) -> Res<AppInfo> {
     let i = st.counter.info().map_err(st.err())?;
     let c = st.counter.catalog_info().map_err(st.err())?;
     Ok(AppInfo {
-        lang: st.lang.tag().to_string(),
+        lang: st.lang().tag().to_string(),
         demo: st.demo,
         activated: i.activated,
         store_name: i.store_name,
@@ -146,7 +171,7 @@ pub fn app_info(st: State<'_, AppState>) -> Res<AppInfo> {
 #[tauri::command]
 pub fn subscribe(st: State<'_, AppState>, on_event: Channel<AppEvent>) {
     let mut rx = st.counter.subscribe();
-    let lang = st.lang;
+    let lang = st.lang();
     tauri::async_runtime::spawn(async move {
         loop {
             match rx.recv().await {
@@ -193,7 +218,7 @@ pub async fn search(
         .map_err(st.err())?;
     Ok(hits
         .iter()
-        .map(|h| ProductView::from(&h.product, Some(h.tier.as_str().into()), st.lang))
+        .map(|h| ProductView::from(&h.product, Some(h.tier.as_str().into()), st.lang()))
         .collect())
 }
 
@@ -256,7 +281,7 @@ fn account_check(st: &AppState, v: cardcat_core::ValidAccount) -> AccountCheck {
     AccountCheck {
         account: v.account,
         zone: v.zone,
-        carrier: v.carrier.map(|c| c.carrier.name(st.lang).to_string()),
+        carrier: v.carrier.map(|c| c.carrier.name(st.lang()).to_string()),
         virtual_operator: v.carrier.is_some_and(|c| c.virtual_operator),
     }
 }
@@ -318,21 +343,21 @@ pub fn acknowledge(st: State<'_, AppState>, token: String, key: String) -> Res<b
 pub fn order(st: State<'_, AppState>, token: String, key: String) -> Res<OrderView> {
     let who = st.who(&token)?;
     let o = st.counter.show(&who, &key, false).map_err(st.err())?;
-    Ok(OrderView::from(&o, st.lang))
+    Ok(OrderView::from(&o, st.lang()))
 }
 
 #[tauri::command]
 pub async fn pending(st: State<'_, AppState>, token: String) -> Res<Vec<OrderView>> {
     let who = st.who(&token)?;
     let v = st.counter.pending(&who).await.map_err(st.err())?;
-    Ok(v.iter().map(|o| OrderView::from(o, st.lang)).collect())
+    Ok(v.iter().map(|o| OrderView::from(o, st.lang())).collect())
 }
 
 #[tauri::command]
 pub async fn owed(st: State<'_, AppState>, token: String) -> Res<Vec<OrderView>> {
     let who = st.who(&token)?;
     let v = st.counter.owed(&who).await.map_err(st.err())?;
-    Ok(v.iter().map(|o| OrderView::from(o, st.lang)).collect())
+    Ok(v.iter().map(|o| OrderView::from(o, st.lang())).collect())
 }
 
 #[tauri::command]
@@ -373,7 +398,7 @@ pub async fn redeem_prepare(
     Ok(VoucherView {
         redeemable: v.status == cardcat_wire::VoucherStatus::Unused,
         status: v.status.as_str().to_string(),
-        status_label: cardcat_counter::voucher_status_label(st.lang, v.status),
+        status_label: cardcat_counter::voucher_status_label(st.lang(), v.status),
         code: v.code,
         title: v.title,
         merchant: v.merchant,
@@ -390,10 +415,10 @@ fn redemption(st: &AppState, r: cardcat_counter::Redeemed) -> RedemptionView {
         title: x.title,
         value: x.value.to_string(),
         state: x.state.as_str().to_string(),
-        state_label: cardcat_counter::redemption_state_label(st.lang, x.state),
+        state_label: cardcat_counter::redemption_state_label(st.lang(), x.state),
         cancel_deadline_ms: x.cancel_deadline_ms,
         error: x.error,
-        print: r.print.as_ref().map(|p| PrintView::from(p, st.lang)),
+        print: r.print.as_ref().map(|p| PrintView::from(p, st.lang())),
     }
 }
 
@@ -455,7 +480,7 @@ pub async fn shift_close(
 pub async fn sync_catalog(st: State<'_, AppState>, token: String) -> Res<AppInfo> {
     st.who(&token)?;
     if let Err(e) = st.counter.sync(false).await {
-        return Err(IpcError::from_counter(&e, st.lang));
+        return Err(IpcError::from_counter(&e, st.lang()));
     }
     app_info(st)
 }
@@ -475,7 +500,7 @@ pub fn commission_report(
     let by = by
         .parse()
         .map_err(|e: cardcat_core::report::ReportParamError| {
-            IpcError::from_counter(&e.into(), st.lang)
+            IpcError::from_counter(&e.into(), st.lang())
         })?;
     let rows = st
         .counter

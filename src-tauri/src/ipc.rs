@@ -521,6 +521,300 @@ impl AppEvent {
     }
 }
 
+// ------------------------------------------------------------------ owner and set-up
+
+/// One bar of a chart or row of a table (money as decimal strings).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BucketView {
+    pub key: String,
+    pub label: String,
+    pub orders: u32,
+    pub sales: String,
+    pub cost: String,
+    pub commission: String,
+}
+
+impl BucketView {
+    pub fn from(b: &cardcat_core::analytics::Bucket) -> BucketView {
+        BucketView {
+            key: b.key.clone(),
+            label: b.label.clone(),
+            orders: b.orders,
+            sales: money(b.sales),
+            cost: money(b.cost),
+            commission: money(b.commission),
+        }
+    }
+}
+
+fn buckets(v: &[cardcat_core::analytics::Bucket]) -> Vec<BucketView> {
+    v.iter().map(BucketView::from).collect()
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyticsView {
+    pub from: String,
+    pub to: String,
+    pub totals: BucketView,
+    pub by_day: Vec<BucketView>,
+    pub by_hour: Vec<BucketView>,
+    pub by_product: Vec<BucketView>,
+    pub by_category: Vec<BucketView>,
+    pub by_cashier: Vec<BucketView>,
+}
+
+impl AnalyticsView {
+    pub fn from(a: &cardcat_core::analytics::Analytics) -> AnalyticsView {
+        AnalyticsView {
+            from: a.from.clone(),
+            to: a.to.clone(),
+            totals: BucketView::from(&a.totals),
+            by_day: buckets(&a.by_day),
+            by_hour: buckets(&a.by_hour),
+            by_product: buckets(&a.by_product),
+            by_category: buckets(&a.by_category),
+            by_cashier: buckets(&a.by_cashier),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LastReconcileView {
+    pub at_ms: i64,
+    pub day: String,
+    pub matched: u32,
+    pub diffs: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardView {
+    pub day: String,
+    pub today: BucketView,
+    pub open_orders: u32,
+    pub owed: u32,
+    pub products: u32,
+    pub catalog_version: Option<i64>,
+    pub last_sync_ms: Option<i64>,
+    pub last_sync_error: Option<String>,
+    pub last_reconcile: Option<LastReconcileView>,
+    pub print_waiting: u32,
+    pub events_waiting: u32,
+}
+
+impl DashboardView {
+    pub fn from(d: &cardcat_counter::Dashboard) -> DashboardView {
+        DashboardView {
+            day: d.day.clone(),
+            today: BucketView::from(&d.today),
+            open_orders: clamp(d.open_orders as u64),
+            owed: clamp(d.owed as u64),
+            products: clamp(d.catalog.products),
+            catalog_version: d.catalog.version,
+            last_sync_ms: d.catalog.last_sync_ms,
+            last_sync_error: d.catalog.last_error.clone(),
+            last_reconcile: d.last_reconcile.as_ref().map(|r| LastReconcileView {
+                at_ms: r.at_ms,
+                day: r.day.clone(),
+                matched: r.matched,
+                diffs: r.diffs,
+            }),
+            print_waiting: clamp(d.print_waiting as u64),
+            events_waiting: clamp(d.events_waiting),
+        }
+    }
+}
+
+/// One order's amounts on one side of a reconciliation.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SideView {
+    pub amount: String,
+    pub commission: String,
+}
+
+/// An order whose two sides differ: `mismatch`, `missing_on_platform`, `missing_locally`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffView {
+    pub key: String,
+    pub status: String,
+    pub status_label: String,
+    pub product: Option<String>,
+    pub local: Option<SideView>,
+    pub platform: Option<SideView>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReconcileView {
+    pub day: String,
+    pub matched: u32,
+    pub open: Vec<String>,
+    pub diffs: Vec<DiffView>,
+    pub local_amount: String,
+    pub local_commission: String,
+    pub platform_amount: String,
+    pub platform_commission: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserView {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub role_label: String,
+    pub locked: bool,
+    pub active: bool,
+}
+
+impl UserView {
+    pub fn from(u: &cardcat_engine::UserInfo, lang: Lang) -> UserView {
+        UserView {
+            id: u.id.clone(),
+            name: u.name.clone(),
+            role: u.role.as_str().to_string(),
+            role_label: u.role.label(lang).to_string(),
+            locked: u.locked,
+            active: u.active,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditView {
+    pub at_ms: i64,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// One check of the doctor or the wizard: what was found and, when it failed, what to do.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckView {
+    pub id: String,
+    pub ok: bool,
+    pub text: String,
+    pub fix: Option<String>,
+}
+
+impl CheckView {
+    pub fn from(c: &cardcat_counter::Check) -> CheckView {
+        CheckView {
+            id: serde_json::to_value(c.id)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            ok: c.ok,
+            text: c.text.clone(),
+            fix: c.fix.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupView {
+    pub lang: String,
+    pub activated: bool,
+    pub store_name: Option<String>,
+    pub platform_url: Option<String>,
+    pub has_users: bool,
+    pub printer_target: Option<String>,
+    pub printer_profile: Option<String>,
+    /// The printer sweep's range and port unless the installer changes them.
+    pub sweep_subnet: String,
+    pub sweep_port: u16,
+    pub keyring: CheckView,
+    pub profiles: Vec<ProfileView>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileView {
+    pub id: String,
+    pub name: String,
+    pub width_mm: u16,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FoundPrinterView {
+    pub target: String,
+    pub status: Option<String>,
+    pub network: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintersFound {
+    pub subnet: String,
+    pub found: Vec<FoundPrinterView>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivationView {
+    pub store_name: String,
+    pub terminal_id: String,
+    pub keyring: String,
+}
+
+/// A test print or drawer pulse: the printer's answer and, for a test page, its preview.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TestPrintView {
+    pub status: Option<String>,
+    pub ready: bool,
+    pub preview: Option<ReceiptPreview>,
+}
+
+impl TestPrintView {
+    pub fn from(
+        st: Option<&cardcat_printer::status::PrinterStatus>,
+        preview: Option<&cardcat_counter::printing::Preview>,
+        lang: Lang,
+    ) -> TestPrintView {
+        TestPrintView {
+            status: st.map(|s| s.describe(lang)),
+            ready: st.is_none_or(|s| s.can_print()),
+            preview: preview.map(ReceiptPreview::from),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WidthPreviewView {
+    pub width_mm: u16,
+    pub preview: ReceiptPreview,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptSettingsView {
+    pub footer: String,
+    pub logo: bool,
+    pub has_image: bool,
+    pub previews: Vec<WidthPreviewView>,
+}
+
+/// A file the app wrote for the owner (an export, a support bundle).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedFile {
+    pub path: String,
+    pub bytes: u32,
+}
+
 /// The TypeScript of every IPC type, as committed in `ui/src/lib/ipc.ts`.
 pub fn typescript() -> String {
     let cfg = ts_rs::Config::default();
@@ -543,6 +837,25 @@ pub fn typescript() -> String {
         ShiftView::decl(&cfg),
         CommissionRow::decl(&cfg),
         AppEvent::decl(&cfg),
+        BucketView::decl(&cfg),
+        AnalyticsView::decl(&cfg),
+        LastReconcileView::decl(&cfg),
+        DashboardView::decl(&cfg),
+        SideView::decl(&cfg),
+        DiffView::decl(&cfg),
+        ReconcileView::decl(&cfg),
+        UserView::decl(&cfg),
+        AuditView::decl(&cfg),
+        CheckView::decl(&cfg),
+        SetupView::decl(&cfg),
+        ProfileView::decl(&cfg),
+        FoundPrinterView::decl(&cfg),
+        PrintersFound::decl(&cfg),
+        ActivationView::decl(&cfg),
+        TestPrintView::decl(&cfg),
+        WidthPreviewView::decl(&cfg),
+        ReceiptSettingsView::decl(&cfg),
+        SavedFile::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/ipc.rs by ts-rs. Do not edit: run\n\

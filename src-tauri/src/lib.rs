@@ -12,6 +12,8 @@
 
 mod commands;
 pub mod ipc;
+pub mod logs;
+mod owner;
 mod sessions;
 
 pub mod command_names;
@@ -37,32 +39,52 @@ pub enum Start {
 pub struct AppState {
     pub counter: Counter,
     pub sessions: Sessions,
-    pub lang: Lang,
     pub demo: bool,
+    /// Where the owner's exports and support bundles are written.
+    pub files_dir: std::path::PathBuf,
+    /// The printer sweep's default range and port (the demo and tests: loopback only).
+    pub sweep: (String, u16),
+    /// The latest log lines, for the support bundle.
+    pub logs: logs::LogRing,
 }
 
 impl AppState {
     pub fn new(counter: Counter, demo: bool) -> AppState {
+        let files_dir = counter
+            .db_path()
+            .parent()
+            .map(|d| d.join("exports"))
+            .unwrap_or_else(|| std::env::temp_dir().join("cardcat-exports"));
         AppState {
-            lang: counter.lang(),
             counter,
             sessions: Sessions::default(),
             demo,
+            files_dir,
+            sweep: (Counter::default_sweep(), 9100),
+            logs: logs::global(),
         }
+    }
+
+    /// The terminal's language now (the installer may change it).
+    pub fn lang(&self) -> Lang {
+        self.counter.lang()
     }
 }
 
 /// What must stay alive beside the counter (the demo's servers), if anything.
 type Keep = Option<Box<dyn std::any::Any + Send + Sync>>;
 
+/// The sweep range of a demo: loopback only, on the virtual printer's port.
+type Sweep = Option<(String, u16)>;
+
 /// Builds the counter service for `start` (inside tauri's async runtime).
-fn open(start: Start) -> Result<(Counter, bool, Keep), String> {
+fn open(start: Start) -> Result<(Counter, bool, Keep, Sweep), String> {
     match start {
         Start::Terminal(cfg) => {
             let secrets: std::sync::Arc<dyn cardcat_client::SecretStore> =
                 std::sync::Arc::from(cardcat_client::secrets::from_env());
             Counter::open(cfg, secrets)
-                .map(|c| (c, false, None))
+                .map(|c| (c, false, None, None))
                 .map_err(|e| {
                     cardcat_core::Localized::message(
                         &e,
@@ -70,13 +92,14 @@ fn open(start: Start) -> Result<(Counter, bool, Keep), String> {
                     )
                 })
         }
-        Start::Counter(c) => Ok((c, false, None)),
+        Start::Counter(c) => Ok((c, false, None, None)),
         #[cfg(feature = "demo")]
         Start::Demo(opts) => {
             let demo = tauri::async_runtime::block_on(cardcat_demo::start(opts))
                 .map_err(|e| format!("{e:#}"))?;
             let counter = demo.counter.clone();
-            Ok((counter, true, Some(Box::new(demo))))
+            let sweep = Some(("127.0.0.1/32".to_string(), demo.info.printer_port));
+            Ok((counter, true, Some(Box::new(demo)), sweep))
         }
     }
 }
@@ -98,11 +121,15 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, start: Start) -> tauri::B
             });
     }
     builder.setup(move |app| {
-        let (counter, demo, keep) = open(start)?;
+        let (counter, demo, keep, sweep) = open(start)?;
         if let Some(k) = keep {
             app.manage(DemoKeep(k));
         }
-        app.manage(AppState::new(counter.clone(), demo));
+        let mut state = AppState::new(counter.clone(), demo);
+        if let Some(s) = sweep {
+            state.sweep = s;
+        }
+        app.manage(state);
         background(counter);
         Ok(())
     })
@@ -134,6 +161,8 @@ fn start_from_args() -> Result<Start, String> {
     let mut demo = false;
     let mut extra = 0u32;
     let mut dir = None;
+    let mut fresh = false;
+    let mut history = 0u32;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--demo" => demo = true,
@@ -141,6 +170,8 @@ fn start_from_args() -> Result<Start, String> {
             "--lang" => lang = args.next(),
             "--demo-dir" => dir = args.next().map(std::path::PathBuf::from),
             "--extra-skus" => extra = args.next().and_then(|n| n.parse().ok()).unwrap_or(0),
+            "--setup" => fresh = true,
+            "--history" => history = args.next().and_then(|n| n.parse().ok()).unwrap_or(0),
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -153,19 +184,21 @@ fn start_from_args() -> Result<Start, String> {
                 .unwrap_or_else(|| {
                     std::env::temp_dir().join(format!("cardcat-app-demo-{}", std::process::id()))
                 });
-            let extra = std::env::var("CARDCAT_DEMO_EXTRA_SKUS")
-                .ok()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(extra);
-            return Ok(Start::Demo(cardcat_demo::DemoOptions {
-                dir,
-                extra_skus: extra,
-                lang: lang_v,
-            }));
+            let env_num = |k: &str, d: u32| {
+                std::env::var(k)
+                    .ok()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(d)
+            };
+            let mut o = cardcat_demo::DemoOptions::new(dir, lang_v);
+            o.extra_skus = env_num("CARDCAT_DEMO_EXTRA_SKUS", extra);
+            o.history = env_num("CARDCAT_DEMO_HISTORY", history);
+            o.fresh = fresh || std::env::var_os("CARDCAT_DEMO_SETUP").is_some();
+            return Ok(Start::Demo(o));
         }
         #[cfg(not(feature = "demo"))]
         {
-            let _ = (dir, extra);
+            let _ = (dir, extra, fresh, history);
             return Err(cardcat_core::t!(lang_v, "app.demo_not_built"));
         }
     }
@@ -182,7 +215,7 @@ pub fn run() {
             tracing_subscriber::EnvFilter::try_from_env("CARDCAT_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(logs::writer)
         .try_init();
     let start = match start_from_args() {
         Ok(s) => s,

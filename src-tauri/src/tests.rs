@@ -55,11 +55,10 @@ struct Harness {
 
 fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("tempdir");
-    let demo = tauri::async_runtime::block_on(cardcat_demo::start(cardcat_demo::DemoOptions {
-        dir: dir.path().to_path_buf(),
-        extra_skus: 0,
-        lang: cardcat_core::Lang::ZhCn,
-    }))
+    let demo = tauri::async_runtime::block_on(cardcat_demo::start(cardcat_demo::DemoOptions::new(
+        dir.path().to_path_buf(),
+        cardcat_core::Lang::ZhCn,
+    )))
     .expect("demo terminal");
     let counter = demo.counter.clone();
     let app = run_app(mock_builder(), Start::Counter(counter))

@@ -5,6 +5,8 @@
 //! can be tested exhaustively and reused by the client, the sandbox and the app.
 
 pub mod account;
+pub mod analytics;
+pub mod redact;
 pub mod i18n;
 pub mod ledger;
 pub mod money;

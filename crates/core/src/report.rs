@@ -61,6 +61,28 @@ impl Day {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The calendar day after this one (2999-12-31 stays itself).
+    pub fn next(&self) -> Day {
+        let b = self.0.as_bytes();
+        let n = |r: std::ops::Range<usize>| -> u32 {
+            b[r].iter().fold(0, |a, c| a * 10 + u32::from(c - b'0'))
+        };
+        let (mut y, mut m, mut d) = (n(0..4), n(5..7), n(8..10));
+        d += 1;
+        if d > days_in_month(y, m) {
+            d = 1;
+            m += 1;
+            if m > 12 {
+                m = 1;
+                y += 1;
+            }
+        }
+        if y > 2999 {
+            return self.clone();
+        }
+        Day(format!("{y:04}-{m:02}-{d:02}"))
+    }
 }
 
 impl From<Day> for String {
@@ -149,6 +171,19 @@ impl DayRange {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_day_crosses_months_years_and_leap_days() {
+        for (a, b) in [
+            ("2026-01-31", "2026-02-01"),
+            ("2024-02-28", "2024-02-29"),
+            ("2026-02-28", "2026-03-01"),
+            ("2026-12-31", "2027-01-01"),
+            ("2999-12-31", "2999-12-31"),
+        ] {
+            assert_eq!(a.parse::<Day>().unwrap().next().as_str(), b);
+        }
+    }
 
     #[test]
     fn group_by_parses_known_words_only() {

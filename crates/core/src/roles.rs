@@ -67,10 +67,12 @@ pub enum Action {
     ConfigurePrinter,
     /// Counter policy such as the repeat-sale window (owner only).
     ConfigureCounter,
+    /// Read the audit log and the support bundle's details (owner only).
+    ViewAudit,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::Sell,
         Action::Redeem,
         Action::CancelRedemption,
@@ -89,6 +91,7 @@ impl Action {
         Action::ActivateTerminal,
         Action::ConfigurePrinter,
         Action::ConfigureCounter,
+        Action::ViewAudit,
     ];
 
     /// Stable key of the action's label (`action.sell`).
@@ -112,6 +115,7 @@ impl Action {
             Action::ActivateTerminal => "action.activate_terminal",
             Action::ConfigurePrinter => "action.configure_printer",
             Action::ConfigureCounter => "action.configure_counter",
+            Action::ViewAudit => "action.view_audit",
         }
     }
 

@@ -182,7 +182,7 @@ pub(crate) fn printer_check(store: &Store, lang: Lang) -> Option<Check> {
 /// Platform reachability, clock skew (the same rule a sale uses) and a signed request.
 pub(crate) async fn platform_checks(
     client: &PlatformClient,
-    catalog_version: i64,
+    catalog_version: Option<i64>,
     lang: Lang,
 ) -> Vec<Check> {
     let mut out = Vec::new();
@@ -229,6 +229,10 @@ pub(crate) async fn platform_checks(
         }
         Err(e) => out.push(Check::fail(CheckId::Clock, e.message(lang), None)),
     }
+    // before pairing there is nothing to sign with: reachability and clock only
+    let Some(catalog_version) = catalog_version else {
+        return out;
+    };
     match client.catalog_delta(catalog_version, None, 1).await {
         Ok(_) => out.push(Check::pass(
             CheckId::Signature,

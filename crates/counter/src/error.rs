@@ -45,6 +45,10 @@ pub enum InputError {
     OverridePair,
     #[error("quantity {0}")]
     Quantity(String),
+    #[error("receipt footer too long ({0} characters)")]
+    Footer(usize),
+    #[error("user id {0:?}")]
+    UserId(String),
 }
 
 pub(crate) fn short(s: &str) -> String {
@@ -77,6 +81,8 @@ pub enum CounterError {
     Print(#[from] PrintError),
     #[error("{0}")]
     Input(#[from] InputError),
+    #[error("{0}")]
+    Logo(#[from] cardcat_printer::logo::LogoError),
     #[error("log in first")]
     LoginNeeded,
     #[error("no catalog yet")]
@@ -136,6 +142,8 @@ impl Localized for InputError {
             VoucherCode => "input.voucher_code",
             OverridePair => "input.override_pair",
             Quantity(_) => "input.quantity",
+            Footer(_) => "input.footer",
+            UserId(_) => "input.user_id",
         }
     }
 
@@ -147,6 +155,8 @@ impl Localized for InputError {
                 vec![("value", Arg::from(short(v)))]
             }
             DateRange(a, b) => vec![("from", Arg::from(a)), ("to", Arg::from(b))],
+            Footer(n) => vec![("n", Arg::from(*n))],
+            UserId(v) => vec![("value", Arg::from(short(v)))],
             VoucherCode | OverridePair => Vec::new(),
         }
     }
@@ -163,6 +173,7 @@ impl Localized for CounterError {
             Sync(e) => e.code(),
             Print(e) => e.code(),
             Input(e) => e.code(),
+            Logo(e) => e.code(),
             LoginNeeded => "auth.login_needed",
             NoCatalog => "catalog.empty",
             NoPrinter => "printer.not_set",
@@ -187,6 +198,7 @@ impl Localized for CounterError {
                 vec![("open", Arg::from(*open)), ("owed", Arg::from(*owed))]
             }
             OtherStore { old, new } => vec![("old", Arg::from(old)), ("new", Arg::from(new))],
+            Logo(e) => e.args(lang),
             _ => {
                 let _ = lang;
                 Vec::new()

@@ -19,6 +19,7 @@ pub mod catalog;
 pub mod doctor;
 mod error;
 pub mod events;
+pub mod owner;
 pub mod present;
 pub mod printing;
 pub mod terminal;
@@ -53,6 +54,7 @@ pub use catalog::Catalog;
 pub use doctor::{Check, CheckId};
 pub use error::{CounterError, InputError, Result};
 pub use events::{Event, Events};
+pub use owner::{Dashboard, ProfileInfo, SetupState, WidthPreview};
 pub use present::{redemption_state_label, shift_summary, voucher_status_label};
 pub use printing::{PrintOutcome, PrinterSettings};
 pub use terminal::{Activation, TerminalConfig, TerminalInfo};
@@ -163,6 +165,9 @@ struct Inner {
     timeout: Duration,
     /// Set once the first resume of this process ran (it checks every open order at once).
     resumed: std::sync::atomic::AtomicBool,
+    /// The terminal's language (receipts, messages): 0 zh-CN, 1 English. The installer's
+    /// choice (setting `language`) wins over the start-up default.
+    lang: std::sync::atomic::AtomicU8,
 }
 
 /// The counter service of one terminal. Cheap to clone; share one per process.
@@ -243,6 +248,11 @@ impl Counter {
         if let Some(d) = &damaged {
             tracing::error!(detail = %d, "database damaged: the counter only reads");
         }
+        let lang = store
+            .setting(cardcat_engine::K_LANGUAGE)
+            .ok()
+            .flatten()
+            .map_or(cfg.lang, |t| Lang::from_tag(&t));
         drop(store);
         let catalog = Catalog::with_snapshot(catalog::snapshot_path(&cfg.db));
         Ok(Counter {
@@ -255,12 +265,34 @@ impl Counter {
                 base: Mutex::new(None),
                 timeout,
                 resumed: std::sync::atomic::AtomicBool::new(false),
+                lang: std::sync::atomic::AtomicU8::new(u8::from(lang == Lang::En)),
             }),
         })
     }
 
     pub fn lang(&self) -> Lang {
-        self.inner.cfg.lang
+        if self.inner.lang.load(std::sync::atomic::Ordering::Relaxed) == 1 {
+            Lang::En
+        } else {
+            Lang::ZhCn
+        }
+    }
+
+    /// Sets the terminal's language (receipts and messages), kept for the next start.
+    pub fn set_lang(&self, who: Option<&Session>, lang: Lang) -> Result<()> {
+        self.ensure_writable()?;
+        let mut store = self.store()?;
+        cardcat_engine::configure(
+            &mut store,
+            who,
+            Action::ConfigurePrinter,
+            &[(cardcat_engine::K_LANGUAGE, lang.tag())],
+        )?;
+        self.inner.lang.store(
+            u8::from(lang == Lang::En),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        Ok(())
     }
 
     pub fn db_path(&self) -> &Path {
@@ -481,7 +513,8 @@ impl Counter {
         match cardcat_engine::terminal_credentials(&store, &*self.inner.secrets) {
             Ok((url, creds)) => match PlatformClient::with_timeout(&url, Duration::from_secs(5)) {
                 Ok(c) => out.extend(
-                    doctor::platform_checks(&c.with_credentials(creds), version, lang).await,
+                    doctor::platform_checks(&c.with_credentials(creds), Some(version), lang)
+                        .await,
                 ),
                 Err(e) => out.push(Check {
                     id: CheckId::Platform,
@@ -1191,7 +1224,7 @@ impl Counter {
             &doc,
             &ctx,
             p,
-            printing::logo_for(&ctx, p).as_ref(),
+            printing::logo_for(&self.store()?, &ctx, p).as_ref(),
         )?;
         Ok(
             tokio::task::spawn_blocking(move || printing::send_blocking(&t, &bytes))

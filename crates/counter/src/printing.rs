@@ -170,8 +170,22 @@ pub fn shift_doc(i: &ShiftInfo) -> Doc {
 }
 
 /// The store's logo bitmap when receipts carry one.
-pub fn logo_for(ctx: &ReceiptContext, p: &Profile) -> Option<Bitmap> {
-    ctx.logo.then(|| encode::text_logo("卡盟猫 CardCat", p))
+pub fn logo_for(store: &Store, ctx: &ReceiptContext, p: &Profile) -> Option<Bitmap> {
+    if ctx.logo {
+        crate::owner::store_logo(store, p)
+    } else {
+        None
+    }
+}
+
+/// Decodes ESC/POS bytes and renders what the paper shows.
+pub fn preview_of_bytes(bytes: &[u8], width: cardcat_printer::PaperWidth) -> Preview {
+    let doc = cardcat_printer::decode::decode(bytes);
+    Preview {
+        png: cardcat_printer::render::render_png(&doc, width),
+        text: doc.text(),
+        bytes: bytes.len(),
+    }
 }
 
 /// One document to print: what it is, for which order, in which job kind.
@@ -221,7 +235,7 @@ fn encode_job(
         Err(e) => return Err(failed(e.message(lang))),
     };
     let ctx = context(store, lang, &job.cashier).map_err(|e| failed(e.message(lang)))?;
-    let bytes = encode::receipt_bytes(&job.doc, &ctx, p, logo_for(&ctx, p).as_ref())
+    let bytes = encode::receipt_bytes(&job.doc, &ctx, p, logo_for(store, &ctx, p).as_ref())
         .map_err(|e| failed(e.message(lang)))?;
     Ok((target, bytes))
 }
@@ -257,15 +271,10 @@ pub fn preview_blocking(
         Some(b) => b,
         None => {
             let ctx = context(store, lang, &job.cashier)?;
-            encode::receipt_bytes(&job.doc, &ctx, p, logo_for(&ctx, p).as_ref())?
+            encode::receipt_bytes(&job.doc, &ctx, p, logo_for(store, &ctx, p).as_ref())?
         }
     };
-    let doc = cardcat_printer::decode::decode(&bytes);
-    Ok(Preview {
-        png: cardcat_printer::render::render_png(&doc, p.width),
-        text: doc.text(),
-        bytes: bytes.len(),
-    })
+    Ok(preview_of_bytes(&bytes, p.width))
 }
 
 /// Encodes, queues and tries to print one document. Blocking: call on a blocking thread.

@@ -14,6 +14,7 @@
 mod delivery;
 mod orders;
 mod outbox;
+mod owner;
 mod people;
 mod redeem;
 mod reports;
@@ -38,11 +39,14 @@ pub use delivery::{
     DEFAULT_INTENT_WINDOW_SECS, HandOver, K_INTENT_WINDOW_SECS, PriorSale, open_and_owed,
 };
 pub use orders::{OrderRecord, PreparedOrder, ResumeReport, SellRequest};
+pub use outbox::AuditEntry;
+pub use owner::{AuditFilter, LastReconcile};
 pub use people::{ShiftInfo, UserInfo};
 pub use redeem::{RedemptionRecord, RedemptionState};
 pub use reports::CommissionRow;
 pub use settings::{
-    K_PRINTER_PROFILE, K_PRINTER_TARGET, K_RECEIPT_FOOTER, K_RECEIPT_LOGO, PRINTER_KEYS, actor_for,
+    K_PRINTER_PROFILE, K_PRINTER_TARGET, K_RECEIPT_FOOTER, K_RECEIPT_LOGO, K_RECEIPT_LOGO_IMAGE,
+    K_LANGUAGE, PRINTER_KEYS, actor_for,
     configure,
 };
 pub use stored::CorruptValue;
@@ -138,6 +142,18 @@ pub enum EngineError {
     Owed(Box<PriorSale>),
     #[error("corrupt stored value: {0}")]
     Corrupt(CorruptValue),
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+}
+
+/// An owner's request the engine turns down, with nothing changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    NoSuchUser,
+    /// The last active owner cannot be disabled or made a cashier.
+    LastOwner,
+    /// A person cannot disable themselves.
+    OwnAccount,
 }
 
 impl From<cardcat_store::rusqlite_reexport::Error> for EngineError {
@@ -186,6 +202,9 @@ impl Localized for EngineError {
             LoginRequired => "auth.login_required",
             RepeatSale(_) => "order.repeat_sale",
             Owed(_) => "order.owed",
+            Refused(Refusal::NoSuchUser) => "input.no_such_user",
+            Refused(Refusal::LastOwner) => "input.last_owner",
+            Refused(Refusal::OwnAccount) => "input.own_account",
         }
     }
 
@@ -257,7 +276,8 @@ impl Localized for EngineError {
                     Arg::from(if p.account.is_empty() { "yes" } else { "no" }),
                 ),
             ],
-            NotActivated | SecretMissing | ShiftNotOpen | ShiftAlreadyOpen | LoginRequired => {
+            NotActivated | SecretMissing | ShiftNotOpen | ShiftAlreadyOpen | LoginRequired
+            | Refused(_) => {
                 Vec::new()
             }
         }

@@ -23,6 +23,7 @@ pub struct UserInfo {
     pub name: String,
     pub role: Role,
     pub locked: bool,
+    pub active: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +52,16 @@ fn hash_pin(pin: &str) -> Result<String> {
         .hash_password(pin.as_bytes(), &salt)
         .map_err(|e| EngineError::Crypto(e.to_string()))?
         .to_string())
+}
+
+/// A PIN checked (4–8 digits) and hashed, for a reset.
+pub(crate) fn hash_pin_for(pin: &str) -> Result<String> {
+    if !valid_pin(pin) {
+        return Err(EngineError::Invalid(
+            "PIN: 4–8 digits / 密码为4到8位数字".into(),
+        ));
+    }
+    hash_pin(pin)
 }
 
 fn valid_pin(pin: &str) -> bool {
@@ -131,6 +142,7 @@ impl Engine {
             name: name.to_string(),
             role,
             locked: false,
+            active: true,
         })
     }
 
@@ -210,7 +222,8 @@ impl Engine {
     pub fn users(&self, s: &Session) -> Result<Vec<UserInfo>> {
         s.require(Action::ManageUsers)?;
         let c = self.store.conn();
-        let mut st = c.prepare("SELECT id, name, role, locked_until_ms FROM users ORDER BY id")?;
+        let mut st =
+            c.prepare("SELECT id, name, role, locked_until_ms, active FROM users ORDER BY id")?;
         let now = now_ms();
         let rows = st.query_map([], |r| {
             let role: String = r.get(2)?;
@@ -219,6 +232,7 @@ impl Engine {
                 name: r.get(1)?,
                 role: Role::parse(&role).unwrap_or(Role::Cashier),
                 locked: r.get::<_, i64>(3)? > now,
+                active: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -311,7 +325,7 @@ impl Engine {
         ))
     }
 
-    fn shift_info(&self, id: &str) -> Result<ShiftInfo> {
+    pub(crate) fn shift_info(&self, id: &str) -> Result<ShiftInfo> {
         let (cashier_id, opened_at_ms, closed_at_ms, totals, counted_cash, over_short) =
             self.shift_totals(id)?;
         Ok(ShiftInfo {

@@ -212,13 +212,21 @@ impl Engine {
              FROM ledger l JOIN orders o ON o.client_key = l.client_key WHERE l.day >= ?1 AND l.day <= ?2 ORDER BY l.id",
         )?;
         let mut out = String::from(
-            "\u{feff}day,client_key,sku,product,cashier,entry,amount,booked_on,order_state\n",
+            "\u{feff}day,client_key,sku,product,cashier,entry,amount,booked_on,order_state\r\n",
         );
+        // A text cell starting like a formula is opened as text by Excel/WPS ('=…' would run).
         let esc = |s: &str| {
-            if s.contains([',', '"', '\n']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
+            let s = if s.starts_with(['=', '+', '@', '\t', '\r'])
+                || (s.starts_with('-') && s.parse::<Money>().is_err())
+            {
+                format!("'{s}")
             } else {
                 s.to_string()
+            };
+            if s.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s
             }
         };
         let rows = st.query_map(params![from, to], |r| {
@@ -237,7 +245,7 @@ impl Engine {
         for row in rows {
             let row = row?;
             out.push_str(&row.iter().map(|f| esc(f)).collect::<Vec<_>>().join(","));
-            out.push('\n');
+            out.push_str("\r\n");
         }
         Ok(out)
     }

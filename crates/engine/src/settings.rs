@@ -15,12 +15,18 @@ pub const K_PRINTER_TARGET: &str = "printer_target";
 pub const K_PRINTER_PROFILE: &str = "printer_profile";
 pub const K_RECEIPT_FOOTER: &str = "receipt_footer";
 pub const K_RECEIPT_LOGO: &str = "receipt_logo";
-/// The keys [`configure`] accepts for [`Action::ConfigurePrinter`].
-pub const PRINTER_KEYS: [&str; 4] = [
+/// The logo bitmap (`cardcat_printer::logo::to_setting`).
+pub const K_RECEIPT_LOGO_IMAGE: &str = "receipt_logo_image";
+/// The terminal's language, as the installer chose it (`zh-CN`, `en`).
+pub const K_LANGUAGE: &str = "language";
+/// The keys [`configure`] accepts for [`Action::ConfigurePrinter`] (the installer's settings).
+pub const PRINTER_KEYS: [&str; 6] = [
+    K_LANGUAGE,
     K_PRINTER_TARGET,
     K_PRINTER_PROFILE,
     K_RECEIPT_FOOTER,
     K_RECEIPT_LOGO,
+    K_RECEIPT_LOGO_IMAGE,
 ];
 
 /// Who is acting: a logged-in session, or the set-up of a terminal with no users yet.

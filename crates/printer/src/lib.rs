@@ -9,6 +9,7 @@ pub mod decode;
 pub mod doc;
 pub mod emulator;
 pub mod encode;
+pub mod logo;
 pub mod profile;
 pub mod queue;
 pub mod render;

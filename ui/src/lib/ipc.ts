@@ -69,3 +69,45 @@ export type CommissionRow = { key: string, orders: number, sales: string, cost: 
 
 export type AppEvent = { "type": "order_state", key: string, from: string | null, to: string, to_label: string, is_final: boolean, } | { "type": "sync_progress", phase: string, done: number, total: number, } | { "type": "sync_done", version: bigint, full: boolean, changes: number, } | { "type": "printed", kind: string, order_key: string | null, print: PrintView, } | { "type": "printer_status", target: string, ready: boolean, text: string, };
 
+export type BucketView = { key: string, label: string, orders: number, sales: string, cost: string, commission: string, };
+
+export type AnalyticsView = { from: string, to: string, totals: BucketView, byDay: Array<BucketView>, byHour: Array<BucketView>, byProduct: Array<BucketView>, byCategory: Array<BucketView>, byCashier: Array<BucketView>, };
+
+export type LastReconcileView = { atMs: bigint, day: string, matched: number, diffs: number, };
+
+export type DashboardView = { day: string, today: BucketView, openOrders: number, owed: number, products: number, catalogVersion: bigint | null, lastSyncMs: bigint | null, lastSyncError: string | null, lastReconcile: LastReconcileView | null, printWaiting: number, eventsWaiting: number, };
+
+export type SideView = { amount: string, commission: string, };
+
+export type DiffView = { key: string, status: string, statusLabel: string, product: string | null, local: SideView | null, platform: SideView | null, };
+
+export type ReconcileView = { day: string, matched: number, open: Array<string>, diffs: Array<DiffView>, localAmount: string, localCommission: string, platformAmount: string, platformCommission: string, };
+
+export type UserView = { id: string, name: string, role: string, roleLabel: string, locked: boolean, active: boolean, };
+
+export type AuditView = { atMs: bigint, actor: string, action: string, subject: string, before: string | null, after: string | null, };
+
+export type CheckView = { id: string, ok: boolean, text: string, fix: string | null, };
+
+export type SetupView = { lang: string, activated: boolean, storeName: string | null, platformUrl: string | null, hasUsers: boolean, printerTarget: string | null, printerProfile: string | null, 
+/**
+ * The printer sweep's range and port unless the installer changes them.
+ */
+sweepSubnet: string, sweepPort: number, keyring: CheckView, profiles: Array<ProfileView>, };
+
+export type ProfileView = { id: string, name: string, widthMm: number, };
+
+export type FoundPrinterView = { target: string, status: string | null, network: boolean, };
+
+export type PrintersFound = { subnet: string, found: Array<FoundPrinterView>, };
+
+export type ActivationView = { storeName: string, terminalId: string, keyring: string, };
+
+export type TestPrintView = { status: string | null, ready: boolean, preview: ReceiptPreview | null, };
+
+export type WidthPreviewView = { widthMm: number, preview: ReceiptPreview, };
+
+export type ReceiptSettingsView = { footer: string, logo: boolean, hasImage: boolean, previews: Array<WidthPreviewView>, };
+
+export type SavedFile = { path: string, bytes: number, };
+

@@ -195,3 +195,7 @@ app-advice_unknown = We have no answer from the carrier yet. That is not a failu
 app-advice_succeeded = Topped up. The carrier sends a text when it arrives.
 app-advice_pin = The card PIN is out. Each PIN works once; the customer should keep the receipt safe.
 app-advice_failed = This one did not go through and the money is returned: hand cash back now; other payments are refunded the same way.
+owner-uncategorised = Other
+owner-diff_mismatch = Amounts differ
+owner-diff_missing_on_platform = Not on the platform
+owner-diff_missing_locally = Not on this terminal

@@ -195,3 +195,7 @@ app-advice_unknown = 暂时没拿到运营商的结果，不等于失败，系�
 app-advice_succeeded = 已经充值成功，到账后运营商会发短信给您。
 app-advice_pin = 卡密已出，每张卡密仅限使用一次，请顾客妥善保管小票。
 app-advice_failed = 这笔没有充上，钱会退回：付现金的请当场退还，其他方式会原路退回。
+owner-uncategorised = 其他
+owner-diff_mismatch = 金额不一致
+owner-diff_missing_on_platform = 平台没有这笔
+owner-diff_missing_locally = 本机没有这笔
