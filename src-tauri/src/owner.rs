@@ -153,10 +153,7 @@ pub async fn owner_shifts(
 ) -> Res<Vec<ShiftView>> {
     let who = st.who(&token)?;
     let range = st.range(from.as_deref(), to.as_deref())?;
-    let shifts = st
-        .counter
-        .shift_history(&who, &range)
-        .map_err(st.err())?;
+    let shifts = st.counter.shift_history(&who, &range).map_err(st.err())?;
     Ok(shifts
         .iter()
         .map(|s| crate::commands::shift_view(&st, s, None, None))
@@ -215,7 +212,10 @@ pub async fn owner_user_change(
 pub async fn owner_orders(st: State<'_, AppState>, token: String) -> Res<Vec<OrderView>> {
     let who = st.who(&token)?;
     let orders = st.counter.recent_orders(&who, 50).map_err(st.err())?;
-    Ok(orders.iter().map(|o| OrderView::from(o, st.lang())).collect())
+    Ok(orders
+        .iter()
+        .map(|o| OrderView::from(o, st.lang()))
+        .collect())
 }
 
 /// Shows a PIN card's codes again in full (owner only; audited by the engine).
@@ -270,7 +270,11 @@ pub async fn owner_audit(
 
 // ---------------------------------------------------------------- receipt settings
 
-async fn receipt_view(st: &AppState, footer: Option<String>, logo: Option<bool>) -> Res<ReceiptSettingsView> {
+async fn receipt_view(
+    st: &AppState,
+    footer: Option<String>,
+    logo: Option<bool>,
+) -> Res<ReceiptSettingsView> {
     let saved = st.counter.printer_settings().map_err(st.err())?;
     let footer = footer.or(saved.footer).unwrap_or_default();
     let logo = logo.unwrap_or(saved.logo);
@@ -540,7 +544,13 @@ pub async fn setup_owner(
 pub async fn diag_doctor(st: State<'_, AppState>, token: Option<String>) -> Res<Vec<CheckView>> {
     let who = st.maybe_who(token.as_deref())?;
     st.counter.setup_allowed(who.as_ref()).map_err(st.err())?;
-    Ok(st.counter.doctor().await.iter().map(CheckView::from).collect())
+    Ok(st
+        .counter
+        .doctor()
+        .await
+        .iter()
+        .map(CheckView::from)
+        .collect())
 }
 
 /// Saves the redacted support bundle (one JSON file) and says where.

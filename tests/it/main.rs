@@ -12,6 +12,7 @@ mod crash;
 mod keyring;
 mod migrations;
 mod orders;
+mod owner;
 mod printing;
 mod receipts;
 mod safety;

@@ -178,7 +178,15 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn g(day: &str, hour: u8, sku: &str, cat: &str, cashier: &str, fen: i64, sign: i64) -> OrderGroup {
+    fn g(
+        day: &str,
+        hour: u8,
+        sku: &str,
+        cat: &str,
+        cashier: &str,
+        fen: i64,
+        sign: i64,
+    ) -> OrderGroup {
         OrderGroup {
             day: day.into(),
             hour,
@@ -210,15 +218,31 @@ mod tests {
             |id| (id == "c1").then(|| "小王".to_string()),
         );
         let days: Vec<&str> = a.by_day.iter().map(|b| b.key.as_str()).collect();
-        assert_eq!(days, ["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"]);
+        assert_eq!(
+            days,
+            ["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"]
+        );
         assert_eq!(a.totals.orders, 2);
         assert_eq!(a.totals.sales, Money::from_fen(1000));
         assert_eq!(a.by_day[2].sales, Money::from_fen(-4000));
         assert_eq!(a.by_hour.len(), 24);
         assert_eq!(a.by_hour[21].orders, 1);
-        assert_eq!(a.by_category.iter().find(|c| c.key == "其他").unwrap().orders, 1);
-        assert_eq!(a.by_cashier.iter().find(|c| c.key == "c1").unwrap().label, "小王");
-        assert_eq!(a.by_cashier.iter().find(|c| c.key == "c2").unwrap().label, "c2");
+        assert_eq!(
+            a.by_category
+                .iter()
+                .find(|c| c.key == "其他")
+                .unwrap()
+                .orders,
+            1
+        );
+        assert_eq!(
+            a.by_cashier.iter().find(|c| c.key == "c1").unwrap().label,
+            "小王"
+        );
+        assert_eq!(
+            a.by_cashier.iter().find(|c| c.key == "c2").unwrap().label,
+            "c2"
+        );
     }
 
     proptest! {

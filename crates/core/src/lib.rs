@@ -6,7 +6,6 @@
 
 pub mod account;
 pub mod analytics;
-pub mod redact;
 pub mod i18n;
 pub mod ledger;
 pub mod money;
@@ -16,6 +15,7 @@ pub mod product;
 pub mod readings;
 pub mod receipt;
 pub mod reconcile;
+pub mod redact;
 pub mod report;
 pub mod roles;
 pub mod search;

@@ -93,8 +93,8 @@ fn digit_run(cs: &[char]) -> usize {
             cur += 1;
         } else {
             if cur > 0 {
-                let sep = (*c == ' ' || *c == '-')
-                    && cs.get(k + 1).is_some_and(char::is_ascii_digit);
+                let sep =
+                    (*c == ' ' || *c == '-') && cs.get(k + 1).is_some_and(char::is_ascii_digit);
                 groups.push((cur, sep));
             }
             cur = 0;
@@ -118,7 +118,11 @@ fn digit_run(cs: &[char]) -> usize {
 
 /// Keeps the first 3 and last 2 (4 for 11 or more) of the letters/digits, stars between.
 fn mask_word(cs: &[char]) -> String {
-    let kept: Vec<char> = cs.iter().copied().filter(char::is_ascii_alphanumeric).collect();
+    let kept: Vec<char> = cs
+        .iter()
+        .copied()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
     let n = kept.len();
     let tail = if n >= 11 && n < 16 { 4 } else { 2 };
     if n <= 5 {
@@ -154,7 +158,10 @@ mod tests {
                 "key 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b ok",
                 "key 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b ok",
             ),
-            ("secret 9f86d081884c7d659a2feaa0c55ad015", "secret 9f8***************************15"),
+            (
+                "secret 9f86d081884c7d659a2feaa0c55ad015",
+                "secret 9f8***************************15",
+            ),
             ("PIN ABCD1234EFGH5678", "PIN ABC***********78"),
             ("2026-11-29 12:00", "2026-11-29 12:00"),
             ("卡号 6222 0212 3456 7890", "卡号 622***********90"),

@@ -513,8 +513,7 @@ impl Counter {
         match cardcat_engine::terminal_credentials(&store, &*self.inner.secrets) {
             Ok((url, creds)) => match PlatformClient::with_timeout(&url, Duration::from_secs(5)) {
                 Ok(c) => out.extend(
-                    doctor::platform_checks(&c.with_credentials(creds), Some(version), lang)
-                        .await,
+                    doctor::platform_checks(&c.with_credentials(creds), Some(version), lang).await,
                 ),
                 Err(e) => out.push(Check {
                     id: CheckId::Platform,

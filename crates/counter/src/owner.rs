@@ -186,7 +186,11 @@ impl Counter {
                 .into_iter()
                 .map(|(_, d)| d)
                 .find(|d| matches!(d, Doc::Sale(_)))
-                .unwrap_or_else(|| printing::test_page(profile::find(profile::DEFAULT_PROFILE).unwrap_or(&PROFILES[0])));
+                .unwrap_or_else(|| {
+                    printing::test_page(
+                        profile::find(profile::DEFAULT_PROFILE).unwrap_or(&PROFILES[0]),
+                    )
+                });
             let mut out = Vec::new();
             for id in ["xprinter-58", "xprinter-80"] {
                 let p = profile::find(id).ok_or_else(|| InputError::Profile(id.into()))?;
@@ -214,7 +218,10 @@ impl Counter {
             Action::ConfigurePrinter,
             &[
                 (cardcat_engine::K_RECEIPT_FOOTER, footer),
-                (cardcat_engine::K_RECEIPT_LOGO, if logo_on { "1" } else { "0" }),
+                (
+                    cardcat_engine::K_RECEIPT_LOGO,
+                    if logo_on { "1" } else { "0" },
+                ),
             ],
         )?;
         Ok(())
@@ -277,7 +284,11 @@ impl Counter {
             Ok(()) => Check {
                 id: CheckId::Keyring,
                 ok: true,
-                text: t!(lang, "doctor.keyring_ok", backend = self.inner.secrets.backend()),
+                text: t!(
+                    lang,
+                    "doctor.keyring_ok",
+                    backend = self.inner.secrets.backend()
+                ),
                 fix: None,
             },
             Err(e) => Check {
@@ -327,7 +338,12 @@ impl Counter {
         let lang = self.lang();
         let mut ctx = printing::context(&store, lang, &t!(lang, "receipt.installer"))?;
         ctx.logo = true;
-        let bytes = encode::receipt_bytes(&printing::test_page(p), &ctx, p, store_logo(&store, p).as_ref())?;
+        let bytes = encode::receipt_bytes(
+            &printing::test_page(p),
+            &ctx,
+            p,
+            store_logo(&store, p).as_ref(),
+        )?;
         let preview = printing::preview_of_bytes(&bytes, p.width);
         let status = tokio::task::spawn_blocking(move || printing::send_blocking(&t, &bytes))
             .await
@@ -360,7 +376,17 @@ impl Counter {
         if !ok {
             return Err(InputError::UserId(error::short(id)).into());
         }
-        self.add_user(None, id, if name.trim().is_empty() { id } else { name.trim() }, "owner", pin)
+        self.add_user(
+            None,
+            id,
+            if name.trim().is_empty() {
+                id
+            } else {
+                name.trim()
+            },
+            "owner",
+            pin,
+        )
     }
 
     // ---------------------------------------------------------------- support
@@ -386,7 +412,9 @@ impl Counter {
                 .prepare("SELECT key, value FROM settings ORDER BY key")
                 .map_err(|e| CounterError::Store(e.into()))?;
             let rows = st
-                .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))
+                .query_map([], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+                })
                 .map_err(|e| CounterError::Store(e.into()))?;
             rows.filter_map(|x| x.ok())
                 .map(|(k, v)| {
@@ -432,7 +460,10 @@ impl Counter {
                 .map_err(|e| CounterError::Store(e.into()))?;
             let rows = st
                 .query_map([], |row| {
-                    let o = |i| row.get::<_, Option<String>>(i).map(|v| v.map(|s| redact::text(&s)));
+                    let o = |i| {
+                        row.get::<_, Option<String>>(i)
+                            .map(|v| v.map(|s| redact::text(&s)))
+                    };
                     Ok(serde_json::json!({
                         "at_ms": row.get::<_, i64>(0)?,
                         "actor": redact::text(&row.get::<_, String>(1)?),
@@ -488,8 +519,8 @@ impl Counter {
             Day::of_ms(now).as_str(),
             now
         ));
-        let text = serde_json::to_string_pretty(&bundle)
-            .map_err(|e| CounterError::Task(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(&bundle).map_err(|e| CounterError::Task(e.to_string()))?;
         std::fs::write(&f, text).map_err(|e| CounterError::file(&f, e))?;
         Ok(f)
     }

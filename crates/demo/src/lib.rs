@@ -199,7 +199,9 @@ pub fn seed_history(db: &Path, n: u32) -> anyhow::Result<()> {
             x ^= x << 17;
             x
         };
-        const HOURS: [i64; 19] = [8, 9, 10, 11, 12, 12, 12, 13, 14, 15, 16, 17, 18, 18, 19, 19, 20, 21, 22];
+        const HOURS: [i64; 19] = [
+            8, 9, 10, 11, 12, 12, 12, 13, 14, 15, 16, 17, 18, 18, 19, 19, 20, 21, 22,
+        ];
         for _ in 0..n {
             let (sku, name, kind, price) = &skus[(next() % skus.len() as u64) as usize];
             let fen = price
@@ -211,13 +213,25 @@ pub fn seed_history(db: &Path, n: u32) -> anyhow::Result<()> {
             let cost = fen - commission;
             let day_back = (next() % 90) as i64;
             let hour = HOURS[(next() % 19) as usize];
-            let at = (midnight - day_back * 86_400_000 + hour * 3_600_000 + (next() % 3_600_000) as i64)
-                .min(now - 60_000);
+            let at =
+                (midnight - day_back * 86_400_000 + hour * 3_600_000 + (next() % 3_600_000) as i64)
+                    .min(now - 60_000);
             let day = cardcat_core::day_utc8(at);
             let key = uuid::Uuid::now_v7().to_string();
             let cashier = if next() % 3 == 0 { OWNER.0 } else { CASHIER.0 };
             let m = |f: i64| cardcat_core::Money::from_fen(f).to_string();
-            order.execute(params![key, sku, name, kind, m(fen), m(cost), m(commission), cashier, at, day])?;
+            order.execute(params![
+                key,
+                sku,
+                name,
+                kind,
+                m(fen),
+                m(cost),
+                m(commission),
+                cashier,
+                at,
+                day
+            ])?;
             for (k, f) in [("sale", fen), ("cost", cost), ("commission", commission)] {
                 ledger.execute(params![key, k, m(f), sku, cashier, day, at])?;
             }

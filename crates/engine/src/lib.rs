@@ -45,9 +45,8 @@ pub use people::{ShiftInfo, UserInfo};
 pub use redeem::{RedemptionRecord, RedemptionState};
 pub use reports::CommissionRow;
 pub use settings::{
-    K_PRINTER_PROFILE, K_PRINTER_TARGET, K_RECEIPT_FOOTER, K_RECEIPT_LOGO, K_RECEIPT_LOGO_IMAGE,
-    K_LANGUAGE, PRINTER_KEYS, actor_for,
-    configure,
+    K_LANGUAGE, K_PRINTER_PROFILE, K_PRINTER_TARGET, K_RECEIPT_FOOTER, K_RECEIPT_LOGO,
+    K_RECEIPT_LOGO_IMAGE, PRINTER_KEYS, actor_for, configure,
 };
 pub use stored::CorruptValue;
 pub use vault::PinVault;
@@ -277,9 +276,7 @@ impl Localized for EngineError {
                 ),
             ],
             NotActivated | SecretMissing | ShiftNotOpen | ShiftAlreadyOpen | LoginRequired
-            | Refused(_) => {
-                Vec::new()
-            }
+            | Refused(_) => Vec::new(),
         }
     }
 }

@@ -59,7 +59,12 @@ impl Engine {
     /// Commission by day, hour of day, product, category and cashier over `range`.
     /// Amounts are summed in whole fen by SQLite after every amount was checked to be a
     /// two-decimal string; a stored amount that is not is `Corrupt`, never zero.
-    pub fn analytics(&self, s: &Session, range: &DayRange, uncategorised: &str) -> Result<Analytics> {
+    pub fn analytics(
+        &self,
+        s: &Session,
+        range: &DayRange,
+        uncategorised: &str,
+    ) -> Result<Analytics> {
         s.require(Action::ViewCommission)?;
         let c = self.store.conn();
         let (from, to) = (range.from.as_str(), range.to.as_str());
@@ -178,7 +183,11 @@ impl Engine {
         audit(
             &tx,
             &s.user_id,
-            if active { "user.enable" } else { "user.disable" },
+            if active {
+                "user.enable"
+            } else {
+                "user.disable"
+            },
             id,
             Some(if was { "active" } else { "disabled" }),
             Some(if active { "active" } else { "disabled" }),
@@ -217,7 +226,12 @@ impl Engine {
     }
 
     /// Every shift opened in `range`, newest first, with its totals, count and over/short.
-    pub fn shift_history(&self, s: &Session, range: &DayRange, limit: u32) -> Result<Vec<ShiftInfo>> {
+    pub fn shift_history(
+        &self,
+        s: &Session,
+        range: &DayRange,
+        limit: u32,
+    ) -> Result<Vec<ShiftInfo>> {
         s.require(Action::ViewCommission)?;
         let from = day_start_ms(&range.from);
         let to = day_start_ms(&range.to.next()).max(from);

@@ -34,7 +34,9 @@ impl cardcat_core::Localized for LogoError {
     }
     fn args(&self, _lang: cardcat_core::Lang) -> cardcat_core::i18n::Args {
         match self {
-            LogoError::TooLarge(n) => vec![("mb", cardcat_core::i18n::Arg::from((*n / 1_048_576) as u64))],
+            LogoError::TooLarge(n) => {
+                vec![("mb", cardcat_core::i18n::Arg::from((*n / 1_048_576) as u64))]
+            }
             LogoError::Unreadable(_) => Vec::new(),
         }
     }
@@ -153,7 +155,11 @@ mod tests {
     fn a_wide_image_is_scaled_to_the_paper_and_keeps_its_shape() {
         // left half black, right half white, 1000×250
         let b = from_image(&png(1000, 250, |x, _| {
-            if x < 500 { [0, 0, 0, 255] } else { [255, 255, 255, 255] }
+            if x < 500 {
+                [0, 0, 0, 255]
+            } else {
+                [255, 255, 255, 255]
+            }
         }))
         .unwrap();
         assert_eq!((b.width, b.height), (384, 96));
@@ -165,24 +171,47 @@ mod tests {
     #[test]
     fn transparency_is_paper_and_grey_is_dithered() {
         let b = from_image(&png(100, 100, |x, _| {
-            if x < 50 { [0, 0, 0, 0] } else { [128, 128, 128, 255] }
+            if x < 50 {
+                [0, 0, 0, 0]
+            } else {
+                [128, 128, 128, 255]
+            }
         }))
         .unwrap();
-        let left = (0..50).flat_map(|x| (0..100).map(move |y| (x, y))).filter(|&(x, y)| b.get(x, y)).count();
-        let right = (50..100).flat_map(|x| (0..100).map(move |y| (x, y))).filter(|&(x, y)| b.get(x, y)).count();
+        let left = (0..50)
+            .flat_map(|x| (0..100).map(move |y| (x, y)))
+            .filter(|&(x, y)| b.get(x, y))
+            .count();
+        let right = (50..100)
+            .flat_map(|x| (0..100).map(move |y| (x, y)))
+            .filter(|&(x, y)| b.get(x, y))
+            .count();
         assert_eq!(left, 0);
         assert!((1500..3500).contains(&right), "{right} of 5000 dots black");
     }
 
     #[test]
     fn hostile_inputs_are_refused_not_panicked_on() {
-        assert!(matches!(from_image(b"not an image"), Err(LogoError::Unreadable(_))));
+        assert!(matches!(
+            from_image(b"not an image"),
+            Err(LogoError::Unreadable(_))
+        ));
         assert!(matches!(from_image(&[]), Err(LogoError::Unreadable(_))));
         let mut truncated = png(50, 50, |_, _| [0, 0, 0, 255]);
         truncated.truncate(truncated.len() / 2);
         assert!(from_image(&truncated).is_err());
-        assert!(matches!(from_image(&vec![0u8; MAX_FILE + 1]), Err(LogoError::TooLarge(_))));
-        for bad in ["", "v1", "v1:0:0:", "v1:9999:1:AA==", "v1:8:1:AAAA", "v2:8:1:AA=="] {
+        assert!(matches!(
+            from_image(&vec![0u8; MAX_FILE + 1]),
+            Err(LogoError::TooLarge(_))
+        ));
+        for bad in [
+            "",
+            "v1",
+            "v1:0:0:",
+            "v1:9999:1:AA==",
+            "v1:8:1:AAAA",
+            "v2:8:1:AA==",
+        ] {
             assert!(from_setting(bad).is_none(), "{bad}");
         }
     }
