@@ -215,3 +215,92 @@ fn roles_errors_and_commands_over_ipc() {
         .to_ascii_lowercase();
     assert!(!m.contains("select") && !m.contains(".sqlite"), "{m}");
 }
+
+/// Every owner and set-up command refuses a cashier and a missing session over IPC, and
+/// answers the owner; the raw logo upload reads its token from a header.
+#[test]
+fn owner_and_setup_commands_check_the_caller_over_ipc() {
+    let h = harness();
+    let cashier = h.login(cardcat_demo::CASHIER.0, cardcat_demo::CASHIER.1);
+    let owner = h.login(cardcat_demo::OWNER.0, cardcat_demo::OWNER.1);
+    let day = cardcat_counter::Counter::today().as_str().to_string();
+    let calls: Vec<(&str, Value)> = vec![
+        ("owner_dashboard", json!({})),
+        ("owner_analytics", json!({"from": day, "to": day})),
+        ("owner_export_csv", json!({"from": day, "to": day})),
+        ("owner_shifts", json!({"from": day, "to": day})),
+        ("owner_users", json!({})),
+        ("owner_user_add", json!({"id": "x1", "name": "x", "role": "cashier", "pin": "1234"})),
+        ("owner_user_change", json!({"id": "c1", "action": "disable"})),
+        ("owner_audit", json!({})),
+        ("receipt_settings", json!({})),
+        ("receipt_save", json!({"footer": "x", "logo": false})),
+        ("setup_state", json!({})),
+        ("setup_language", json!({"lang": "en"})),
+        ("setup_check_platform", json!({"url": "http://127.0.0.1:9"})),
+        ("setup_find_printers", json!({"subnet": "127.0.0.1/32", "port": 9})),
+        ("setup_printer", json!({"target": "127.0.0.1:9", "profile": "xprinter-80"})),
+        ("setup_test_print", json!({"target": "127.0.0.1:9", "profile": "xprinter-80", "drawer": true})),
+        ("diag_doctor", json!({})),
+        ("diag_bundle", json!({})),
+    ];
+    for (cmd, args) in &calls {
+        let mut with = args.clone();
+        with["token"] = json!(cashier);
+        let e = h.call(cmd, with).expect_err(cmd);
+        assert_eq!(e["kind"], "forbidden", "{cmd}: {e}");
+        // set-up commands without a session, on a terminal that has users: log in first
+        if cmd.starts_with("setup_") || cmd.starts_with("diag_") {
+            let e = h.call(cmd, args.clone()).expect_err(cmd);
+            assert_eq!(e["kind"], "login_needed", "{cmd}: {e}");
+        }
+    }
+    // the first owner can only be created on a terminal with no user at all
+    let e = h
+        .call("setup_owner", json!({"id": "thief", "name": "x", "pin": "1234"}))
+        .expect_err("no second first owner");
+    assert_eq!(e["kind"], "login_needed", "{e}");
+    assert!(
+        h.call("login", json!({"user": "thief", "pin": "1234"})).is_err(),
+        "no account was made"
+    );
+    assert_eq!(h.call("setup_needed", json!({})).expect("needed"), json!(false));
+    // the owner is answered
+    let d = h
+        .call("owner_dashboard", json!({"token": owner}))
+        .expect("owner dashboard");
+    assert!(d["today"]["orders"].is_number(), "{d}");
+    let a = h
+        .call("owner_analytics", json!({"token": owner, "from": day, "to": day}))
+        .expect("analytics");
+    assert_eq!(a["byHour"].as_array().map(Vec::len), Some(24));
+    let r = h
+        .call("receipt_settings", json!({"token": owner, "footer": "谢谢", "logo": true}))
+        .expect("previews");
+    assert_eq!(r["previews"].as_array().map(Vec::len), Some(2));
+    // a raw upload without the token header is refused before anything is decoded
+    let req = InvokeRequest {
+        cmd: "receipt_logo".into(),
+        callback: tauri::ipc::CallbackFn(0),
+        error: tauri::ipc::CallbackFn(1),
+        url: "tauri://localhost".parse().expect("url"),
+        body: tauri::ipc::InvokeBody::Raw(b"not an image".to_vec()),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    let e = tauri::test::get_ipc_response(&h.webview, req).expect_err("no token");
+    assert_eq!(e["kind"], "login_needed", "{e}");
+    let mut headers = tauri::http::HeaderMap::new();
+    headers.insert("x-token", owner.parse().expect("header"));
+    let req = InvokeRequest {
+        cmd: "receipt_logo".into(),
+        callback: tauri::ipc::CallbackFn(0),
+        error: tauri::ipc::CallbackFn(1),
+        url: "tauri://localhost".parse().expect("url"),
+        body: tauri::ipc::InvokeBody::Raw(b"not an image".to_vec()),
+        headers,
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    let e = tauri::test::get_ipc_response(&h.webview, req).expect_err("not an image");
+    assert_eq!(e["code"], "input.logo_unreadable", "{e}");
+}

@@ -1136,6 +1136,8 @@ impl Counter {
         p: &PrinterSetup,
     ) -> Result<(Target, &'static Profile)> {
         self.ensure_writable()?;
+        // who may, before what: a refused caller learns nothing about the input
+        self.setup_allowed(who)?;
         let t: Target = p.target.parse()?;
         let prof = profile::find(&p.profile)
             .ok_or_else(|| InputError::Profile(error::short(&p.profile)))?;

@@ -370,6 +370,8 @@ impl Counter {
 
     /// The first owner of a new terminal (the wizard's last step).
     pub fn create_owner(&self, id: &str, name: &str, pin: &str) -> Result<UserInfo> {
+        // only a terminal with no user at all takes a first owner without a login
+        self.setup_allowed(None)?;
         let ok = !id.is_empty()
             && id.len() <= 32
             && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');

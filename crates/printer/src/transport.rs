@@ -62,7 +62,43 @@ impl FromStr for Target {
                 path: rest.to_string(),
             });
         }
+        // as installers type them: a device file, or an IP address with an optional port
+        if s.starts_with("/dev/") && s.len() > 5 {
+            return Ok(Target::File {
+                path: s.to_string(),
+            });
+        }
+        let (host, port) = match s.rsplit_once(':') {
+            Some((h, p)) => (h, p.parse().map_err(|_| bad())?),
+            None => (s, 9100),
+        };
+        if host.parse::<std::net::Ipv4Addr>().is_ok() {
+            return Ok(Target::Tcp {
+                host: host.to_string(),
+                port,
+            });
+        }
         Err(bad())
+    }
+}
+
+#[cfg(test)]
+mod typed_targets {
+    use super::Target;
+
+    #[test]
+    fn addresses_as_installers_type_them() {
+        for (typed, shown) in [
+            ("192.168.1.50", "tcp://192.168.1.50:9100"),
+            (" 10.0.0.7:9101 ", "tcp://10.0.0.7:9101"),
+            ("/dev/usb/lp0", "file:/dev/usb/lp0"),
+            ("tcp://printer.local", "tcp://printer.local:9100"),
+        ] {
+            assert_eq!(typed.parse::<Target>().unwrap().to_string(), shown, "{typed}");
+        }
+        for bad in ["", "printer", "192.168.1.50:port", "999.1.1.1", "/dev/", ":9100"] {
+            assert!(bad.parse::<Target>().is_err(), "{bad}");
+        }
     }
 }
 

@@ -3,10 +3,17 @@
 import { invoke, Channel } from '@tauri-apps/api/core';
 import type {
   AppEvent, AppInfo, IpcError, LoginInfo, OrderView, ProductView, RedemptionView, SaleView,
-  ShiftView, Topups, VoucherView, AccountCheck, CommissionRow,
+  ShiftView, Topups, VoucherView, AccountCheck, CommissionRow, DashboardView, AnalyticsView,
+  SavedFile, ReconcileView, UserView, AuditView, ReceiptSettingsView, SetupView, CheckView,
+  ActivationView, PrintersFound, TestPrintView,
 } from './ipc';
 
 let token = '';
+
+/** The session token, or null before anyone logged in (set-up of a new terminal). */
+function maybeToken(): string | null {
+  return token || null;
+}
 
 export function setToken(t: string): void {
   token = t;
@@ -63,4 +70,47 @@ export const api = {
   sync: () => call<AppInfo>('sync_catalog'),
   commission: (by: string, from?: string, to?: string) =>
     call<CommissionRow[]>('commission_report', { by, from: from ?? null, to: to ?? null }),
+
+  // the owner's back office
+  dashboard: () => call<DashboardView>('owner_dashboard'),
+  analytics: (from: string, to: string) => call<AnalyticsView>('owner_analytics', { from, to }),
+  exportCsv: (from: string, to: string) => call<SavedFile>('owner_export_csv', { from, to }),
+  reconcile: (day: string) => call<ReconcileView>('owner_reconcile', { day }),
+  shifts: (from: string, to: string) => call<ShiftView[]>('owner_shifts', { from, to }),
+  users: () => call<UserView[]>('owner_users'),
+  addUser: (id: string, name: string, role: string, pin: string) =>
+    call<UserView>('owner_user_add', { id, name, role, pin }),
+  changeUser: (id: string, action: string, pin?: string) =>
+    call<UserView[]>('owner_user_change', { id, action, pin: pin ?? null }),
+  orders: () => call<OrderView[]>('owner_orders'),
+  reveal: (key: string) => call<OrderView>('owner_reveal', { key }),
+  audit: (f: { actor?: string; action?: string; text?: string; from?: string; to?: string }) =>
+    call<AuditView[]>('owner_audit', {
+      actor: f.actor ?? null, action: f.action ?? null, text: f.text ?? null, from: f.from || null, to: f.to || null,
+    }),
+  receipt: (footer?: string, logo?: boolean) =>
+    call<ReceiptSettingsView>('receipt_settings', { footer: footer ?? null, logo: logo ?? null }),
+  saveReceipt: (footer: string, logo: boolean) => call<ReceiptSettingsView>('receipt_save', { footer, logo }),
+  async uploadLogo(bytes: Uint8Array): Promise<ReceiptSettingsView> {
+    try {
+      return await invoke<ReceiptSettingsView>('receipt_logo', bytes, { headers: { 'x-token': token } });
+    } catch (e) {
+      throw asError(e);
+    }
+  },
+
+  // the installer's set-up (no login on a new terminal) and diagnostics
+  setupNeeded: () => call<boolean>('setup_needed'),
+  setupState: () => call<SetupView>('setup_state', { token: maybeToken() }),
+  setupLanguage: (lang: string) => call<string>('setup_language', { token: maybeToken(), lang }),
+  checkPlatform: (url: string) => call<CheckView[]>('setup_check_platform', { token: maybeToken(), url }),
+  activate: (url: string, code: string) => call<ActivationView>('setup_activate', { token: maybeToken(), url, code }),
+  findPrinters: (subnet: string, port: number) =>
+    call<PrintersFound>('setup_find_printers', { token: maybeToken(), subnet, port }),
+  setPrinter: (target: string, profile: string) => call<void>('setup_printer', { token: maybeToken(), target, profile }),
+  testPrint: (target: string, profile: string, drawer = false) =>
+    call<TestPrintView>('setup_test_print', { token: maybeToken(), target, profile, drawer }),
+  createOwner: (id: string, name: string, pin: string) => call<LoginInfo>('setup_owner', { id, name, pin }),
+  doctor: () => call<CheckView[]>('diag_doctor', { token: maybeToken() }),
+  bundle: () => call<SavedFile>('diag_bundle', { token: maybeToken() }),
 };

@@ -10,6 +10,10 @@ export const app = $state({
   /** order key → latest state word from the event stream */
   states: {} as Record<string, string>,
   toast: '' as string,
+  /** the installer's wizard is showing (a new terminal) */
+  setup: false,
+  /** the counter, or the owner's back office */
+  view: 'counter' as 'counter' | 'office',
 });
 
 export function toast(msg: string): void {
