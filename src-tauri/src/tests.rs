@@ -230,17 +230,32 @@ fn owner_and_setup_commands_check_the_caller_over_ipc() {
         ("owner_export_csv", json!({"from": day, "to": day})),
         ("owner_shifts", json!({"from": day, "to": day})),
         ("owner_users", json!({})),
-        ("owner_user_add", json!({"id": "x1", "name": "x", "role": "cashier", "pin": "1234"})),
-        ("owner_user_change", json!({"id": "c1", "action": "disable"})),
+        (
+            "owner_user_add",
+            json!({"id": "x1", "name": "x", "role": "cashier", "pin": "1234"}),
+        ),
+        (
+            "owner_user_change",
+            json!({"id": "c1", "action": "disable"}),
+        ),
         ("owner_audit", json!({})),
         ("receipt_settings", json!({})),
         ("receipt_save", json!({"footer": "x", "logo": false})),
         ("setup_state", json!({})),
         ("setup_language", json!({"lang": "en"})),
         ("setup_check_platform", json!({"url": "http://127.0.0.1:9"})),
-        ("setup_find_printers", json!({"subnet": "127.0.0.1/32", "port": 9})),
-        ("setup_printer", json!({"target": "127.0.0.1:9", "profile": "xprinter-80"})),
-        ("setup_test_print", json!({"target": "127.0.0.1:9", "profile": "xprinter-80", "drawer": true})),
+        (
+            "setup_find_printers",
+            json!({"subnet": "127.0.0.1/32", "port": 9}),
+        ),
+        (
+            "setup_printer",
+            json!({"target": "127.0.0.1:9", "profile": "xprinter-80"}),
+        ),
+        (
+            "setup_test_print",
+            json!({"target": "127.0.0.1:9", "profile": "xprinter-80", "drawer": true}),
+        ),
         ("diag_doctor", json!({})),
         ("diag_bundle", json!({})),
     ];
@@ -257,25 +272,38 @@ fn owner_and_setup_commands_check_the_caller_over_ipc() {
     }
     // the first owner can only be created on a terminal with no user at all
     let e = h
-        .call("setup_owner", json!({"id": "thief", "name": "x", "pin": "1234"}))
+        .call(
+            "setup_owner",
+            json!({"id": "thief", "name": "x", "pin": "1234"}),
+        )
         .expect_err("no second first owner");
     assert_eq!(e["kind"], "login_needed", "{e}");
     assert!(
-        h.call("login", json!({"user": "thief", "pin": "1234"})).is_err(),
+        h.call("login", json!({"user": "thief", "pin": "1234"}))
+            .is_err(),
         "no account was made"
     );
-    assert_eq!(h.call("setup_needed", json!({})).expect("needed"), json!(false));
+    assert_eq!(
+        h.call("setup_needed", json!({})).expect("needed"),
+        json!(false)
+    );
     // the owner is answered
     let d = h
         .call("owner_dashboard", json!({"token": owner}))
         .expect("owner dashboard");
     assert!(d["today"]["orders"].is_number(), "{d}");
     let a = h
-        .call("owner_analytics", json!({"token": owner, "from": day, "to": day}))
+        .call(
+            "owner_analytics",
+            json!({"token": owner, "from": day, "to": day}),
+        )
         .expect("analytics");
     assert_eq!(a["byHour"].as_array().map(Vec::len), Some(24));
     let r = h
-        .call("receipt_settings", json!({"token": owner, "footer": "谢谢", "logo": true}))
+        .call(
+            "receipt_settings",
+            json!({"token": owner, "footer": "谢谢", "logo": true}),
+        )
         .expect("previews");
     assert_eq!(r["previews"].as_array().map(Vec::len), Some(2));
     // a raw upload without the token header is refused before anything is decoded

@@ -94,9 +94,20 @@ mod typed_targets {
             ("/dev/usb/lp0", "file:/dev/usb/lp0"),
             ("tcp://printer.local", "tcp://printer.local:9100"),
         ] {
-            assert_eq!(typed.parse::<Target>().unwrap().to_string(), shown, "{typed}");
+            assert_eq!(
+                typed.parse::<Target>().unwrap().to_string(),
+                shown,
+                "{typed}"
+            );
         }
-        for bad in ["", "printer", "192.168.1.50:port", "999.1.1.1", "/dev/", ":9100"] {
+        for bad in [
+            "",
+            "printer",
+            "192.168.1.50:port",
+            "999.1.1.1",
+            "/dev/",
+            ":9100",
+        ] {
             assert!(bad.parse::<Target>().is_err(), "{bad}");
         }
     }

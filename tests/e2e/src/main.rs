@@ -695,6 +695,423 @@ async fn bench(ui: &Ui) -> R<()> {
     Ok(())
 }
 
+fn demo_info(dir: &Path) -> R<Value> {
+    let b = std::fs::read(dir.join("demo.json")).map_err(e("demo.json"))?;
+    serde_json::from_slice(&b).map_err(e("demo.json"))
+}
+
+async fn login_as(ui: &Ui, user: &str, pin: &str) -> R<()> {
+    ui.type_into("[data-testid=login-user]", user).await?;
+    ui.type_into("[data-testid=login-pin]", pin).await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.el("[data-testid=user]").await.map(|_| ())
+}
+
+async fn logout(ui: &Ui) -> R<()> {
+    ui.click("[data-testid=logout]").await?;
+    ui.el("[data-testid=login]").await.map(|_| ())
+}
+
+/// The number shown by `css`, as an integer (orders).
+async fn count(ui: &Ui, css: &str) -> R<u64> {
+    let t = ui.text(css).await?;
+    t.trim()
+        .parse()
+        .map_err(|_| format!("{css} is not a count: {t:?}"))
+}
+
+/// The installer's wizard on a fresh terminal: language, platform, pairing, a printer found
+/// by a loopback-only sweep, a test print that reaches the virtual printer (with its preview
+/// beside it), the drawer, the checks, the owner's PIN; then a working counter.
+async fn setup_flow(ui: &Ui) -> R<()> {
+    let started = Instant::now();
+    ui.wait_attr("[data-testid=app]", "data-ready", &["yes"], 60)
+        .await?;
+    let info = demo_info(&ui.demo_dir)?;
+    let url = info["sandbox_url"]
+        .as_str()
+        .ok_or("sandbox_url")?
+        .to_string();
+    let code = info["pairing_code"]
+        .as_str()
+        .ok_or("a fresh demo has a pairing code")?
+        .to_string();
+    ui.wait_attr("[data-testid=setup]", "data-step", &["lang"], 20)
+        .await?;
+    // a new terminal with no user: the counter and the login are not reachable yet
+    if ui.c.find(Locator::Css("[data-testid=login]")).await.is_ok() {
+        return Err("a fresh terminal showed the login instead of the wizard".into());
+    }
+    ui.shot("30-setup-language").await?;
+    ui.click("[data-testid=lang-zh]").await?;
+    ui.wait_attr("[data-testid=setup]", "data-step", &["platform"], 10)
+        .await?;
+    // a wrong address says what is wrong and how to fix it
+    ui.type_into("[data-testid=setup-url]", "http://127.0.0.1:9")
+        .await?;
+    ui.click("[data-testid=setup-url-check]").await?;
+    ui.wait_text("[data-testid=setup] .checks", "网络", 15)
+        .await?;
+    ui.type_into("[data-testid=setup-url]", &url).await?;
+    ui.click("[data-testid=setup-url-check]").await?;
+    ui.wait_text("[data-testid=setup] .checks", "平台可达", 15)
+        .await?;
+    ui.wait_text("[data-testid=setup] .checks", "时钟", 5)
+        .await?;
+    ui.shot("31-setup-platform").await?;
+    ui.click("[data-testid=setup-next]").await?;
+    ui.wait_attr("[data-testid=setup]", "data-step", &["pair"], 10)
+        .await?;
+    ui.type_into("[data-testid=setup-code]", &code).await?;
+    ui.click("[data-testid=setup-pair]").await?;
+    ui.wait_text("[data-testid=paired]", "已配对", 60).await?;
+    ui.shot("32-setup-paired").await?;
+    ui.click("[data-testid=setup-next]").await?;
+    ui.wait_attr("[data-testid=setup]", "data-step", &["printer"], 10)
+        .await?;
+    // the sweep covers loopback only: the range the app was given, checked before use
+    let subnet = ui
+        .el("[data-testid=setup-subnet]")
+        .await?
+        .prop("value")
+        .await
+        .map_err(e("subnet"))?
+        .unwrap_or_default();
+    if !subnet.starts_with("127.") {
+        return Err(format!("the e2e sweep range is not loopback: {subnet:?}"));
+    }
+    let want = info["printer_target"].as_str().ok_or("printer_target")?;
+    ui.click("[data-testid=setup-sweep]").await?;
+    ui.wait_text("[data-testid=found]", want.trim_start_matches("tcp://"), 20)
+        .await?;
+    let target = ui
+        .el("[data-testid=setup-target]")
+        .await?
+        .prop("value")
+        .await
+        .map_err(e("target"))?
+        .unwrap_or_default();
+    if target != want {
+        return Err(format!(
+            "the found printer {target:?} is not the emulator {want:?}"
+        ));
+    }
+    ui.el("[data-testid=setup-profile]")
+        .await?
+        .select_by_value("xprinter-58")
+        .await
+        .map_err(e("profile"))?;
+    ui.click("[data-testid=setup-test-print]").await?;
+    ui.el("[data-testid=setup-preview] img").await?;
+    let printed = ui.receipt_with(&["58"]).await?;
+    println!(
+        "wizard: fresh start to the first test print: {} ms (typing by WebDriver)",
+        started.elapsed().as_millis()
+    );
+    ui.shot("33-setup-printer").await?;
+    let alt = ui
+        .el("[data-testid=setup-preview] img")
+        .await?
+        .attr("alt")
+        .await
+        .map_err(e("alt"))?
+        .unwrap_or_default();
+    let first_line = printed.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if !alt.contains(first_line.trim()) {
+        return Err(format!(
+            "the preview is not the printed page: {first_line:?} not in {alt:?}"
+        ));
+    }
+    ui.click("[data-testid=setup-drawer]").await?;
+    ui.el("[data-testid=setup-drawer-result]").await?;
+    ui.receipt_with(&["[DRAWER"]).await?;
+    ui.click("[data-testid=setup-printer-save]").await?;
+    ui.wait_attr("[data-testid=setup]", "data-step", &["checks"], 10)
+        .await?;
+    ui.wait_text("[data-testid=setup-checks]", "平台可达", 20)
+        .await?;
+    ui.shot("34-setup-checks").await?;
+    ui.click("[data-testid=setup-next]").await?;
+    ui.wait_attr("[data-testid=setup]", "data-step", &["owner"], 10)
+        .await?;
+    ui.type_into("[data-testid=owner-id]", "laoban").await?;
+    ui.type_into("[data-testid=owner-name]", "王老板").await?;
+    ui.type_into("[data-testid=owner-pin]", "2468").await?;
+    ui.type_into("[data-testid=owner-pin2]", "2467").await?;
+    ui.click("[data-testid=owner-create]").await?;
+    ui.wait_text("[data-testid=setup-error]", "不一致", 5)
+        .await?;
+    ui.type_into("[data-testid=owner-pin2]", "2468").await?;
+    ui.shot("35-setup-owner").await?;
+    ui.click("[data-testid=owner-create]").await?;
+    ui.el("[data-testid=setup-done]").await?;
+    ui.shot("36-setup-done").await?;
+    ui.click("[data-testid=setup-finish]").await?;
+    // a working counter: the owner is logged in and can search the synced catalog
+    ui.el("[data-testid=search]").await?;
+    ui.type_into("[data-testid=search]", "yd50").await?;
+    ui.wait_text("[data-testid=results] li:first-child", "移动", 20)
+        .await?;
+    println!(
+        "wizard: fresh start to a working counter: {} ms",
+        started.elapsed().as_millis()
+    );
+    // the open door is shut: no set-up without a login now
+    let r = ui
+        .invoke("return await inv('setup_test_print', {token: null, target: '127.0.0.1:9', profile: 'xprinter-58', drawer: true});")
+        .await?;
+    if r["thrown"]["kind"] != "login_needed" {
+        return Err(format!("set-up still open without a login: {r}"));
+    }
+    Ok(())
+}
+
+/// The owner's back office after the cashier's flows: today, commission that follows a
+/// new sale, charts, CSV, reconciliation with an injected difference, users, receipt
+/// settings, audit, diagnostics; and the cashier kept out of all of it.
+async fn owner_flows(ui: &Ui) -> R<()> {
+    let info = demo_info(&ui.demo_dir)?;
+    // the cashier sees no back office, and cannot call it
+    ui.el("[data-testid=user]").await?;
+    if ui
+        .c
+        .find(Locator::Css("[data-testid=open-office]"))
+        .await
+        .is_ok()
+    {
+        return Err("a cashier sees the back office button".into());
+    }
+    for cmd in [
+        "owner_dashboard",
+        "owner_users",
+        "diag_bundle",
+        "setup_state",
+        "receipt_settings",
+    ] {
+        let r = ui
+            .invoke(&format!("const u = await inv('login', {{user: 'c1', pin: '1234'}}); return await inv('{cmd}', {{token: u.token}});"))
+            .await?;
+        if r["thrown"]["kind"] != "forbidden" {
+            return Err(format!("a cashier reached {cmd}: {r}"));
+        }
+    }
+    logout(ui).await?;
+    login_as(ui, "boss", "8888").await?;
+    ui.click("[data-testid=open-office]").await?;
+    ui.el("[data-testid=dashboard]").await?;
+    let before = count(ui, "[data-testid=dash-orders]").await?;
+    if before < 3 {
+        return Err(format!(
+            "today's orders after the cashier's sales: {before}"
+        ));
+    }
+    ui.shot("20-owner-today").await?;
+    ui.click("[data-testid=tab-commission]").await?;
+    ui.click("[data-testid=range-1]").await?;
+    ui.wait_text("[data-testid=commission-orders]", &before.to_string(), 10)
+        .await?;
+    let commission_before = ui.text("[data-testid=commission-total]").await?;
+    ui.el("[data-testid=chart-daily] canvas").await?;
+    ui.el("[data-testid=chart-hourly] canvas").await?;
+    ui.el("[data-testid=chart-category] canvas").await?;
+    ui.wait_text("[data-testid=by-cashier]", "小王", 5).await?;
+    ui.click("[data-testid=range-7]").await?;
+    ui.shot("21-owner-commission").await?;
+    // CSV: UTF-8 with BOM, CRLF, the sales of today
+    ui.click("[data-testid=export-csv]").await?;
+    let saved = ui.text("[data-testid=csv-saved]").await?;
+    let path = saved
+        .split_once('：')
+        .map(|x| x.1)
+        .and_then(|p| p.split('（').next())
+        .ok_or_else(|| format!("no path in {saved:?}"))?
+        .trim()
+        .to_string();
+    let csv = std::fs::read(&path).map_err(|x| format!("reading {path}: {x}"))?;
+    if !csv.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err("the CSV has no UTF-8 BOM".into());
+    }
+    let csv = String::from_utf8(csv).map_err(e("csv utf-8"))?;
+    if !csv.contains("day,client_key,sku,product,cashier,entry,amount,booked_on,order_state\r\n")
+        || !csv.contains(",c1,sale,50.00,")
+        || !csv.contains("中国移动")
+    {
+        return Err(format!(
+            "CSV content: {}",
+            csv.chars().take(400).collect::<String>()
+        ));
+    }
+    logout(ui).await?;
+    // a cashier's sale, then the owner sees commission change
+    login_as(ui, "c1", "1234").await?;
+    ui.keys(&key(Key::F6)).await?;
+    ui.type_into("[data-testid=account]", "13900139000").await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["readback"], 10)
+        .await?;
+    ui.type_into("[data-testid=account-again]", "13900139000")
+        .await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["amount"], 10)
+        .await?;
+    ui.keys("4").await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5)
+        .await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 30)
+        .await?;
+    let new_key = ui.text("[data-testid=order-key]").await?;
+    ui.keys(&key(Key::Enter)).await?;
+    logout(ui).await?;
+    login_as(ui, "boss", "8888").await?;
+    ui.click("[data-testid=open-office]").await?;
+    ui.wait_text("[data-testid=dash-orders]", &(before + 1).to_string(), 10)
+        .await?;
+    ui.click("[data-testid=tab-commission]").await?;
+    ui.click("[data-testid=range-1]").await?;
+    ui.wait_text(
+        "[data-testid=commission-orders]",
+        &(before + 1).to_string(),
+        10,
+    )
+    .await?;
+    let commission_after = ui.text("[data-testid=commission-total]").await?;
+    if commission_after == commission_before {
+        return Err(format!(
+            "commission did not change after a sale: {commission_after}"
+        ));
+    }
+    // reconciliation: a difference injected on the platform shows, with both sides
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/admin/statements/adjust",
+            info["sandbox_url"].as_str().unwrap_or("")
+        ))
+        .bearer_auth(info["admin_token"].as_str().unwrap_or(""))
+        .json(&json!({ "client_key": new_key.trim(), "delta": "2.00" }))
+        .send()
+        .await
+        .map_err(e("statement adjust"))?;
+    if !r.status().is_success() {
+        return Err(format!("statement adjust: {}", r.status()));
+    }
+    ui.click("[data-testid=tab-reconcile]").await?;
+    ui.click("[data-testid=reconcile-go]").await?;
+    ui.el("[data-testid=reconcile-summary]").await?;
+    ui.click("[data-testid=diff-mismatch]").await?;
+    let sides = ui.text("[data-testid=diff-sides]").await?;
+    if !sides.contains("本机") || !sides.contains("平台") {
+        return Err(format!(
+            "the differing order does not show both sides: {sides:?}"
+        ));
+    }
+    ui.shot("22-owner-reconcile").await?;
+    ui.click("[data-testid=tab-dashboard]").await?;
+    ui.wait_text("[data-testid=dash-reconcile]", "有差异", 10)
+        .await?;
+    for (tab, shot) in [
+        ("shifts", "23-owner-shifts"),
+        ("users", "24-owner-users"),
+        ("orders", "25-owner-orders"),
+    ] {
+        ui.click(&format!("[data-testid=tab-{tab}]")).await?;
+        ui.el(&format!("[data-testid=office-{tab}] table")).await?;
+        ui.shot(shot).await?;
+    }
+    // an owner's audited reveal of a PIN card
+    ui.click("[data-testid=reveal]").await?;
+    ui.el("[data-testid=revealed] .pin").await?;
+    ui.click("[data-testid=tab-receipt]").await?;
+    ui.el("[data-testid=receipt-preview-58] img").await?;
+    ui.el("[data-testid=receipt-preview-80] img").await?;
+    ui.type_into("[data-testid=receipt-footer]", "谢谢光临 便民超市")
+        .await?;
+    let t = Instant::now();
+    loop {
+        let alt = ui
+            .el("[data-testid=receipt-preview-58] img")
+            .await?
+            .attr("alt")
+            .await
+            .map_err(e("alt"))?
+            .unwrap_or_default();
+        if alt.contains("便民超市") {
+            break;
+        }
+        if t.elapsed() > Duration::from_secs(10) {
+            return Err(format!(
+                "the live preview did not follow the footer: {alt:?}"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    ui.click("[data-testid=receipt-save]").await?;
+    ui.el("[data-testid=receipt-note]").await?;
+    ui.shot("26-owner-receipt").await?;
+    ui.click("[data-testid=tab-audit]").await?;
+    ui.el("[data-testid=audit-action]")
+        .await?
+        .select_by_value("pin.")
+        .await
+        .map_err(e("audit filter"))?;
+    ui.click("[data-testid=audit-go]").await?;
+    ui.wait_text("[data-testid=audit-list]", "reveal", 10)
+        .await?;
+    ui.shot("27-owner-audit").await?;
+    ui.click("[data-testid=tab-diagnostics]").await?;
+    ui.el("[data-testid=check-database]").await?;
+    ui.click("[data-testid=bundle]").await?;
+    let saved = ui.text("[data-testid=bundle-saved]").await?;
+    let path = saved
+        .split_once('：')
+        .map(|x| x.1.trim().to_string())
+        .unwrap_or_default();
+    let bundle = std::fs::read_to_string(&path).map_err(|x| format!("bundle {path}: {x}"))?;
+    for secret in ["13800138000", "13900139000"] {
+        if bundle.contains(secret) {
+            return Err(format!("the support bundle holds {secret}"));
+        }
+    }
+    ui.shot("28-owner-diagnostics").await?;
+    Ok(())
+}
+
+/// Click to painted, for a 90-day commission report with its charts, over the order
+/// history the app was given.
+async fn bench_report(ui: &Ui) -> R<()> {
+    ui.wait_attr("[data-testid=app]", "data-ready", &["yes"], 120)
+        .await?;
+    login_as(ui, "boss", "8888").await?;
+    ui.click("[data-testid=open-office]").await?;
+    ui.click("[data-testid=tab-commission]").await?;
+    ui.el("[data-testid=chart-daily] canvas").await?;
+    ui.invoke("window.__cardcatPerf.report.length = 0; return 1;")
+        .await?;
+    for i in 1..=12u32 {
+        ui.click("[data-testid=range-90]").await?;
+        ui.wait_attr("body", "data-report-painted", &[i.to_string().as_str()], 30)
+            .await?;
+    }
+    let orders = ui.text("[data-testid=commission-orders]").await?;
+    let v = ui
+        .invoke("return window.__cardcatPerf.report.slice();")
+        .await?;
+    let mut ms: Vec<f64> = v
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    if ms.is_empty() {
+        return Err("no report timings".into());
+    }
+    ms.sort_by(f64::total_cmp);
+    println!(
+        "commission report, 90 days, {orders} orders, click → charts painted ({} runs): median {:.0} ms, max {:.0} ms",
+        ms.len(),
+        ms[ms.len() / 2],
+        ms[ms.len() - 1]
+    );
+    Ok(())
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let o = match opts() {
@@ -715,9 +1132,16 @@ async fn main() {
                 "keys",
                 vec![("CARDCAT_DEMO_EXTRA_SKUS", "50000".to_string())],
             ),
+            (
+                "report",
+                vec![("CARDCAT_DEMO_HISTORY", "100000".to_string())],
+            ),
         ]
     } else {
-        vec![("flows", vec![])]
+        vec![
+            ("setup", vec![("CARDCAT_DEMO_SETUP", "1".to_string())]),
+            ("flows", vec![]),
+        ]
     };
     let res = async {
         for (phase, extra) in phases {
@@ -734,7 +1158,12 @@ async fn main() {
             let r = match phase {
                 "start" => bench_start(&ui, started, &o.app).await,
                 "keys" => bench(&ui).await,
-                _ => flows(&ui).await,
+                "report" => bench_report(&ui).await,
+                "setup" => setup_flow(&ui).await,
+                _ => match flows(&ui).await {
+                    Ok(()) => owner_flows(&ui).await,
+                    Err(m) => Err(m),
+                },
             };
             if r.is_err() {
                 let _ = ui.shot("failure").await;

@@ -281,3 +281,4 @@ ui-setup_done = Set-up done: this terminal can sell
 ui-setup_done_hint = Add cashiers and set up the receipt under Back office
 ui-setup_start = Start
 ui-setup_attached = attached
+ui-audit_pins = PIN views

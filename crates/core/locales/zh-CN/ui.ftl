@@ -281,3 +281,4 @@ ui-setup_done = 设置完成，本终端可以收银了
 ui-setup_done_hint = 可以在“管理”里添加收银员、设置小票
 ui-setup_start = 开始使用
 ui-setup_attached = 本机接口
+ui-audit_pins = 卡密查看
