@@ -124,7 +124,7 @@ fn mask_word(cs: &[char]) -> String {
         .filter(char::is_ascii_alphanumeric)
         .collect();
     let n = kept.len();
-    let tail = if n >= 11 && n < 16 { 4 } else { 2 };
+    let tail = if (11..16).contains(&n) { 4 } else { 2 };
     if n <= 5 {
         return "*".repeat(n);
     }
