@@ -530,3 +530,53 @@ async fn the_support_bundle_holds_no_secret_no_pin_code_and_no_full_phone_number
     assert!(!squashed.contains(phone), "no full phone number");
     let _ = digits;
 }
+
+/// A keyring that refuses every write, as a locked or headless one does.
+struct LockedKeyring;
+
+impl cardcat_client::SecretStore for LockedKeyring {
+    fn backend(&self) -> &'static str {
+        "locked"
+    }
+    fn get(&self, _: &str) -> Result<Option<String>, cardcat_client::SecretError> {
+        Err(cardcat_client::SecretError::Unavailable("the collection is locked".into()))
+    }
+    fn set(&self, _: &str, _: &str) -> Result<(), cardcat_client::SecretError> {
+        Err(cardcat_client::SecretError::Unavailable("the collection is locked".into()))
+    }
+    fn delete(&self, _: &str) -> Result<(), cardcat_client::SecretError> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_keyring_is_explained_in_the_wizard_and_the_pairing_code_is_not_spent() {
+    let env = Env::start(0).await;
+    let db = env.terminal_db("locked.sqlite");
+    let s = Service::open(
+        TerminalConfig {
+            db,
+            lang: cardcat_core::Lang::ZhCn,
+        },
+        std::sync::Arc::new(LockedKeyring),
+    )
+    .unwrap();
+    let check = s.keyring_check();
+    assert!(!check.ok);
+    let fix = check.fix.unwrap();
+    assert!(fix.contains("密钥环"), "{fix}");
+    let code = env.pairing_code();
+    let e = s.activate(&env.url(), &code, "wizard").await.unwrap_err();
+    assert!(e.code().starts_with("keyring."), "{}", e.code());
+    assert!(!s.setup_state().unwrap().activated);
+    // the same code still pairs a terminal whose keyring works
+    let ok = Service::open(
+        TerminalConfig {
+            db: env.terminal_db("ok.sqlite"),
+            lang: cardcat_core::Lang::ZhCn,
+        },
+        std::sync::Arc::new(cardcat_client::secrets::MemoryStore::default()),
+    )
+    .unwrap();
+    ok.activate(&env.url(), &code, "wizard").await.unwrap();
+}
