@@ -539,10 +539,14 @@ impl cardcat_client::SecretStore for LockedKeyring {
         "locked"
     }
     fn get(&self, _: &str) -> Result<Option<String>, cardcat_client::SecretError> {
-        Err(cardcat_client::SecretError::Unavailable("the collection is locked".into()))
+        Err(cardcat_client::SecretError::Unavailable(
+            "the collection is locked".into(),
+        ))
     }
     fn set(&self, _: &str, _: &str) -> Result<(), cardcat_client::SecretError> {
-        Err(cardcat_client::SecretError::Unavailable("the collection is locked".into()))
+        Err(cardcat_client::SecretError::Unavailable(
+            "the collection is locked".into(),
+        ))
     }
     fn delete(&self, _: &str) -> Result<(), cardcat_client::SecretError> {
         Ok(())

@@ -114,7 +114,7 @@ impl Counter {
         let waiting = cardcat_printer::queue::list(eng.store().conn(), 200)
             .map_err(|e| CounterError::Store(e.into()))?
             .iter()
-            .filter(|j| j.state == "waiting" || j.state == "queued")
+            .filter(|j| j.state == "queued" || j.state == "uncertain")
             .count();
         Ok(Dashboard {
             day: day.as_str().to_string(),
