@@ -52,4 +52,5 @@ pub const COMMANDS: &[&str] = &[
     "setup_owner",
     "diag_doctor",
     "diag_bundle",
+    "diag_report",
 ];

@@ -147,6 +147,7 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         crate::owner::setup_owner,
         crate::owner::diag_doctor,
         crate::owner::diag_bundle,
+        crate::owner::diag_report,
     ]
 }
 

@@ -149,6 +149,14 @@ fn background(counter: Counter) {
             if let Err(e) = counter.resume(true).await {
                 tracing::warn!(error = %e, "resuming open orders at start");
             }
+            // the owner's 90-day report should not wait for the ledger
+            let c = counter.clone();
+            let _ = tauri::async_runtime::spawn_blocking(move || {
+                if let Err(e) = c.warm_reports(90) {
+                    tracing::warn!(error = %e, "rolling up the report days");
+                }
+            })
+            .await;
         }
     });
 }

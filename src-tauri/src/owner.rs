@@ -569,3 +569,15 @@ pub async fn diag_bundle(st: State<'_, AppState>, token: Option<String>) -> Res<
         .map_err(st.err())?;
     Ok(saved(&f))
 }
+
+/// The diagnostics page's details: the support bundle's content (JSON text, redacted).
+#[tauri::command]
+pub async fn diag_report(st: State<'_, AppState>, token: Option<String>) -> Res<String> {
+    let who = st.maybe_who(token.as_deref())?;
+    let v = st
+        .counter
+        .support_report(who.as_ref(), env!("CARGO_PKG_VERSION"), &st.logs.lines())
+        .await
+        .map_err(st.err())?;
+    Ok(v.to_string())
+}

@@ -258,6 +258,7 @@ fn owner_and_setup_commands_check_the_caller_over_ipc() {
         ),
         ("diag_doctor", json!({})),
         ("diag_bundle", json!({})),
+        ("diag_report", json!({})),
     ];
     for (cmd, args) in &calls {
         let mut with = args.clone();

@@ -67,6 +67,52 @@ async fn analytics_agree_with_the_ledger_in_every_dimension_and_follow_each_sale
     assert!(a.by_hour[hour].orders >= 1 || a.by_hour[(hour + 23) % 24].orders >= 1);
     assert!(a.by_category.len() >= 2, "{:?}", a.by_category);
     assert!(a.by_category.iter().all(|b| !b.label.is_empty()));
+    // a day already rolled up is read again when a later entry books on it (an order that
+    // resolved after midnight books on its own day): the kept report never goes stale
+    let yesterday = cardcat_core::report::Day::of_ms(cardcat_store::now_ms() - 86_400_000);
+    let two_days = DayRange::new(yesterday.clone(), Service::today()).unwrap();
+    let first = c.service.analytics(&c.owner, &two_days).unwrap();
+    assert_eq!(first.by_day[0].orders, 0);
+    let late = uuid::Uuid::now_v7().to_string();
+    for (kind, amount) in [("sale", "20.00"), ("cost", "19.40"), ("commission", "0.60")] {
+        c.engine
+            .store()
+            .conn()
+            .execute(
+                "INSERT INTO ledger (client_key, kind, amount, sku, cashier_id, day, at_ms, reason)
+                 VALUES (?1, ?2, ?3, 'CM-HF-20', 'c1', ?4, ?5, 'succeeded')",
+                cardcat_store::rusqlite_reexport::params![
+                    late,
+                    kind,
+                    amount,
+                    yesterday.as_str(),
+                    cardcat_store::now_ms()
+                ],
+            )
+            .unwrap();
+    }
+    let again = c.service.analytics(&c.owner, &two_days).unwrap();
+    assert_eq!(again.by_day[0].orders, 1);
+    assert_eq!(again.by_day[0].commission.to_string(), "0.60");
+    assert_eq!(again.totals.orders, first.totals.orders + 1);
+    // a stored amount that is not two decimals is named, never read as zero
+    c.engine
+        .store()
+        .conn()
+        .execute(
+            "INSERT INTO ledger (client_key, kind, amount, sku, cashier_id, day, at_ms, reason)
+             VALUES ('bad-row', 'sale', '12.3', 'CM-HF-20', 'c1', ?1, ?2, 'succeeded')",
+            cardcat_store::rusqlite_reexport::params![yesterday.as_str(), cardcat_store::now_ms()],
+        )
+        .unwrap();
+    let e = c.service.analytics(&c.owner, &two_days).unwrap_err();
+    assert_eq!(code(&e), "store.corrupt_value", "{e}");
+    assert!(e.to_string().contains("bad-row"), "{e}");
+    c.engine
+        .store()
+        .conn()
+        .execute("DELETE FROM ledger WHERE client_key = 'bad-row'", [])
+        .unwrap();
     // a cashier may not see it
     let e = c.service.analytics(&c.cashier, &today()).unwrap_err();
     assert_eq!(code(&e), "auth.forbidden");

@@ -40,7 +40,7 @@ pub struct Bucket {
     pub commission: Money,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Acc {
     label: String,
     orders: u32,
@@ -56,6 +56,15 @@ impl Acc {
         self.cost = self.cost.saturating_add(g.cost_fen);
         self.commission = self.commission.saturating_add(g.commission_fen);
     }
+    fn merge(&mut self, o: &Acc) {
+        if self.label.is_empty() {
+            self.label.clone_from(&o.label);
+        }
+        self.orders = self.orders.saturating_add(o.orders);
+        self.sales = self.sales.saturating_add(o.sales);
+        self.cost = self.cost.saturating_add(o.cost);
+        self.commission = self.commission.saturating_add(o.commission);
+    }
     fn bucket(self, key: String) -> Bucket {
         Bucket {
             label: if self.label.is_empty() {
@@ -69,6 +78,41 @@ impl Acc {
             cost: Money::from_fen(self.cost),
             commission: Money::from_fen(self.commission),
         }
+    }
+}
+
+/// One business day rolled up by every dimension. Days are independent (an order's group
+/// belongs to one day), so a range is the merge of its days, and a finished day, whose
+/// ledger never changes again, can be kept and merged again later.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayPartial {
+    total: Acc,
+    hours: [Acc; 24],
+    products: HashMap<String, Acc>,
+    /// Keyed by category name; "" for products no longer in the catalog.
+    categories: HashMap<String, Acc>,
+    cashiers: HashMap<String, Acc>,
+}
+
+impl DayPartial {
+    pub fn add(&mut self, g: &OrderGroup) {
+        self.total.add(g);
+        self.hours[usize::from(g.hour.min(23))].add(g);
+        let p = self.products.entry(g.sku.clone()).or_default();
+        if p.label.is_empty() {
+            p.label.clone_from(&g.product);
+        }
+        p.add(g);
+        self.categories
+            .entry(g.category.clone())
+            .or_default()
+            .add(g);
+        self.cashiers.entry(g.cashier.clone()).or_default().add(g);
+    }
+
+    /// How many orders the day counts.
+    pub fn orders(&self) -> u32 {
+        self.total.orders
     }
 }
 
@@ -101,43 +145,77 @@ pub fn analyse(
     uncategorised: &str,
     cashier_name: impl Fn(&str) -> Option<String>,
 ) -> Analytics {
+    let mut days: HashMap<String, DayPartial> = HashMap::new();
+    for g in groups {
+        days.entry(g.day.clone()).or_default().add(&g);
+    }
+    analyse_days(range, &days, uncategorised, cashier_name)
+}
+
+/// Rolls per-day partials up into the range's analytics (days outside `range` are ignored).
+pub fn analyse_days(
+    range: &DayRange,
+    days: &HashMap<String, DayPartial>,
+    uncategorised: &str,
+    cashier_name: impl Fn(&str) -> Option<String>,
+) -> Analytics {
     let mut total = Acc::default();
-    let mut days: HashMap<String, Acc> = HashMap::new();
     let mut hours: Vec<Acc> = vec![Acc::default(); 24];
     let mut products: HashMap<String, Acc> = HashMap::new();
     let mut cats: HashMap<String, Acc> = HashMap::new();
     let mut cashiers: HashMap<String, Acc> = HashMap::new();
-    for g in groups {
-        total.add(&g);
-        days.entry(g.day.clone()).or_default().add(&g);
-        hours[usize::from(g.hour.min(23))].add(&g);
-        let p = products.entry(g.sku.clone()).or_default();
-        if p.label.is_empty() {
-            p.label = g.product.clone();
-        }
-        p.add(&g);
-        let cat = if g.category.is_empty() {
-            uncategorised
-        } else {
-            &g.category
-        };
-        cats.entry(cat.to_string()).or_default().add(&g);
-        cashiers.entry(g.cashier.clone()).or_default().add(&g);
-    }
     let mut by_day = Vec::new();
+    let mut take = |d: &DayPartial| {
+        total.merge(&d.total);
+        for (h, a) in hours.iter_mut().zip(d.hours.iter()) {
+            h.merge(a);
+        }
+        for (k, a) in &d.products {
+            products.entry(k.clone()).or_default().merge(a);
+        }
+        for (k, a) in &d.categories {
+            let k = if k.is_empty() { uncategorised } else { k };
+            cats.entry(k.to_string()).or_default().merge(a);
+        }
+        for (k, a) in &d.cashiers {
+            cashiers.entry(k.clone()).or_default().merge(a);
+        }
+    };
     let mut d = range.from.clone();
+    let mut listed = 0;
     for _ in 0..MAX_DAYS {
-        let acc = days.remove(d.as_str()).unwrap_or_default();
-        by_day.push(acc.bucket(d.as_str().to_string()));
+        let acc = days.get(d.as_str()).map(|p| {
+            take(p);
+            Acc {
+                label: String::new(),
+                ..p.total.clone()
+            }
+        });
+        by_day.push(acc.unwrap_or_default().bucket(d.as_str().to_string()));
+        listed += 1;
         if d >= range.to {
             break;
         }
         d = d.next();
     }
-    // days beyond the listed ones still count (a range longer than MAX_DAYS)
-    let mut rest: Vec<(String, Acc)> = days.into_iter().collect();
-    rest.sort_by(|a, b| a.0.cmp(&b.0));
-    by_day.extend(rest.into_iter().map(|(k, a)| a.bucket(k)));
+    // days beyond the listed ones (a range longer than MAX_DAYS) still count
+    if listed == MAX_DAYS {
+        let mut rest: Vec<(&String, &DayPartial)> = days
+            .iter()
+            .filter(|(k, _)| k.as_str() > d.as_str() && k.as_str() <= range.to.as_str())
+            .collect();
+        rest.sort_by(|a, b| a.0.cmp(b.0));
+        for (k, p) in rest {
+            take(p);
+            by_day.push(
+                Acc {
+                    label: String::new(),
+                    ..p.total.clone()
+                }
+                .bucket(k.clone()),
+            );
+        }
+    }
     let by_hour = hours
         .into_iter()
         .enumerate()
@@ -253,7 +331,13 @@ mod tests {
             let groups: Vec<OrderGroup> = rows.iter().map(|(d, h, p, c, fen, s)| {
                 g(&format!("2026-01-0{}", d + 1), *h, &format!("P{p}"), if *p == 0 { "" } else { "cat" }, &format!("c{c}"), *fen, *s)
             }).collect();
-            let a = analyse(&range("2026-01-01", "2026-01-05"), groups, "-", |_| None);
+            let a = analyse(&range("2026-01-01", "2026-01-05"), groups.clone(), "-", |_| None);
+            // the same from per-day partials merged, whatever the grouping into days
+            let mut days: HashMap<String, DayPartial> = HashMap::new();
+            for g in &groups {
+                days.entry(g.day.clone()).or_default().add(g);
+            }
+            prop_assert_eq!(&analyse_days(&range("2026-01-01", "2026-01-05"), &days, "-", |_| None), &a);
             for dim in [&a.by_day, &a.by_hour, &a.by_product, &a.by_category, &a.by_cashier] {
                 let fen: i64 = dim.iter().map(|b| b.sales.fen()).sum();
                 let com: i64 = dim.iter().map(|b| b.commission.fen()).sum();

@@ -168,6 +168,8 @@ struct Inner {
     /// The terminal's language (receipts, messages): 0 zh-CN, 1 English. The installer's
     /// choice (setting `language`) wins over the start-up default.
     lang: std::sync::atomic::AtomicU8,
+    /// The owner's reports: finished days rolled up once (their ledger never changes).
+    report_days: Mutex<owner::ReportDays>,
 }
 
 /// The counter service of one terminal. Cheap to clone; share one per process.
@@ -266,6 +268,7 @@ impl Counter {
                 timeout,
                 resumed: std::sync::atomic::AtomicBool::new(false),
                 lang: std::sync::atomic::AtomicU8::new(u8::from(lang == Lang::En)),
+                report_days: Mutex::new(owner::ReportDays::default()),
             }),
         })
     }
@@ -458,6 +461,7 @@ impl Counter {
         if let Ok(mut g) = self.inner.base.lock() {
             *g = None;
         }
+        self.forget_report_days();
         Ok(Activation {
             terminal_id: resp.terminal_id,
             store_id: resp.store_id,

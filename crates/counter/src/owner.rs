@@ -9,11 +9,12 @@
 //! it never reads the keyring or the PIN vault, and every free text in it passes
 //! `cardcat_core::redact::text`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use cardcat_client::PlatformClient;
-use cardcat_core::analytics::{Analytics, Bucket};
+use cardcat_core::analytics::{Analytics, Bucket, DayPartial};
 use cardcat_core::receipt::{Doc, Laid};
 use cardcat_core::redact;
 use cardcat_core::report::{Day, DayRange};
@@ -42,6 +43,13 @@ pub struct Dashboard {
     pub last_reconcile: Option<LastReconcile>,
     pub print_waiting: usize,
     pub events_waiting: u64,
+}
+
+/// The owner's report days kept in memory, and the ledger id they are true up to.
+#[derive(Debug, Default)]
+pub(crate) struct ReportDays {
+    high_water: i64,
+    days: HashMap<String, DayPartial>,
 }
 
 /// A printer model the installer can pick.
@@ -99,10 +107,95 @@ pub fn store_logo(store: &Store, p: &profile::Profile) -> Option<cardcat_printer
 impl Counter {
     // ---------------------------------------------------------------- owner
 
-    /// Commission over `range` by day, hour, product, category and cashier.
+    /// Commission over `range` by day, hour, product, category and cashier. Finished days
+    /// (before today) are read from the ledger once and kept in memory: their entries never
+    /// change. Today is always read again.
     pub fn analytics(&self, s: &Session, range: &DayRange) -> Result<Analytics> {
+        s.require(Action::ViewCommission)?;
         let label = t!(self.lang(), "owner.uncategorised");
-        Ok(self.engine()?.analytics(s, range, &label)?)
+        let eng = self.engine()?;
+        let days = self.days_of(&eng, range)?;
+        Ok(cardcat_core::analytics::analyse_days(
+            range,
+            &days,
+            &label,
+            |id| eng.user_name(id),
+        ))
+    }
+
+    /// The per-day roll-ups of `range`. Days already rolled up are kept; a day is read from
+    /// the ledger again only when an entry naming it was appended since (the ledger is
+    /// append-only, and its highest id is the cache's high-water mark).
+    fn days_of(
+        &self,
+        eng: &cardcat_engine::Engine,
+        range: &DayRange,
+    ) -> Result<HashMap<String, DayPartial>> {
+        let mut cache = self
+            .inner
+            .report_days
+            .lock()
+            .map_err(|_| CounterError::Task("report cache poisoned".into()))?;
+        let (max, touched) = eng.ledger_days_since(cache.high_water)?;
+        for d in touched {
+            cache.days.remove(&d);
+        }
+        // the days of the range not kept: read in one pass from the first to the last of them
+        let mut first: Option<Day> = None;
+        let mut last: Option<Day> = None;
+        let mut d = range.from.clone();
+        for _ in 0..cardcat_core::analytics::MAX_DAYS {
+            if !cache.days.contains_key(d.as_str()) {
+                if first.is_none() {
+                    first = Some(d.clone());
+                }
+                last = Some(d.clone());
+            }
+            if d >= range.to {
+                break;
+            }
+            d = d.next();
+        }
+        if let (Some(from), Some(to)) = (first, last) {
+            let read_range = DayRange { from, to };
+            let read = eng.day_partials(&read_range)?;
+            let mut d = read_range.from.clone();
+            for _ in 0..cardcat_core::analytics::MAX_DAYS {
+                let p = read.get(d.as_str()).cloned().unwrap_or_default();
+                cache.days.insert(d.as_str().to_string(), p);
+                if d >= read_range.to {
+                    break;
+                }
+                d = d.next();
+            }
+        }
+        cache.high_water = max;
+        let mut out: HashMap<String, DayPartial> = HashMap::new();
+        for (k, v) in cache.days.iter() {
+            if k.as_str() >= range.from.as_str() && k.as_str() <= range.to.as_str() {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Rolls up the last `days` days into the report cache (at start, in the background),
+    /// so the owner's first report does not wait for the ledger.
+    pub fn warm_reports(&self, days: i64) -> Result<()> {
+        let eng = self.engine()?;
+        let now = cardcat_store::now_ms();
+        let range = DayRange {
+            from: Day::of_ms(now - days.clamp(1, 732) * 86_400_000),
+            to: Day::of_ms(now),
+        };
+        self.days_of(&eng, &range).map(|_| ())
+    }
+
+    /// Forgets the kept report days (after the books were cleared or replaced).
+    pub(crate) fn forget_report_days(&self) {
+        if let Ok(mut c) = self.inner.report_days.lock() {
+            *c = ReportDays::default();
+        }
     }
 
     /// Today's sales and commission, what is still open, sync and reconciliation state.
@@ -403,6 +496,29 @@ impl Counter {
         app_version: &str,
         logs: &[String],
     ) -> Result<PathBuf> {
+        let bundle = self.support_report(who, app_version, logs).await?;
+        let now = cardcat_store::now_ms();
+        std::fs::create_dir_all(dir).map_err(|e| CounterError::file(dir, e))?;
+        let f = dir.join(format!(
+            "cardcat-support-{}-{}.json",
+            Day::of_ms(now).as_str(),
+            now
+        ));
+        let text =
+            serde_json::to_string_pretty(&bundle).map_err(|e| CounterError::Task(e.to_string()))?;
+        std::fs::write(&f, text).map_err(|e| CounterError::file(&f, e))?;
+        Ok(f)
+    }
+
+    /// What the support bundle holds, for the diagnostics page: versions, settings, the
+    /// doctor's checks, catalog state, print queue, recent orders (with their errors), the
+    /// audit tail and log lines; every free text redacted.
+    pub async fn support_report(
+        &self,
+        who: Option<&Session>,
+        app_version: &str,
+        logs: &[String],
+    ) -> Result<serde_json::Value> {
         self.setup_allowed(who)?;
         let checks = self.doctor().await;
         let store = self.store()?;
@@ -515,15 +631,6 @@ impl Counter {
             "audit": audit,
             "logs": logs.iter().rev().take(500).rev().map(|l| r(l)).collect::<Vec<_>>(),
         });
-        std::fs::create_dir_all(dir).map_err(|e| CounterError::file(dir, e))?;
-        let f = dir.join(format!(
-            "cardcat-support-{}-{}.json",
-            Day::of_ms(now).as_str(),
-            now
-        ));
-        let text =
-            serde_json::to_string_pretty(&bundle).map_err(|e| CounterError::Task(e.to_string()))?;
-        std::fs::write(&f, text).map_err(|e| CounterError::file(&f, e))?;
-        Ok(f)
+        Ok(bundle)
     }
 }

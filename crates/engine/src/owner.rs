@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use cardcat_core::analytics::{Analytics, OrderGroup, analyse};
+use cardcat_core::analytics::{Analytics, DayPartial, OrderGroup, analyse_days};
 use cardcat_core::report::{Day, DayRange};
 use cardcat_core::roles::{Action, Role};
 use cardcat_store::rusqlite_reexport::{OptionalExtension, params};
@@ -39,6 +39,38 @@ pub struct LastReconcile {
     pub diffs: u32,
 }
 
+/// A text column borrowed from the row (a non-text value is a SQL type error).
+fn text<'r>(r: &'r cardcat_store::rusqlite_reexport::Row<'_>, i: usize) -> Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(|e| {
+        EngineError::from(
+            cardcat_store::rusqlite_reexport::Error::FromSqlConversionFailure(
+                i,
+                cardcat_store::rusqlite_reexport::types::Type::Text,
+                Box::new(e),
+            ),
+        )
+    })
+}
+
+/// A stored amount as whole fen: exactly `-?digits.dd`, nothing else.
+fn strict_fen(s: &str) -> Option<i64> {
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, s),
+    };
+    let (int, frac) = body.split_once('.')?;
+    if int.is_empty()
+        || int.len() > 15
+        || frac.len() != 2
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let v = int.parse::<i64>().ok()? * 100 + frac.parse::<i64>().ok()?;
+    Some(if neg { -v } else { v })
+}
+
 /// Start of a business day (UTC+8) in ms since the epoch.
 fn day_start_ms(d: &Day) -> i64 {
     let s = d.as_str();
@@ -57,8 +89,6 @@ fn day_start_ms(d: &Day) -> i64 {
 
 impl Engine {
     /// Commission by day, hour of day, product, category and cashier over `range`.
-    /// Amounts are summed in whole fen by SQLite after every amount was checked to be a
-    /// two-decimal string; a stored amount that is not is `Corrupt`, never zero.
     pub fn analytics(
         &self,
         s: &Session,
@@ -66,77 +96,116 @@ impl Engine {
         uncategorised: &str,
     ) -> Result<Analytics> {
         s.require(Action::ViewCommission)?;
+        let days = self.day_partials(range)?;
+        Ok(analyse_days(range, &days, uncategorised, |id| {
+            self.user_name(id)
+        }))
+    }
+
+    /// The ledger's highest entry id, and the days of the entries after `after_id`. The
+    /// ledger is append-only, so a kept roll-up of a day stays true until a later entry
+    /// names that day (an order resolved after midnight books on its own day).
+    pub fn ledger_days_since(&self, after_id: i64) -> Result<(i64, Vec<String>)> {
         let c = self.store.conn();
+        let max: i64 = c.query_row("SELECT COALESCE(MAX(id), 0) FROM ledger", [], |r| r.get(0))?;
+        let mut st = c.prepare("SELECT DISTINCT day FROM ledger WHERE id > ?1")?;
+        let days = st
+            .query_map([after_id], |r| r.get(0))?
+            .collect::<std::result::Result<Vec<String>, _>>()?;
+        Ok((max, days))
+    }
+
+    /// A cashier's name, for reports.
+    pub fn user_name(&self, id: &str) -> Option<String> {
+        self.store
+            .conn()
+            .query_row("SELECT name FROM users WHERE id = ?1", [id], |r| r.get(0))
+            .ok()
+    }
+
+    /// Every day of `range` rolled up from the ledger, in one pass over its rows (no sort in
+    /// SQLite): each order's entries of a day summed in whole fen, each amount checked to be
+    /// a two-decimal string (else `Corrupt`, naming the row). No role check: the caller
+    /// checks `ViewCommission` (the counter keeps finished days for the next report).
+    pub fn day_partials(&self, range: &DayRange) -> Result<HashMap<String, DayPartial>> {
         let (from, to) = (range.from.as_str(), range.to.as_str());
-        // one malformed amount is an error naming the row, never a silent zero
-        let bad: Option<(String, String)> = c
-            .query_row(
-                "SELECT client_key, amount FROM ledger WHERE day >= ?1 AND day <= ?2
-                 AND NOT (amount GLOB '[0-9]*.[0-9][0-9]' OR amount GLOB '-[0-9]*.[0-9][0-9]')
-                 OR (day >= ?1 AND day <= ?2 AND amount GLOB '*[^-0-9.]*') LIMIT 1",
-                params![from, to],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        if let Some((key, amount)) = bad {
-            At {
-                table: "ledger",
-                row: &key,
-            }
-            .parsed("amount", &amount, |_| None::<()>)?;
-        }
-        let mut categories: HashMap<String, String> = HashMap::new();
+        let c = self.store.conn();
+        let mut names: HashMap<String, (String, String)> = HashMap::new(); // sku → (product, category)
         {
             let mut st = c.prepare(
-                "SELECT p.sku, COALESCE(c.name, p.category) FROM products p
+                "SELECT p.sku, p.name, COALESCE(c.name, p.category) FROM products p
                  LEFT JOIN categories c ON c.generation = p.generation AND c.id = p.category
-                 WHERE p.generation = (SELECT active_gen FROM sync_state WHERE id = 1)
-                 AND p.sku IN (SELECT DISTINCT sku FROM ledger WHERE day >= ?1 AND day <= ?2)",
+                 WHERE p.generation = (SELECT active_gen FROM sync_state WHERE id = 1)",
             )?;
-            for r in st.query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?)))? {
-                let (k, v): (String, String) = r?;
-                categories.insert(k, v);
+            for r in st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
+                let (k, n, cat): (String, String, String) = r?;
+                names.insert(k, (n, cat));
             }
         }
-        let mut st = c.prepare(
-            "SELECT l.day, ((MIN(l.at_ms) / 1000 + 28800) % 86400) / 3600, l.sku,
-                    COALESCE(o.product_name, l.sku), l.cashier_id,
-                    SUM(CASE WHEN l.kind = 'sale' THEN CAST(REPLACE(l.amount, '.', '') AS INTEGER) ELSE 0 END),
-                    SUM(CASE WHEN l.kind = 'cost' THEN CAST(REPLACE(l.amount, '.', '') AS INTEGER) ELSE 0 END),
-                    SUM(CASE WHEN l.kind = 'commission' THEN CAST(REPLACE(l.amount, '.', '') AS INTEGER) ELSE 0 END),
-                    SUM(CASE WHEN l.kind = 'sale' THEN (l.amount NOT LIKE '-%') - (l.amount LIKE '-%') ELSE 0 END)
-             FROM ledger l LEFT JOIN orders o ON o.client_key = l.client_key
-             WHERE l.day >= ?1 AND l.day <= ?2
-             GROUP BY l.client_key, l.day",
-        )?;
-        let groups = st
-            .query_map(params![from, to], |r| {
-                let sku: String = r.get(2)?;
-                Ok(OrderGroup {
-                    day: r.get(0)?,
-                    hour: u8::try_from(r.get::<_, i64>(1)?.rem_euclid(24)).unwrap_or(0),
-                    category: categories.get(&sku).cloned().unwrap_or_default(),
-                    sku,
-                    product: r.get(3)?,
-                    cashier: r.get(4)?,
-                    sales_fen: r.get(5)?,
-                    cost_fen: r.get(6)?,
-                    commission_fen: r.get(7)?,
-                    sale_sign: r.get(8)?,
-                })
-            })?
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        let mut names: HashMap<String, String> = HashMap::new();
-        {
-            let mut st = c.prepare("SELECT id, name FROM users")?;
-            for r in st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
-                let (k, v): (String, String) = r?;
-                names.insert(k, v);
+        // a long range reads the table in order; a short one through the day index
+        let long =
+            from < to && range.from.next().next().next().next().next().next().next() < range.to;
+        let sql = format!(
+            "SELECT client_key, day, at_ms, sku, cashier_id, kind, amount FROM ledger {} WHERE day >= ?1 AND day <= ?2",
+            if long { "NOT INDEXED" } else { "" }
+        );
+        let mut st = c.prepare(&sql)?;
+        let mut rows = st.query(params![from, to])?;
+        let mut groups: HashMap<(String, String), OrderGroup> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let key = text(r, 0)?;
+            let day = text(r, 1)?;
+            let amount = text(r, 6)?;
+            let Some(fen) = strict_fen(amount) else {
+                At {
+                    table: "ledger",
+                    row: key,
+                }
+                .parsed("amount", amount, |_| None::<()>)?;
+                continue;
+            };
+            let kind = text(r, 5)?;
+            let g = match groups.get_mut(&(key.to_string(), day.to_string())) {
+                Some(g) => g,
+                None => {
+                    let at: i64 = r.get(2)?;
+                    let sku: String = r.get(3)?;
+                    let (product, category) = names
+                        .get(&sku)
+                        .cloned()
+                        .unwrap_or_else(|| (sku.clone(), String::new()));
+                    groups
+                        .entry((key.to_string(), day.to_string()))
+                        .or_insert(OrderGroup {
+                            day: day.to_string(),
+                            hour: u8::try_from((at / 1000 + 8 * 3600).rem_euclid(86_400) / 3600)
+                                .unwrap_or(0),
+                            sku,
+                            product,
+                            category,
+                            cashier: r.get(4)?,
+                            sales_fen: 0,
+                            cost_fen: 0,
+                            commission_fen: 0,
+                            sale_sign: 0,
+                        })
+                }
+            };
+            match kind {
+                "sale" => {
+                    g.sales_fen = g.sales_fen.saturating_add(fen);
+                    g.sale_sign += fen.signum();
+                }
+                "cost" => g.cost_fen = g.cost_fen.saturating_add(fen),
+                "commission" => g.commission_fen = g.commission_fen.saturating_add(fen),
+                _ => {}
             }
         }
-        Ok(analyse(range, groups, uncategorised, |id| {
-            names.get(id).cloned()
-        }))
+        let mut days: HashMap<String, DayPartial> = HashMap::new();
+        for g in groups.into_values() {
+            days.entry(g.day.clone()).or_default().add(&g);
+        }
+        Ok(days)
     }
 
     fn user_role(&self, id: &str) -> Result<(Role, bool)> {
@@ -358,6 +427,34 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_amounts_are_read_strictly() {
+        for (s, f) in [
+            ("0.00", Some(0)),
+            ("12.30", Some(1230)),
+            ("-5.05", Some(-505)),
+            ("100000.00", Some(10_000_000)),
+        ] {
+            assert_eq!(strict_fen(s), f, "{s}");
+        }
+        for s in [
+            "",
+            "1",
+            "1.2",
+            "1.234",
+            ".50",
+            "-",
+            "--1.00",
+            "1,00",
+            "1.0a",
+            "+1.00",
+            "1e3.00",
+            "99999999999999999.00",
+        ] {
+            assert_eq!(strict_fen(s), None, "{s}");
+        }
+    }
 
     #[test]
     fn day_start_is_midnight_in_utc8() {

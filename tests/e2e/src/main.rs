@@ -1084,7 +1084,10 @@ async fn bench_report(ui: &Ui) -> R<()> {
     ui.click("[data-testid=open-office]").await?;
     ui.click("[data-testid=tab-commission]").await?;
     ui.el("[data-testid=chart-daily] canvas").await?;
-    ui.invoke("window.__cardcatPerf.report.length = 0; return 1;")
+    // the first report (7 days, drawn at mount) must be painted before the count restarts
+    ui.wait_attr("body", "data-report-painted", &["1"], 60)
+        .await?;
+    ui.invoke("window.__cardcatPerf.report.length = 0; document.body.dataset.reportPainted = '0'; return 1;")
         .await?;
     for i in 1..=12u32 {
         ui.click("[data-testid=range-90]").await?;

@@ -113,4 +113,5 @@ export const api = {
   createOwner: (id: string, name: string, pin: string) => call<LoginInfo>('setup_owner', { id, name, pin }),
   doctor: () => call<CheckView[]>('diag_doctor', { token: maybeToken() }),
   bundle: () => call<SavedFile>('diag_bundle', { token: maybeToken() }),
+  report: () => call<string>('diag_report', { token: maybeToken() }),
 };
