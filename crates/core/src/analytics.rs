@@ -81,6 +81,14 @@ impl Acc {
     }
 }
 
+/// The accumulator of `key`, allocating the key only the first time it is seen.
+fn slot<'m>(m: &'m mut HashMap<String, Acc>, key: &str) -> &'m mut Acc {
+    if !m.contains_key(key) {
+        m.insert(key.to_string(), Acc::default());
+    }
+    m.get_mut(key).expect("inserted above")
+}
+
 /// One business day rolled up by every dimension. Days are independent (an order's group
 /// belongs to one day), so a range is the merge of its days, and a finished day, whose
 /// ledger never changes again, can be kept and merged again later.
@@ -98,16 +106,13 @@ impl DayPartial {
     pub fn add(&mut self, g: &OrderGroup) {
         self.total.add(g);
         self.hours[usize::from(g.hour.min(23))].add(g);
-        let p = self.products.entry(g.sku.clone()).or_default();
+        let p = slot(&mut self.products, &g.sku);
         if p.label.is_empty() {
             p.label.clone_from(&g.product);
         }
         p.add(g);
-        self.categories
-            .entry(g.category.clone())
-            .or_default()
-            .add(g);
-        self.cashiers.entry(g.cashier.clone()).or_default().add(g);
+        slot(&mut self.categories, &g.category).add(g);
+        slot(&mut self.cashiers, &g.cashier).add(g);
     }
 
     /// How many orders the day counts.

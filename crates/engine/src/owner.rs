@@ -151,7 +151,25 @@ impl Engine {
         );
         let mut st = c.prepare(&sql)?;
         let mut rows = st.query(params![from, to])?;
+        // An order's entries are written together, so they mostly follow each other in the
+        // table: sum the current order's run and only look a group up when the run ends.
         let mut groups: HashMap<(String, String), OrderGroup> = HashMap::new();
+        let mut cur: Option<(String, OrderGroup)> = None;
+        let flush = |groups: &mut HashMap<(String, String), OrderGroup>,
+                     (key, g): (String, OrderGroup)| {
+            let k = (key, g.day.clone());
+            match groups.get_mut(&k) {
+                Some(e) => {
+                    e.sales_fen = e.sales_fen.saturating_add(g.sales_fen);
+                    e.cost_fen = e.cost_fen.saturating_add(g.cost_fen);
+                    e.commission_fen = e.commission_fen.saturating_add(g.commission_fen);
+                    e.sale_sign += g.sale_sign;
+                }
+                None => {
+                    groups.insert(k, g);
+                }
+            }
+        };
         while let Some(r) = rows.next()? {
             let key = text(r, 0)?;
             let day = text(r, 1)?;
@@ -165,31 +183,38 @@ impl Engine {
                 continue;
             };
             let kind = text(r, 5)?;
-            let g = match groups.get_mut(&(key.to_string(), day.to_string())) {
-                Some(g) => g,
-                None => {
-                    let at: i64 = r.get(2)?;
-                    let sku: String = r.get(3)?;
-                    let (product, category) = names
-                        .get(&sku)
-                        .cloned()
-                        .unwrap_or_else(|| (sku.clone(), String::new()));
-                    groups
-                        .entry((key.to_string(), day.to_string()))
-                        .or_insert(OrderGroup {
-                            day: day.to_string(),
-                            hour: u8::try_from((at / 1000 + 8 * 3600).rem_euclid(86_400) / 3600)
-                                .unwrap_or(0),
-                            sku,
-                            product,
-                            category,
-                            cashier: r.get(4)?,
-                            sales_fen: 0,
-                            cost_fen: 0,
-                            commission_fen: 0,
-                            sale_sign: 0,
-                        })
+            let same = cur
+                .as_ref()
+                .is_some_and(|(k, g)| k.as_str() == key && g.day.as_str() == day);
+            if !same {
+                let at: i64 = r.get(2)?;
+                let sku: String = r.get(3)?;
+                let (product, category) = names
+                    .get(&sku)
+                    .cloned()
+                    .unwrap_or_else(|| (sku.clone(), String::new()));
+                let next = (
+                    key.to_string(),
+                    OrderGroup {
+                        day: day.to_string(),
+                        hour: u8::try_from((at / 1000 + 8 * 3600).rem_euclid(86_400) / 3600)
+                            .unwrap_or(0),
+                        sku,
+                        product,
+                        category,
+                        cashier: r.get(4)?,
+                        sales_fen: 0,
+                        cost_fen: 0,
+                        commission_fen: 0,
+                        sale_sign: 0,
+                    },
+                );
+                if let Some(done) = cur.replace(next) {
+                    flush(&mut groups, done);
                 }
+            }
+            let Some((_, g)) = cur.as_mut() else {
+                continue;
             };
             match kind {
                 "sale" => {
@@ -200,6 +225,9 @@ impl Engine {
                 "commission" => g.commission_fen = g.commission_fen.saturating_add(fen),
                 _ => {}
             }
+        }
+        if let Some(done) = cur.take() {
+            flush(&mut groups, done);
         }
         let mut days: HashMap<String, DayPartial> = HashMap::new();
         for g in groups.into_values() {
