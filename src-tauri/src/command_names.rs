@@ -53,4 +53,7 @@ pub const COMMANDS: &[&str] = &[
     "diag_doctor",
     "diag_bundle",
     "diag_report",
+    "owner_backups",
+    "owner_backup_now",
+    "owner_restore",
 ];

@@ -148,6 +148,9 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         crate::owner::diag_doctor,
         crate::owner::diag_bundle,
         crate::owner::diag_report,
+        crate::owner::owner_backups,
+        crate::owner::owner_backup_now,
+        crate::owner::owner_restore,
     ]
 }
 

@@ -815,6 +815,18 @@ pub struct SavedFile {
     pub bytes: u32,
 }
 
+/// A backup of the store database, as the owner's screen lists it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupView {
+    pub name: String,
+    pub day: String,
+    pub bytes: u32,
+    pub store_id: Option<String>,
+    pub schema: Option<u32>,
+    pub orders: Option<u32>,
+}
+
 /// The TypeScript of every IPC type, as committed in `ui/src/lib/ipc.ts`.
 pub fn typescript() -> String {
     let cfg = ts_rs::Config::default();
@@ -856,6 +868,7 @@ pub fn typescript() -> String {
         WidthPreviewView::decl(&cfg),
         ReceiptSettingsView::decl(&cfg),
         SavedFile::decl(&cfg),
+        BackupView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/ipc.rs by ts-rs. Do not edit: run\n\

@@ -157,6 +157,17 @@ fn background(counter: Counter) {
                 }
             })
             .await;
+            // the daily backup: at start, then checked every hour (bounded: about a year)
+            for _ in 0..(24 * 366) {
+                let c = counter.clone();
+                let _ = tauri::async_runtime::spawn_blocking(move || {
+                    if let Err(e) = c.scheduled_backup(cardcat_counter::backup::DEFAULT_KEEP) {
+                        tracing::warn!(error = %e, "daily backup");
+                    }
+                })
+                .await;
+                tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            }
         }
     });
 }

@@ -581,3 +581,55 @@ pub async fn diag_report(st: State<'_, AppState>, token: Option<String>) -> Res<
         .map_err(st.err())?;
     Ok(v.to_string())
 }
+
+// ---------------------------------------------------------------- backups
+
+fn backup_views(list: &[cardcat_counter::backup::BackupFile]) -> Vec<BackupView> {
+    list.iter()
+        .map(|b| BackupView {
+            name: b
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
+            day: b.day.clone(),
+            bytes: u32::try_from(b.bytes).unwrap_or(u32::MAX),
+            store_id: b.info.as_ref().and_then(|i| i.store_id.clone()),
+            schema: b.info.as_ref().map(|i| i.schema),
+            orders: b
+                .info
+                .as_ref()
+                .map(|i| u32::try_from(i.orders).unwrap_or(u32::MAX)),
+        })
+        .collect()
+}
+
+#[tauri::command]
+pub async fn owner_backups(st: State<'_, AppState>, token: String) -> Res<Vec<BackupView>> {
+    let who = st.who(&token)?;
+    let list = st.counter.backups(&who).map_err(st.err())?;
+    Ok(backup_views(&list))
+}
+
+#[tauri::command]
+pub async fn owner_backup_now(st: State<'_, AppState>, token: String) -> Res<Vec<BackupView>> {
+    let who = st.who(&token)?;
+    st.counter
+        .backup_now(&who, cardcat_counter::backup::DEFAULT_KEEP)
+        .map_err(st.err())?;
+    let list = st.counter.backups(&who).map_err(st.err())?;
+    Ok(backup_views(&list))
+}
+
+/// Restores one of the listed backups (by its name in the backup folder).
+#[tauri::command]
+pub async fn owner_restore(
+    st: State<'_, AppState>,
+    token: String,
+    name: String,
+) -> Res<Vec<BackupView>> {
+    let who = st.who(&token)?;
+    st.counter.restore_named(&who, &name).map_err(st.err())?;
+    let list = st.counter.backups(&who).map_err(st.err())?;
+    Ok(backup_views(&list))
+}

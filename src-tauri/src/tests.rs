@@ -259,6 +259,9 @@ fn owner_and_setup_commands_check_the_caller_over_ipc() {
         ("diag_doctor", json!({})),
         ("diag_bundle", json!({})),
         ("diag_report", json!({})),
+        ("owner_backups", json!({})),
+        ("owner_backup_now", json!({})),
+        ("owner_restore", json!({"name": "cardcat-backup-x.sqlite"})),
     ];
     for (cmd, args) in &calls {
         let mut with = args.clone();

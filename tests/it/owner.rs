@@ -630,3 +630,83 @@ async fn a_locked_keyring_is_explained_in_the_wizard_and_the_pairing_code_is_not
     .unwrap();
     ok.activate(&env.url(), &code, "wizard").await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backups_round_trip_and_refuse_another_store_and_a_newer_schema() {
+    let mut c = Counter::start(fast).await;
+    let s = c.service.clone();
+    let o = c.sell("CM-HF-50", "13800138000").await.unwrap();
+    s.acknowledge(&c.cashier, &o.client_key.to_string())
+        .unwrap();
+    assert_eq!(
+        code(&s.backup_now(&c.cashier, 7).unwrap_err()),
+        "auth.forbidden"
+    );
+    let b = s.backup_now(&c.owner, 7).unwrap();
+    let info = cardcat_store::backup::inspect(&b).unwrap();
+    assert_eq!(info.orders, 1);
+    // the daily backup is not taken twice a day
+    assert!(s.scheduled_backup(7).unwrap().is_none());
+    let o2 = c.sell("CM-HF-50", "13800138001").await.unwrap();
+    // a result not yet handed over blocks a restore (it would be lost with the newer data)
+    let e = s.restore_backup(&c.owner, &b).unwrap_err();
+    assert_eq!(code(&e), "backup.restore_blocked");
+    s.acknowledge(&c.cashier, &o2.client_key.to_string())
+        .unwrap();
+    let orders = |c: &Counter| -> i64 {
+        c.engine
+            .store()
+            .conn()
+            .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(orders(&c), 2);
+    let restored = s.restore_backup(&c.owner, &b).unwrap();
+    assert_eq!(restored.orders, 1);
+    assert_eq!(orders(&c), 1, "the store is the backup again");
+    let listed = s.backups(&c.owner).unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|x| x.path.to_string_lossy().contains("before-restore"))
+    );
+    // another store's backup: refused, naming both stores
+    let other = b.with_file_name("other.sqlite");
+    std::fs::copy(&b, &other).unwrap();
+    cardcat_store::rusqlite_reexport::Connection::open(&other)
+        .unwrap()
+        .execute(
+            "UPDATE settings SET value = 'STORE-ELSEWHERE' WHERE key = 'store_id'",
+            [],
+        )
+        .unwrap();
+    let e = s.restore_backup(&c.owner, &other).unwrap_err();
+    assert_eq!(code(&e), "backup.other_store");
+    assert!(
+        e.message(cardcat_core::Lang::ZhCn)
+            .contains("STORE-ELSEWHERE"),
+        "{e}"
+    );
+    // a backup from a newer program: refused, saying which version
+    let newer = b.with_file_name("newer.sqlite");
+    std::fs::copy(&b, &newer).unwrap();
+    cardcat_store::rusqlite_reexport::Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", 999)
+        .unwrap();
+    let e = s.restore_backup(&c.owner, &newer).unwrap_err();
+    assert_eq!(code(&e), "store.schema_too_new");
+    assert!(e.message(cardcat_core::Lang::ZhCn).contains("999"), "{e}");
+    assert_eq!(orders(&c), 1, "a refused restore changes nothing");
+    // the newest N are kept
+    for _ in 0..3 {
+        s.backup_now(&c.owner, 2).unwrap();
+    }
+    let kept = s
+        .backups(&c.owner)
+        .unwrap()
+        .into_iter()
+        .filter(|x| !x.path.to_string_lossy().contains("before-restore"))
+        .count();
+    assert_eq!(kept, 2);
+}

@@ -528,3 +528,50 @@ pub async fn user(ctx: &mut Ctx, cmd: UserCmd) -> Result<i32, CliError> {
     }
     Ok(0)
 }
+
+pub async fn backup(ctx: &mut Ctx, cmd: crate::BackupCmd) -> Result<i32, CliError> {
+    let lang = ctx.lang();
+    let s = ctx.session()?;
+    match cmd {
+        crate::BackupCmd::Now { keep } => {
+            let f = ctx.counter.backup_now(&s, keep).map_err(ctx.err())?;
+            ctx.say(t!(lang, "cli.backup_saved", path = f.display().to_string()));
+        }
+        crate::BackupCmd::List => {
+            let all = ctx.counter.backups(&s).map_err(ctx.err())?;
+            if all.is_empty() {
+                ctx.say(t!(lang, "cli.backup_none"));
+            }
+            for b in all {
+                let (store, schema, orders) =
+                    b.info.as_ref().map_or(("?".to_string(), 0, 0), |i| {
+                        (
+                            i.store_id.clone().unwrap_or_else(|| "-".into()),
+                            i.schema,
+                            i.orders,
+                        )
+                    });
+                ctx.say(t!(
+                    lang,
+                    "cli.backup_line",
+                    path = b.path.display().to_string(),
+                    day = b.day.clone(),
+                    store = store,
+                    schema = schema,
+                    orders = orders,
+                    kb = b.bytes / 1024
+                ));
+            }
+        }
+        crate::BackupCmd::Restore { file } => {
+            let i = ctx.counter.restore_backup(&s, &file).map_err(ctx.err())?;
+            ctx.say(t!(
+                lang,
+                "cli.backup_restored",
+                store = i.store_id.unwrap_or_else(|| "-".into()),
+                orders = i.orders
+            ));
+        }
+    }
+    Ok(0)
+}

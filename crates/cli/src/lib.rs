@@ -129,6 +129,24 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: PrinterCmd,
     },
+    /// Backups of the store database: now, list, restore (owner).
+    Backup {
+        #[command(subcommand)]
+        cmd: BackupCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BackupCmd {
+    /// Back the store up now (SQLite online backup), keeping the newest N backups.
+    Now {
+        #[arg(long, default_value_t = 7)]
+        keep: usize,
+    },
+    /// The backups, newest first, with the store and schema each holds.
+    List,
+    /// Restore the store from a backup of this store (refused for another store or a newer schema).
+    Restore { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -570,6 +588,7 @@ pub async fn run(cmd: Cmd, ctx: &mut Ctx) -> Result<i32, CliError> {
         Cmd::Shift { cmd } => counter::shift(ctx, cmd).await,
         Cmd::Commission { cmd } => counter::commission(ctx, cmd).await,
         Cmd::User { cmd } => counter::user(ctx, cmd).await,
+        Cmd::Backup { cmd } => counter::backup(ctx, cmd).await,
     }
 }
 

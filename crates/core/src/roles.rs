@@ -69,10 +69,12 @@ pub enum Action {
     ConfigureCounter,
     /// Read the audit log and the support bundle's details (owner only).
     ViewAudit,
+    /// Back the store up, list and restore backups (owner only).
+    Backup,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::Sell,
         Action::Redeem,
         Action::CancelRedemption,
@@ -92,6 +94,7 @@ impl Action {
         Action::ConfigurePrinter,
         Action::ConfigureCounter,
         Action::ViewAudit,
+        Action::Backup,
     ];
 
     /// Stable key of the action's label (`action.sell`).
@@ -116,6 +119,7 @@ impl Action {
             Action::ConfigurePrinter => "action.configure_printer",
             Action::ConfigureCounter => "action.configure_counter",
             Action::ViewAudit => "action.view_audit",
+            Action::Backup => "action.backup",
         }
     }
 

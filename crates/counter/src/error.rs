@@ -49,6 +49,8 @@ pub enum InputError {
     Footer(usize),
     #[error("user id {0:?}")]
     UserId(String),
+    #[error("backup name {0:?}")]
+    BackupName(String),
 }
 
 pub(crate) fn short(s: &str) -> String {
@@ -102,6 +104,12 @@ pub enum CounterError {
     /// Re-pairing while orders are open or results are owed.
     #[error("re-pairing blocked: {open} open, {owed} owed")]
     RepairBlocked { open: usize, owed: usize },
+    /// A backup of another store than this terminal's.
+    #[error("backup of store {backup}, terminal of store {this}")]
+    BackupOtherStore { backup: String, this: String },
+    /// Restoring while orders are open or results owed.
+    #[error("restore blocked: {open} open, {owed} owed")]
+    RestoreBlocked { open: usize, owed: usize },
     /// The pairing code belongs to another store than this terminal's.
     #[error("pairing code of store {new}, terminal of store {old}")]
     OtherStore { old: String, new: String },
@@ -144,6 +152,7 @@ impl Localized for InputError {
             Quantity(_) => "input.quantity",
             Footer(_) => "input.footer",
             UserId(_) => "input.user_id",
+            BackupName(_) => "input.backup_name",
         }
     }
 
@@ -156,7 +165,7 @@ impl Localized for InputError {
             }
             DateRange(a, b) => vec![("from", Arg::from(a)), ("to", Arg::from(b))],
             Footer(n) => vec![("n", Arg::from(*n))],
-            UserId(v) => vec![("value", Arg::from(short(v)))],
+            UserId(v) | BackupName(v) => vec![("value", Arg::from(short(v)))],
             VoucherCode | OverridePair => Vec::new(),
         }
     }
@@ -184,6 +193,8 @@ impl Localized for CounterError {
             StoreMissing { .. } => "store.missing",
             RepairBlocked { .. } => "terminal.repair_blocked",
             OtherStore { .. } => "terminal.other_store",
+            BackupOtherStore { .. } => "backup.other_store",
+            RestoreBlocked { .. } => "backup.restore_blocked",
         }
     }
 
@@ -198,6 +209,12 @@ impl Localized for CounterError {
                 vec![("open", Arg::from(*open)), ("owed", Arg::from(*owed))]
             }
             OtherStore { old, new } => vec![("old", Arg::from(old)), ("new", Arg::from(new))],
+            BackupOtherStore { backup, this } => {
+                vec![("backup", Arg::from(backup)), ("this", Arg::from(this))]
+            }
+            RestoreBlocked { open, owed } => {
+                vec![("open", Arg::from(*open)), ("owed", Arg::from(*owed))]
+            }
             Logo(e) => e.args(lang),
             _ => {
                 let _ = lang;

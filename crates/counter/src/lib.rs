@@ -15,6 +15,7 @@
 //! problem never changes a sale's outcome.
 //! Invariant: every operation that needs a role takes a [`Session`] and the engine checks it.
 
+pub mod backup;
 pub mod catalog;
 pub mod doctor;
 mod error;

@@ -85,3 +85,8 @@ pub fn configure(
     tx.commit()?;
     Ok(())
 }
+
+/// Records an action on the store itself (a restore) in the audit log.
+pub fn configure_audit(store: &Store, actor: &str, action: &str, subject: &str) -> Result<()> {
+    audit(store.conn(), actor, action, subject, None, None)
+}

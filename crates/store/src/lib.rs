@@ -6,6 +6,7 @@
 //! writes a new generation and flips `active_gen` at the end, so a failed or
 //! interrupted sync leaves the previous catalog intact and searchable.
 
+pub mod backup;
 pub mod migrations;
 
 /// The SQLite binding the store uses, for crates that run queries on its tables.

@@ -1057,6 +1057,11 @@ async fn owner_flows(ui: &Ui) -> R<()> {
     ui.wait_text("[data-testid=audit-list]", "reveal", 10)
         .await?;
     ui.shot("27-owner-audit").await?;
+    ui.click("[data-testid=tab-backups]").await?;
+    ui.click("[data-testid=backup-now]").await?;
+    ui.el("[data-testid=backup-note]").await?;
+    ui.wait_text("[data-testid=backup-list]", "KB", 10).await?;
+    ui.shot("29-owner-backups").await?;
     ui.click("[data-testid=tab-diagnostics]").await?;
     ui.el("[data-testid=check-database]").await?;
     ui.click("[data-testid=bundle]").await?;

@@ -5,7 +5,7 @@ import type {
   AppEvent, AppInfo, IpcError, LoginInfo, OrderView, ProductView, RedemptionView, SaleView,
   ShiftView, Topups, VoucherView, AccountCheck, CommissionRow, DashboardView, AnalyticsView,
   SavedFile, ReconcileView, UserView, AuditView, ReceiptSettingsView, SetupView, CheckView,
-  ActivationView, PrintersFound, TestPrintView,
+  ActivationView, PrintersFound, TestPrintView, BackupView,
 } from './ipc';
 
 let token = '';
@@ -114,4 +114,7 @@ export const api = {
   doctor: () => call<CheckView[]>('diag_doctor', { token: maybeToken() }),
   bundle: () => call<SavedFile>('diag_bundle', { token: maybeToken() }),
   report: () => call<string>('diag_report', { token: maybeToken() }),
+  backups: () => call<BackupView[]>('owner_backups'),
+  backupNow: () => call<BackupView[]>('owner_backup_now'),
+  restore: (name: string) => call<BackupView[]>('owner_restore', { name }),
 };

@@ -111,3 +111,5 @@ export type ReceiptSettingsView = { footer: string, logo: boolean, hasImage: boo
 
 export type SavedFile = { path: string, bytes: number, };
 
+export type BackupView = { name: string, day: string, bytes: number, storeId: string | null, schema: number | null, orders: number | null, };
+

@@ -64,6 +64,7 @@ action-activate_terminal = pairing the terminal
 action-configure_printer = setting up the printer
 action-configure_counter = changing counter rules
 action-view_audit = viewing the audit log
+action-backup = backing up and restoring the data
 auth-forbidden = Not allowed: the { $role } role may not do this ({ $action }); ask the owner
 auth-bad_login = Wrong user ID or PIN
 auth-locked = Too many wrong PINs; this user is locked for { $minutes } more { $minutes ->

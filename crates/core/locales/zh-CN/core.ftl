@@ -64,6 +64,7 @@ action-activate_terminal = 配对终端
 action-configure_printer = 设置打印机
 action-configure_counter = 修改收银规则
 action-view_audit = 查看审计日志
+action-backup = 备份和恢复数据
 auth-forbidden = 权限不足：{ $role }不能执行此操作（{ $action }），请店主操作或授权
 auth-bad_login = 工号或密码错误
 auth-locked = 密码错误次数过多，账号已锁定，请 { $minutes } 分钟后再试或联系店主

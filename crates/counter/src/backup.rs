@@ -1,0 +1,170 @@
+//! Backups of the store database (SQLite's online backup API) for the owner: now, daily on
+//! schedule keeping the newest N, listed, and restored.
+//!
+//! Invariant: a restore refuses a backup of another store and one from a newer schema, and
+//! says which; it never runs while orders are open or results owed; the database as it was
+//! is saved next to the backups first, so a restore can itself be undone.
+
+use std::path::{Path, PathBuf};
+
+use cardcat_core::Localized;
+use cardcat_core::report::Day;
+use cardcat_core::roles::Action;
+use cardcat_store::backup::{BackupInfo, inspect};
+use serde::Serialize;
+
+use crate::{Counter, CounterError, Result, Session};
+
+/// How many daily backups are kept unless the owner says otherwise.
+pub const DEFAULT_KEEP: usize = 7;
+
+/// A backup file in the backup folder.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackupFile {
+    pub path: PathBuf,
+    pub bytes: u64,
+    /// The business day it was taken (from its name).
+    pub day: String,
+    pub info: Option<BackupInfo>,
+}
+
+const PREFIX: &str = "cardcat-backup-";
+
+impl Counter {
+    /// Where backups go: `backups/` beside the store database.
+    pub fn backup_dir(&self) -> PathBuf {
+        self.db_path()
+            .parent()
+            .map_or_else(|| PathBuf::from("backups"), |d| d.join("backups"))
+    }
+
+    fn write_backup(&self, keep: usize, tag: &str) -> Result<PathBuf> {
+        let dir = self.backup_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| CounterError::file(&dir, e))?;
+        let now = cardcat_store::now_ms();
+        let f = dir.join(format!(
+            "{PREFIX}{}-{now:013}{tag}.sqlite",
+            Day::of_ms(now).as_str()
+        ));
+        self.store()?.backup_to(&f)?;
+        if keep > 0 {
+            let mut all = self.backup_files()?;
+            all.retain(|b| !b.path.to_string_lossy().contains("-before-restore"));
+            let excess = all.len().saturating_sub(keep);
+            for old in all.into_iter().take(excess) {
+                if let Err(e) = std::fs::remove_file(&old.path) {
+                    tracing::warn!(file = %old.path.display(), error = %e, "removing an old backup");
+                }
+            }
+        }
+        Ok(f)
+    }
+
+    /// The backup files, oldest first.
+    fn backup_files(&self) -> Result<Vec<BackupFile>> {
+        let dir = self.backup_dir();
+        let mut out = Vec::new();
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            return Ok(out);
+        };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if let Some(rest) = name.strip_prefix(PREFIX)
+                && name.ends_with(".sqlite")
+            {
+                out.push(BackupFile {
+                    path: e.path(),
+                    bytes: e.metadata().map(|m| m.len()).unwrap_or(0),
+                    day: rest.chars().take(10).collect(),
+                    info: None,
+                });
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    /// Backs the store up now (owner), keeping the newest `keep` backups.
+    pub fn backup_now(&self, who: &Session, keep: usize) -> Result<PathBuf> {
+        who.require(Action::Backup)?;
+        self.write_backup(keep, "")
+    }
+
+    /// The daily backup: taken when none was taken today (the terminal does this itself,
+    /// at start and every hour; no person is involved).
+    pub fn scheduled_backup(&self, keep: usize) -> Result<Option<PathBuf>> {
+        let today = Counter::today();
+        if self.backup_files()?.iter().any(|b| b.day == today.as_str()) {
+            return Ok(None);
+        }
+        self.write_backup(keep, "").map(Some)
+    }
+
+    /// The backups with what each holds, newest first (owner).
+    pub fn backups(&self, who: &Session) -> Result<Vec<BackupFile>> {
+        who.require(Action::Backup)?;
+        let mut all = self.backup_files()?;
+        for b in &mut all {
+            b.info = inspect(&b.path).ok();
+        }
+        all.reverse();
+        Ok(all)
+    }
+
+    /// Restores one of the backups in the backup folder, by its file name (the owner's
+    /// screen): a name with a path in it is refused.
+    pub fn restore_named(&self, who: &Session, name: &str) -> Result<BackupInfo> {
+        who.require(Action::Backup)?;
+        let plain = !name.is_empty()
+            && name.starts_with(PREFIX)
+            && name.ends_with(".sqlite")
+            && !name.contains(['/', '\\'])
+            && !name.contains("..");
+        if !plain {
+            return Err(crate::InputError::BackupName(crate::error::short(name)).into());
+        }
+        self.restore_backup(who, &self.backup_dir().join(name))
+    }
+
+    /// Restores the store from `file` (owner): refused for another store's backup, a newer
+    /// schema, a damaged file, or while orders are open or results owed. The database as it
+    /// was is backed up first (`…-before-restore.sqlite`).
+    pub fn restore_backup(&self, who: &Session, file: &Path) -> Result<BackupInfo> {
+        who.require(Action::Backup)?;
+        self.ensure_writable()?;
+        let info = inspect(file)?;
+        let mut store = self.store()?;
+        let this = store.setting(cardcat_engine::K_STORE_ID)?;
+        if let Some(this) = this
+            && info.store_id.as_deref() != Some(this.as_str())
+        {
+            return Err(CounterError::BackupOtherStore {
+                backup: info.store_id.clone().unwrap_or_else(|| "-".into()),
+                this,
+            });
+        }
+        let (open, owed) = cardcat_engine::open_and_owed(store.conn())?;
+        if open + owed > 0 {
+            return Err(CounterError::RestoreBlocked { open, owed });
+        }
+        self.write_backup(0, "-before-restore")?;
+        store.restore_from(file)?;
+        // everything read from the old content is forgotten
+        if let Ok(mut g) = self.inner.base.lock() {
+            *g = None;
+        }
+        self.forget_report_days();
+        if let Err(e) = cardcat_engine::configure_audit(
+            &store,
+            who.user_id(),
+            "store.restore",
+            &file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
+        ) {
+            tracing::warn!(error = %e.code(), "auditing a restore");
+        }
+        Ok(info)
+    }
+}
