@@ -14,6 +14,7 @@ mod migrations;
 mod orders;
 mod owner;
 mod printing;
+mod provision;
 mod receipts;
 mod safety;
 mod search;

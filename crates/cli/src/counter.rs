@@ -575,3 +575,36 @@ pub async fn backup(ctx: &mut Ctx, cmd: crate::BackupCmd) -> Result<i32, CliErro
     }
     Ok(0)
 }
+
+pub async fn provision(ctx: &mut Ctx, file: &std::path::Path) -> Result<i32, CliError> {
+    let lang = ctx.lang();
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        CliError(t!(
+            lang,
+            "cli.provision_unreadable",
+            path = file.display().to_string(),
+            error = e.to_string()
+        ))
+    })?;
+    let mut p = cardcat_counter::provision::Provision::parse(&text).map_err(ctx.err())?;
+    if p.needs_pin() {
+        ctx.say(t!(lang, "cli.provision_pin"));
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| CliError(e.to_string()))?;
+        p = p.with_pin(line.trim().to_string());
+    }
+    let r = ctx.counter.provision(&p).await.map_err(ctx.err())?;
+    let yes_no = |b: bool| t!(lang, if b { "cli.yes" } else { "cli.no" });
+    ctx.say(t!(
+        lang,
+        "cli.provisioned",
+        store = r.store_name.clone(),
+        paired = yes_no(r.paired),
+        printer = r.printer.clone().unwrap_or_else(|| "-".into()),
+        printed = yes_no(r.test_printed),
+        owner = yes_no(r.owner_created)
+    ));
+    Ok(0)
+}

@@ -129,6 +129,13 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: PrinterCmd,
     },
+    /// Set this terminal up from a provisioning file (see installers/provision.example.toml):
+    /// pairing, catalog, language, printer and its test page, the owner. Checked first; a
+    /// file with a problem changes nothing; running it again is safe.
+    Provision {
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
     /// Backups of the store database: now, list, restore (owner).
     Backup {
         #[command(subcommand)]
@@ -589,6 +596,7 @@ pub async fn run(cmd: Cmd, ctx: &mut Ctx) -> Result<i32, CliError> {
         Cmd::Commission { cmd } => counter::commission(ctx, cmd).await,
         Cmd::User { cmd } => counter::user(ctx, cmd).await,
         Cmd::Backup { cmd } => counter::backup(ctx, cmd).await,
+        Cmd::Provision { file } => counter::provision(ctx, &file).await,
     }
 }
 

@@ -51,6 +51,13 @@ pub enum InputError {
     UserId(String),
     #[error("backup name {0:?}")]
     BackupName(String),
+    /// A provisioning file's problem: `kind` is missing / unknown / type / syntax / value.
+    #[error("provisioning file, line {line}: {kind} {key}")]
+    Provision {
+        line: usize,
+        kind: &'static str,
+        key: String,
+    },
 }
 
 pub(crate) fn short(s: &str) -> String {
@@ -153,6 +160,13 @@ impl Localized for InputError {
             Footer(_) => "input.footer",
             UserId(_) => "input.user_id",
             BackupName(_) => "input.backup_name",
+            Provision { kind, .. } => match *kind {
+                "missing" => "input.provision_missing",
+                "unknown" => "input.provision_unknown",
+                "type" => "input.provision_type",
+                "syntax" => "input.provision_syntax",
+                _ => "input.provision_value",
+            },
         }
     }
 
@@ -166,6 +180,9 @@ impl Localized for InputError {
             DateRange(a, b) => vec![("from", Arg::from(a)), ("to", Arg::from(b))],
             Footer(n) => vec![("n", Arg::from(*n))],
             UserId(v) | BackupName(v) => vec![("value", Arg::from(short(v)))],
+            Provision { line, key, .. } => {
+                vec![("line", Arg::from(*line)), ("key", Arg::from(key))]
+            }
             VoucherCode | OverridePair => Vec::new(),
         }
     }

@@ -23,6 +23,7 @@ pub mod events;
 pub mod owner;
 pub mod present;
 pub mod printing;
+pub mod provision;
 pub mod terminal;
 
 use std::path::Path;

@@ -45,7 +45,7 @@ pub use people::{ShiftInfo, UserInfo};
 pub use redeem::{RedemptionRecord, RedemptionState};
 pub use reports::CommissionRow;
 pub use settings::{
-    K_LANGUAGE, K_PRINTER_PROFILE, K_PRINTER_TARGET, K_RECEIPT_FOOTER, K_RECEIPT_LOGO,
+    K_KIOSK, K_LANGUAGE, K_PRINTER_PROFILE, K_PRINTER_TARGET, K_RECEIPT_FOOTER, K_RECEIPT_LOGO,
     K_RECEIPT_LOGO_IMAGE, PRINTER_KEYS, actor_for, configure, configure_audit,
 };
 pub use stored::CorruptValue;

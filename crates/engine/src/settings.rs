@@ -19,8 +19,13 @@ pub const K_RECEIPT_LOGO: &str = "receipt_logo";
 pub const K_RECEIPT_LOGO_IMAGE: &str = "receipt_logo_image";
 /// The terminal's language, as the installer chose it (`zh-CN`, `en`).
 pub const K_LANGUAGE: &str = "language";
-/// The keys [`configure`] accepts for [`Action::ConfigurePrinter`] (the installer's settings).
-pub const PRINTER_KEYS: [&str; 6] = [
+/// Start the app full screen at login ("1") or not.
+pub const K_KIOSK: &str = "kiosk";
+/// The keys [`configure`] accepts for [`Action::ConfigurePrinter`] (the installer's settings;
+/// the store's display name overrides the platform's).
+pub const PRINTER_KEYS: [&str; 8] = [
+    crate::K_STORE_NAME,
+    K_KIOSK,
     K_LANGUAGE,
     K_PRINTER_TARGET,
     K_PRINTER_PROFILE,

@@ -1,0 +1,169 @@
+//! Provisioning from a file (`cardcat provision --file F`): every problem refused with its
+//! line before anything changes; a full run against the sandbox on loopback with a test page
+//! at the virtual printer; running it again does not spend the pairing code again.
+
+use std::time::Duration;
+
+use cardcat_core::Localized;
+use cardcat_counter::provision::Provision;
+use cardcat_counter::{Counter as Service, TerminalConfig};
+use cardcat_printer::doc::PaperWidth;
+use cardcat_printer::emulator::Emulator;
+use cardcat_tests::Env;
+
+fn file(url: &str, code: &str, target: &str) -> String {
+    format!(
+        r#"# a terminal of the demo store
+[platform]
+url = "{url}"
+pairing_code = "{code}"
+
+[store]
+display_name = "便民超市（福田店）"
+
+[printer]
+target = "{target}"
+profile = "xprinter-58"
+width_mm = 58
+test_print = true
+
+[terminal]
+language = "zh-CN"
+kiosk = true
+
+[owner]
+id = "laoban"
+name = "王老板"
+pin = "2468"
+"#
+    )
+}
+
+fn service(env: &Env, name: &str) -> Service {
+    Service::open(
+        TerminalConfig {
+            db: env.terminal_db(name),
+            lang: cardcat_core::Lang::ZhCn,
+        },
+        std::sync::Arc::new(cardcat_client::secrets::MemoryStore::default()),
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_file_is_refused_with_its_line_and_changes_nothing() {
+    let env = Env::start(0).await;
+    let good = file(&env.url(), &env.pairing_code(), "127.0.0.1:9100");
+    Provision::parse(&good).unwrap();
+    // the example an installer copies is itself a valid file
+    Provision::parse(include_str!("../../installers/provision.example.toml")).unwrap();
+    // (what is changed, the line it is on, the message code)
+    let cases: [(&str, &str, usize, &str); 7] = [
+        // a missing field is reported at the header of the table that lacks it
+        (
+            "pairing_code = \"",
+            "# pairing_code = \"",
+            2,
+            "input.provision_missing",
+        ),
+        (
+            "width_mm = 58",
+            "width_mm = \"58\"",
+            12,
+            "input.provision_type",
+        ),
+        (
+            "kiosk = true",
+            "kiosk = true\nfullscreen = 1",
+            18,
+            "input.provision_unknown",
+        ),
+        ("url = \"http", "url = \"ftp", 3, "input.provision_value"),
+        (
+            "target = \"127.0.0.1:9100\"",
+            "target = \"printer-in-the-back\"",
+            10,
+            "input.provision_value",
+        ),
+        (
+            "width_mm = 58",
+            "width_mm = 80",
+            12,
+            "input.provision_value",
+        ),
+        (
+            "pin = \"2468\"",
+            "pin = \"24\"",
+            22,
+            "input.provision_value",
+        ),
+    ];
+    let s = service(&env, "untouched.sqlite");
+    for (from, to, line, code) in cases {
+        assert!(good.contains(from), "{from}");
+        let text = good.replacen(from, to, 1);
+        let e = Provision::parse(&text).unwrap_err();
+        assert_eq!(e.code(), code, "{to}: {e}");
+        let msg = e.message(cardcat_core::Lang::ZhCn);
+        assert!(msg.contains(&format!("第 {line} 行")), "{to}: {msg}");
+        assert!(!e.message(cardcat_core::Lang::En).is_empty());
+    }
+    // nothing happened to the terminal
+    let st = s.setup_state().unwrap();
+    assert!(!st.activated && !st.has_users && st.printer_target.is_none());
+    assert!(Provision::parse("not [toml").is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_run_pairs_prints_and_can_be_run_again_without_a_new_code() {
+    let env = Env::start(0).await;
+    let out = tempfile::tempdir().unwrap();
+    let emu = Emulator::start(
+        "127.0.0.1:0".parse().unwrap(),
+        out.path().to_path_buf(),
+        PaperWidth::Mm58,
+    )
+    .await
+    .unwrap();
+    let target = emu.target().trim_start_matches("tcp://").to_string();
+    let code = env.pairing_code();
+    let text = file(&env.url(), &code, &target);
+    let s = service(&env, "provisioned.sqlite");
+    let t = std::time::Instant::now();
+    let r = s
+        .provision(&Provision::parse(&text).unwrap())
+        .await
+        .unwrap();
+    println!(
+        "provisioning from file to a paired terminal with a test print: {} ms",
+        t.elapsed().as_millis()
+    );
+    assert!(r.paired && r.owner_created && r.test_printed);
+    assert_eq!(r.store_name, "便民超市（福田店）");
+    let mut jobs = Vec::new();
+    for _ in 0..50 {
+        jobs = emu.jobs();
+        if !jobs.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(jobs.len(), 1, "the test page arrives");
+    assert!(jobs[0].text.contains("58"), "{}", jobs[0].text);
+    let owner = s.login("laoban", "2468").unwrap();
+    assert!(
+        !s.search("yd50", 5).await.unwrap().is_empty(),
+        "a working counter"
+    );
+    // again, with the same (spent) code: the terminal is paired already, nothing is spent
+    let again = s
+        .provision(&Provision::parse(&text).unwrap())
+        .await
+        .unwrap();
+    assert!(again.already_paired && !again.paired && !again.owner_created);
+    // the code was spent once: another terminal cannot use it
+    let other = service(&env, "other.sqlite");
+    assert!(other.activate(&env.url(), &code, "other").await.is_err());
+    // the owner from the file may manage this terminal
+    s.setup_allowed(Some(&owner)).unwrap();
+}
