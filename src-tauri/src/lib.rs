@@ -130,6 +130,13 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, start: Start) -> tauri::B
             state.sweep = s;
         }
         app.manage(state);
+        // kiosk: the counter fills the screen (the watchdog starts it again after a crash)
+        if counter.kiosk()
+            && let Some(w) = app.get_webview_window("main")
+            && let Err(e) = w.set_fullscreen(true)
+        {
+            tracing::warn!(error = %e, "full screen");
+        }
         background(counter);
         Ok(())
     })

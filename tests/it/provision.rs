@@ -167,3 +167,78 @@ async fn a_full_run_pairs_prints_and_can_be_run_again_without_a_new_code() {
     // the owner from the file may manage this terminal
     s.setup_allowed(Some(&owner)).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kiosk_mode_writes_the_autostart_entry_and_only_the_owner_or_installer_may() {
+    let c = cardcat_tests::Counter::start(|_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let auto = dir.path().join("autostart");
+    let e = c
+        .service
+        .set_kiosk(Some(&c.cashier), true, &auto, "/usr/bin/cardcat-watchdog")
+        .unwrap_err();
+    assert_eq!(e.code(), "auth.forbidden");
+    assert!(!auto.join("cardcat.desktop").exists());
+    let f = c
+        .service
+        .set_kiosk(Some(&c.owner), true, &auto, "/usr/bin/cardcat-watchdog")
+        .unwrap()
+        .unwrap();
+    let entry = std::fs::read_to_string(&f).unwrap();
+    assert!(entry.starts_with("[Desktop Entry]\n"));
+    assert!(entry.contains("\nExec=/usr/bin/cardcat-watchdog\n"));
+    assert!(c.service.kiosk());
+    c.service
+        .set_kiosk(Some(&c.owner), false, &auto, "x")
+        .unwrap();
+    assert!(!f.exists() && !c.service.kiosk());
+    // turning it off twice is fine
+    c.service
+        .set_kiosk(Some(&c.owner), false, &auto, "x")
+        .unwrap();
+}
+
+/// The watchdog starts the app again after each crash, stops on a clean exit, and gives up
+/// after its limit (a stand-in app: crashes twice, then exits cleanly; or always crashes).
+#[test]
+fn the_watchdog_restarts_a_crashed_app_and_stops_on_a_clean_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = dir.path().join("starts");
+    let app = dir.path().join("app.sh");
+    std::fs::write(
+        &app,
+        format!(
+            "#!/bin/sh\nn=$(cat '{c}' 2>/dev/null || echo 0)\nn=$((n + 1))\necho $n > '{c}'\n[ $n -ge 3 ] && exit 0\nexit 7\n",
+            c = count.display()
+        ),
+    )
+    .unwrap();
+    let watchdog = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../installers/linux/cardcat-watchdog");
+    let run = |max: &str| {
+        std::process::Command::new("sh")
+            .arg(&watchdog)
+            .env("CARDCAT_APP", "sh")
+            .env("CARDCAT_WATCHDOG_PAUSE", "0")
+            .env("CARDCAT_WATCHDOG_MAX", max)
+            .arg(&app)
+            .output()
+            .unwrap()
+    };
+    let out = run("5");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        std::fs::read_to_string(&count).unwrap().trim(),
+        "3",
+        "two restarts, then a clean exit"
+    );
+    // an app that never comes up cleanly: the watchdog gives up after its limit
+    std::fs::write(&count, "-100").unwrap();
+    let out = run("4");
+    assert!(!out.status.success());
+    assert_eq!(
+        std::fs::read_to_string(&count).unwrap().trim(),
+        "-96",
+        "exactly four starts"
+    );
+}

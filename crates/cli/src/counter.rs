@@ -608,3 +608,42 @@ pub async fn provision(ctx: &mut Ctx, file: &std::path::Path) -> Result<i32, Cli
     ));
     Ok(0)
 }
+
+pub fn kiosk(
+    ctx: &mut Ctx,
+    state: &str,
+    dir: Option<std::path::PathBuf>,
+    exec: &str,
+) -> Result<i32, CliError> {
+    let lang = ctx.lang();
+    let on = match state {
+        "on" => true,
+        "off" => false,
+        other => {
+            return Err(CliError(t!(
+                lang,
+                "cli.kiosk_state",
+                value = other.to_string()
+            )));
+        }
+    };
+    let dir = dir.unwrap_or_else(|| {
+        std::env::var_os("XDG_CONFIG_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".config"))
+            })
+            .unwrap_or_else(|| std::path::PathBuf::from(".config"))
+            .join("autostart")
+    });
+    let who = ctx.maybe_session()?;
+    let f = ctx
+        .counter
+        .set_kiosk(who.as_ref(), on, &dir, exec)
+        .map_err(ctx.err())?;
+    match f {
+        Some(f) => ctx.say(t!(lang, "cli.kiosk_on", path = f.display().to_string())),
+        None => ctx.say(t!(lang, "cli.kiosk_off")),
+    }
+    Ok(0)
+}

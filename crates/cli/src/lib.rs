@@ -136,6 +136,17 @@ pub enum Cmd {
         #[arg(long)]
         file: std::path::PathBuf,
     },
+    /// Kiosk mode: start the counter full screen at login, restarted after a crash.
+    Kiosk {
+        /// on | off
+        state: String,
+        /// Where the autostart entry goes (default: $XDG_CONFIG_HOME/autostart).
+        #[arg(long)]
+        autostart_dir: Option<std::path::PathBuf>,
+        /// What the entry starts (default: the watchdog installed with the package).
+        #[arg(long, default_value = "/usr/bin/cardcat-watchdog")]
+        exec: String,
+    },
     /// Backups of the store database: now, list, restore (owner).
     Backup {
         #[command(subcommand)]
@@ -597,6 +608,11 @@ pub async fn run(cmd: Cmd, ctx: &mut Ctx) -> Result<i32, CliError> {
         Cmd::User { cmd } => counter::user(ctx, cmd).await,
         Cmd::Backup { cmd } => counter::backup(ctx, cmd).await,
         Cmd::Provision { file } => counter::provision(ctx, &file).await,
+        Cmd::Kiosk {
+            state,
+            autostart_dir,
+            exec,
+        } => counter::kiosk(ctx, &state, autostart_dir, &exec),
     }
 }
 

@@ -634,3 +634,55 @@ impl Counter {
         Ok(bundle)
     }
 }
+
+/// The XDG autostart entry that starts the counter full screen at login (through the
+/// watchdog, which starts it again after a crash).
+pub fn autostart_entry(exec: &str) -> String {
+    format!(
+        "[Desktop Entry]\nType=Application\nName=卡盟猫收银台 CardCat\nComment=CardCat counter (kiosk)\nExec={exec}\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"
+    )
+}
+
+impl Counter {
+    /// Whether the app starts full screen (kiosk).
+    pub fn kiosk(&self) -> bool {
+        self.store()
+            .ok()
+            .and_then(|s| s.setting(cardcat_engine::K_KIOSK).ok().flatten())
+            .as_deref()
+            == Some("1")
+    }
+
+    /// Turns kiosk mode on or off (owner or installer): the setting, and the XDG autostart
+    /// entry `cardcat.desktop` in `autostart_dir` running `exec` at login (removed when off).
+    pub fn set_kiosk(
+        &self,
+        who: Option<&Session>,
+        on: bool,
+        autostart_dir: &Path,
+        exec: &str,
+    ) -> Result<Option<PathBuf>> {
+        self.ensure_writable()?;
+        let mut store = self.store()?;
+        cardcat_engine::configure(
+            &mut store,
+            who,
+            Action::ConfigurePrinter,
+            &[(cardcat_engine::K_KIOSK, if on { "1" } else { "0" })],
+        )?;
+        let f = autostart_dir.join("cardcat.desktop");
+        if on {
+            std::fs::create_dir_all(autostart_dir)
+                .map_err(|e| CounterError::file(autostart_dir, e))?;
+            std::fs::write(&f, autostart_entry(exec)).map_err(|e| CounterError::file(&f, e))?;
+            Ok(Some(f))
+        } else {
+            match std::fs::remove_file(&f) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(CounterError::file(&f, e)),
+            }
+            Ok(None)
+        }
+    }
+}

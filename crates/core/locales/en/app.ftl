@@ -216,3 +216,6 @@ cli-provision_pin = Type the owner's PIN (4 to 8 digits), then Enter:
 cli-provisioned = Set up: store { $store }; paired now: { $paired }; printer { $printer }, test page: { $printed }; owner created: { $owner }
 cli-yes = yes
 cli-no = no
+cli-kiosk_state = "{ $value }" is not understood: kiosk mode is either on or off
+cli-kiosk_on = Kiosk mode on: the counter starts full screen at login and again after a crash ({ $path })
+cli-kiosk_off = Kiosk mode off: the counter no longer starts at login

@@ -216,3 +216,6 @@ cli-provision_pin = 请输入店主密码（4 到 8 位数字），回车确认�
 cli-provisioned = 设置完成：门店 { $store }；本次配对：{ $paired }；打印机 { $printer }，测试页：{ $printed }；新建店主：{ $owner }
 cli-yes = 是
 cli-no = 否
+cli-kiosk_state = 看不懂“{ $value }”：全屏收银只能打开或关闭
+cli-kiosk_on = 已打开全屏收银：登录桌面后自动启动，崩溃后自动重启（{ $path }）
+cli-kiosk_off = 已关闭全屏收银，登录后不再自动启动
