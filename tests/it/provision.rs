@@ -130,8 +130,14 @@ async fn a_full_run_pairs_prints_and_can_be_run_again_without_a_new_code() {
     let text = file(&env.url(), &code, &target);
     let s = service(&env, "provisioned.sqlite");
     let t = std::time::Instant::now();
+    // the kiosk's autostart entry goes to a folder of the test, never the machine's own
+    let auto = out.path().join("autostart");
     let r = s
-        .provision(&Provision::parse(&text).unwrap())
+        .provision(
+            &Provision::parse(&text)
+                .unwrap()
+                .with_autostart_dir(auto.clone()),
+        )
         .await
         .unwrap();
     println!(
@@ -140,6 +146,17 @@ async fn a_full_run_pairs_prints_and_can_be_run_again_without_a_new_code() {
     );
     assert!(r.paired && r.owner_created && r.test_printed);
     assert_eq!(r.store_name, "便民超市（福田店）");
+    // kiosk = true: full screen, started at login through the watchdog
+    assert!(s.kiosk());
+    assert_eq!(
+        r.autostart.as_deref(),
+        Some(auto.join("cardcat.desktop").as_path())
+    );
+    assert!(
+        std::fs::read_to_string(auto.join("cardcat.desktop"))
+            .unwrap()
+            .contains("Exec=/usr/bin/cardcat-watchdog")
+    );
     let mut jobs = Vec::new();
     for _ in 0..50 {
         jobs = emu.jobs();
@@ -157,7 +174,11 @@ async fn a_full_run_pairs_prints_and_can_be_run_again_without_a_new_code() {
     );
     // again, with the same (spent) code: the terminal is paired already, nothing is spent
     let again = s
-        .provision(&Provision::parse(&text).unwrap())
+        .provision(
+            &Provision::parse(&text)
+                .unwrap()
+                .with_autostart_dir(auto.clone()),
+        )
         .await
         .unwrap();
     assert!(again.already_paired && !again.paired && !again.owner_created);

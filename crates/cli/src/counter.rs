@@ -627,15 +627,7 @@ pub fn kiosk(
             )));
         }
     };
-    let dir = dir.unwrap_or_else(|| {
-        std::env::var_os("XDG_CONFIG_HOME")
-            .map(std::path::PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".config"))
-            })
-            .unwrap_or_else(|| std::path::PathBuf::from(".config"))
-            .join("autostart")
-    });
+    let dir = dir.unwrap_or_else(cardcat_counter::owner::default_autostart_dir);
     let who = ctx.maybe_session()?;
     let f = ctx
         .counter

@@ -144,7 +144,7 @@ pub enum Cmd {
         #[arg(long)]
         autostart_dir: Option<std::path::PathBuf>,
         /// What the entry starts (default: the watchdog installed with the package).
-        #[arg(long, default_value = "/usr/bin/cardcat-watchdog")]
+        #[arg(long, default_value = cardcat_counter::owner::WATCHDOG)]
         exec: String,
     },
     /// Backups of the store database: now, list, restore (owner).

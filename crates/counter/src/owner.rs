@@ -635,6 +635,19 @@ impl Counter {
     }
 }
 
+/// Where a desktop session looks for autostart entries: `$XDG_CONFIG_HOME/autostart`, else
+/// `~/.config/autostart`.
+pub fn default_autostart_dir() -> PathBuf {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .unwrap_or_else(|| PathBuf::from(".config"))
+        .join("autostart")
+}
+
+/// What the kiosk's autostart entry runs: the watchdog the package installs.
+pub const WATCHDOG: &str = "/usr/bin/cardcat-watchdog";
+
 /// The XDG autostart entry that starts the counter full screen at login (through the
 /// watchdog, which starts it again after a crash).
 pub fn autostart_entry(exec: &str) -> String {

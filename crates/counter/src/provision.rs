@@ -72,6 +72,8 @@ pub struct ProvisionReport {
     pub printer: Option<String>,
     pub test_printed: bool,
     pub owner_created: bool,
+    /// The kiosk's autostart entry, when kiosk mode is on.
+    pub autostart: Option<std::path::PathBuf>,
 }
 
 /// A checked provisioning file, ready to run.
@@ -86,6 +88,8 @@ pub struct Provision {
     owner_id: String,
     owner_name: String,
     pin: Option<String>,
+    /// Where the kiosk's autostart entry goes (the session's own folder unless told).
+    autostart_dir: Option<std::path::PathBuf>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -209,12 +213,19 @@ impl Provision {
             owner_name: f.owner.name.unwrap_or_else(|| id.clone()),
             owner_id: id,
             pin,
+            autostart_dir: None,
         })
     }
 
     /// Whether the owner's PIN must be asked for (the file leaves it out).
     pub fn needs_pin(&self) -> bool {
         self.pin.is_none()
+    }
+
+    /// Puts the kiosk's autostart entry into `dir` instead of the session's own folder.
+    pub fn with_autostart_dir(mut self, dir: std::path::PathBuf) -> Provision {
+        self.autostart_dir = Some(dir);
+        self
     }
 
     /// Gives the owner's PIN asked for at the terminal.
@@ -252,10 +263,7 @@ impl Counter {
         if let Some(l) = p.lang {
             self.set_lang(who.as_ref(), l)?;
         }
-        let mut kv: Vec<(&str, String)> = vec![(
-            cardcat_engine::K_KIOSK,
-            if p.kiosk { "1" } else { "0" }.to_string(),
-        )];
+        let mut kv: Vec<(&str, String)> = Vec::new();
         if let Some(n) = &p.display_name {
             kv.push((cardcat_engine::K_STORE_NAME, n.clone()));
         }
@@ -284,6 +292,12 @@ impl Counter {
                 r.test_printed = true;
             }
         }
+        // kiosk: the setting and the autostart entry (through the watchdog), or neither
+        let dir = p
+            .autostart_dir
+            .clone()
+            .unwrap_or_else(crate::owner::default_autostart_dir);
+        r.autostart = self.set_kiosk(who.as_ref(), p.kiosk, &dir, crate::owner::WATCHDOG)?;
         if who.is_none() {
             self.create_owner(&p.owner_id, &p.owner_name, &pin)?;
             r.owner_created = true;
