@@ -26,6 +26,15 @@ impl AppState {
             .get(token)
             .ok_or_else(|| IpcError::login_needed(self.lang()))
     }
+    /// Keeps `s` under a new token; the webview gets the token and who it is.
+    pub(crate) fn logged_in(&self, s: Session) -> LoginInfo {
+        LoginInfo {
+            user_id: s.user_id().to_string(),
+            name: s.name().to_string(),
+            role: s.role().as_str().to_string(),
+            token: self.sessions.insert(s),
+        }
+    }
     pub(crate) fn err(&self) -> impl Fn(CounterError) -> IpcError + '_ {
         move |e| IpcError::from_counter(&e, self.lang())
     }
@@ -194,12 +203,7 @@ pub fn subscribe(st: State<'_, AppState>, on_event: Channel<AppEvent>) {
 #[tauri::command]
 pub async fn login(st: State<'_, AppState>, user: String, pin: String) -> Res<LoginInfo> {
     let s = st.counter.login(&user, &pin).map_err(st.err())?;
-    Ok(LoginInfo {
-        user_id: s.user_id().to_string(),
-        name: s.name().to_string(),
-        role: s.role().as_str().to_string(),
-        token: st.sessions.insert(s),
-    })
+    Ok(st.logged_in(s))
 }
 
 #[tauri::command]

@@ -530,12 +530,7 @@ pub async fn setup_owner(
         .create_owner(id.trim(), &name, &pin)
         .map_err(st.err())?;
     let s = st.counter.login(id.trim(), &pin).map_err(st.err())?;
-    Ok(LoginInfo {
-        user_id: s.user_id().to_string(),
-        name: s.name().to_string(),
-        role: s.role().as_str().to_string(),
-        token: st.sessions.insert(s),
-    })
+    Ok(st.logged_in(s))
 }
 
 // ---------------------------------------------------------------- diagnostics

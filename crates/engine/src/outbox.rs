@@ -51,6 +51,22 @@ pub struct AuditEntry {
     pub after: Option<String>,
 }
 
+impl AuditEntry {
+    /// A row of `SELECT at_ms, actor, action, subject, before, after FROM audit`.
+    pub(crate) fn from_row(
+        r: &cardcat_store::rusqlite_reexport::Row<'_>,
+    ) -> cardcat_store::rusqlite_reexport::Result<AuditEntry> {
+        Ok(AuditEntry {
+            at_ms: r.get(0)?,
+            actor: r.get(1)?,
+            action: r.get(2)?,
+            subject: r.get(3)?,
+            before: r.get(4)?,
+            after: r.get(5)?,
+        })
+    }
+}
+
 impl Engine {
     /// Sends queued events in batches; returns how many were delivered. Offline is not an error.
     pub async fn drain_outbox(&mut self) -> Result<usize> {
@@ -124,16 +140,7 @@ impl Engine {
     pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         let c = self.store.conn();
         let mut st = c.prepare("SELECT at_ms, actor, action, subject, before, after FROM audit ORDER BY id DESC LIMIT ?1")?;
-        let rows = st.query_map([limit], |r| {
-            Ok(AuditEntry {
-                at_ms: r.get(0)?,
-                actor: r.get(1)?,
-                action: r.get(2)?,
-                subject: r.get(3)?,
-                before: r.get(4)?,
-                after: r.get(5)?,
-            })
-        })?;
+        let rows = st.query_map([limit], AuditEntry::from_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 }

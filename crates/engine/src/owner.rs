@@ -39,6 +39,14 @@ pub struct LastReconcile {
     pub diffs: u32,
 }
 
+/// `v` trimmed, with LIKE's wildcards and the escape character taken literally (`ESCAPE '\\'`).
+fn escape_like(v: &str) -> String {
+    v.trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
 /// A text column borrowed from the row (a non-text value is a SQL type error).
 fn text<'r>(r: &'r cardcat_store::rusqlite_reexport::Row<'_>, i: usize) -> Result<&'r str> {
     r.get_ref(i)?.as_str().map_err(|e| {
@@ -349,24 +357,8 @@ impl Engine {
         s.require(Action::ViewAudit)?;
         let from = f.from.as_ref().map_or(0, day_start_ms);
         let to = f.to.as_ref().map_or(i64::MAX, |d| day_start_ms(&d.next()));
-        let like = |v: &str| {
-            format!(
-                "%{}%",
-                v.trim()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            )
-        };
-        let prefix = |v: &str| {
-            format!(
-                "{}%",
-                v.trim()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            )
-        };
+        let like = |v: &str| format!("%{}%", escape_like(v));
+        let prefix = |v: &str| format!("{}%", escape_like(v));
         let c = self.store.conn();
         let mut st = c.prepare(
             "SELECT at_ms, actor, action, subject, before, after FROM audit
@@ -390,16 +382,7 @@ impl Engine {
                 like(&f.text),
                 limit
             ],
-            |r| {
-                Ok(AuditEntry {
-                    at_ms: r.get(0)?,
-                    actor: r.get(1)?,
-                    action: r.get(2)?,
-                    subject: r.get(3)?,
-                    before: r.get(4)?,
-                    after: r.get(5)?,
-                })
-            },
+            AuditEntry::from_row,
         )?;
         Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
     }

@@ -260,6 +260,23 @@ fn key(k: Key) -> String {
     char::from(k).to_string()
 }
 
+/// A top-up by keys: F6, the number, confirmed by typing it again, the amount tile `tile`
+/// (digit key), Enter to take the money. The result box follows.
+async fn topup(ui: &Ui, number: &str, tile: &str) -> R<()> {
+    ui.keys(&key(Key::F6)).await?;
+    ui.type_into("[data-testid=account]", number).await?;
+    ui.keys(&key(Key::Enter)).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["readback"], 10)
+        .await?;
+    ui.type_into("[data-testid=account-again]", number).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["amount"], 10)
+        .await?;
+    ui.keys(tile).await?;
+    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5)
+        .await?;
+    ui.keys(&key(Key::Enter)).await
+}
+
 async fn flows(ui: &Ui) -> R<()> {
     // -- PIN login
     ui.wait_attr("[data-testid=app]", "data-ready", &["yes"], 60)
@@ -403,19 +420,7 @@ async fn flows(ui: &Ui) -> R<()> {
     ui.keys(&key(Key::Enter)).await?;
 
     // -- an UNKNOWN order (commit, then the answer dropped): pending, then resolved on screen
-    ui.keys(&key(Key::F6)).await?;
-    ui.type_into("[data-testid=account]", "13800138501").await?;
-    ui.keys(&key(Key::Enter)).await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["readback"], 10)
-        .await?;
-    ui.type_into("[data-testid=account-again]", "13800138501")
-        .await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["amount"], 10)
-        .await?;
-    ui.keys("1").await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5)
-        .await?;
-    ui.keys(&key(Key::Enter)).await?;
+    topup(ui, "13800138501", "1").await?;
     let first = ui
         .wait_attr(
             "[data-testid=result-box]",
@@ -944,19 +949,7 @@ async fn owner_flows(ui: &Ui) -> R<()> {
     logout(ui).await?;
     // a cashier's sale, then the owner sees commission change
     login_as(ui, "c1", "1234").await?;
-    ui.keys(&key(Key::F6)).await?;
-    ui.type_into("[data-testid=account]", "13900139000").await?;
-    ui.keys(&key(Key::Enter)).await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["readback"], 10)
-        .await?;
-    ui.type_into("[data-testid=account-again]", "13900139000")
-        .await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["amount"], 10)
-        .await?;
-    ui.keys("4").await?;
-    ui.wait_attr("[data-testid=sale]", "data-step", &["confirm"], 5)
-        .await?;
-    ui.keys(&key(Key::Enter)).await?;
+    topup(ui, "13900139000", "4").await?;
     ui.wait_attr("[data-testid=result-box]", "data-state", &["succeeded"], 30)
         .await?;
     let new_key = ui.text("[data-testid=order-key]").await?;
