@@ -56,4 +56,8 @@ pub const COMMANDS: &[&str] = &[
     "owner_backups",
     "owner_backup_now",
     "owner_restore",
+    "update_status",
+    "update_set_channel",
+    "update_check",
+    "update_install",
 ];

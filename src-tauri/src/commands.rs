@@ -160,6 +160,10 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         crate::owner::owner_backups,
         crate::owner::owner_backup_now,
         crate::owner::owner_restore,
+        crate::update::update_status,
+        crate::update::update_set_channel,
+        crate::update::update_check,
+        crate::update::update_install,
     ]
 }
 

@@ -827,6 +827,41 @@ pub struct BackupView {
     pub orders: Option<u32>,
 }
 
+/// A release channel the owner may choose for the updater.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelOption {
+    /// `stable` or `beta`.
+    pub id: String,
+    pub label: String,
+}
+
+/// An update the server offers (its signature is checked when it is downloaded).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AvailableUpdate {
+    pub version: String,
+    pub notes: Option<String>,
+    pub date: Option<String>,
+    /// Downloaded and its signature verified already.
+    pub downloaded: bool,
+}
+
+/// The owner's update page: version, channel, what the server offers, and whether it may
+/// install now (and if not, why, in words for the counter).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateView {
+    pub current_version: String,
+    pub channel: String,
+    pub channels: Vec<ChannelOption>,
+    /// Set after a check: `None` means up to date (or not checked yet, see `checked`).
+    pub available: Option<AvailableUpdate>,
+    pub checked: bool,
+    pub may_install: bool,
+    pub blocker: Option<String>,
+}
+
 /// The TypeScript of every IPC type, as committed in `ui/src/lib/ipc.ts`.
 pub fn typescript() -> String {
     let cfg = ts_rs::Config::default();
@@ -869,6 +904,9 @@ pub fn typescript() -> String {
         ReceiptSettingsView::decl(&cfg),
         SavedFile::decl(&cfg),
         BackupView::decl(&cfg),
+        ChannelOption::decl(&cfg),
+        AvailableUpdate::decl(&cfg),
+        UpdateView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/ipc.rs by ts-rs. Do not edit: run\n\

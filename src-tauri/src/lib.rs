@@ -15,6 +15,7 @@ pub mod ipc;
 pub mod logs;
 mod owner;
 mod sessions;
+pub mod update;
 
 pub mod command_names;
 
@@ -110,11 +111,14 @@ struct DemoKeep(#[allow(dead_code)] Box<dyn std::any::Any + Send + Sync>);
 /// Registers state, commands and start-up work on `builder`. The counter service is built
 /// once, in `setup()` (a prebuilt one, for tests, is managed as it is).
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, start: Start) -> tauri::Builder<R> {
-    let builder = builder.invoke_handler(commands::handler());
+    let builder = builder
+        .invoke_handler(commands::handler())
+        .plugin(tauri_plugin_updater::Builder::new().build());
     if let Start::Counter(counter) = start {
         let bg = counter.clone();
         return builder
             .manage(AppState::new(counter, false))
+            .manage(update::Updates::new(None))
             .setup(move |_| {
                 background(bg);
                 Ok(())
@@ -130,6 +134,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, start: Start) -> tauri::B
             state.sweep = s;
         }
         app.manage(state);
+        // the demo never asks an update server
+        app.manage(update::Updates::new((!demo).then(Counter::update_base_url)));
         // kiosk: the counter fills the screen (the watchdog starts it again after a crash)
         if counter.kiosk()
             && let Some(w) = app.get_webview_window("main")

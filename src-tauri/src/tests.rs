@@ -47,6 +47,22 @@ fn every_command_is_granted_once_and_nothing_else() {
     assert_eq!(conf["app"]["withGlobalTauri"], false);
 }
 
+/// The mock app's context, with the updater configured as in `tauri.conf.json` but trusting
+/// the test-only key that signed `tests/fixtures/update/payload.bin` (its private half was
+/// thrown away) and allowing a plain-HTTP loopback update server.
+fn context() -> tauri::Context<tauri::test::MockRuntime> {
+    let mut ctx = mock_context(noop_assets());
+    ctx.config_mut().plugins.0.insert(
+        "updater".into(),
+        json!({
+            "pubkey": include_str!("../../tests/fixtures/update/test.pub").trim(),
+            "requireSignedVersion": true,
+            "dangerousInsecureTransportProtocol": true,
+        }),
+    );
+    ctx
+}
+
 struct Harness {
     _dir: tempfile::TempDir,
     _app: tauri::App<tauri::test::MockRuntime>,
@@ -63,7 +79,7 @@ fn harness() -> Harness {
     let counter = demo.counter.clone();
     let app = run_app(mock_builder(), Start::Counter(counter))
         .manage(DemoAlive(std::sync::Mutex::new(Some(demo))))
-        .build(mock_context(noop_assets()))
+        .build(context())
         .expect("app");
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
@@ -262,6 +278,10 @@ fn owner_and_setup_commands_check_the_caller_over_ipc() {
         ("owner_backups", json!({})),
         ("owner_backup_now", json!({})),
         ("owner_restore", json!({"name": "cardcat-backup-x.sqlite"})),
+        ("update_status", json!({})),
+        ("update_set_channel", json!({"channel": "beta"})),
+        ("update_check", json!({})),
+        ("update_install", json!({})),
     ];
     for (cmd, args) in &calls {
         let mut with = args.clone();
@@ -335,4 +355,192 @@ fn owner_and_setup_commands_check_the_caller_over_ipc() {
     };
     let e = tauri::test::get_ipc_response(&h.webview, req).expect_err("not an image");
     assert_eq!(e["code"], "input.logo_unreadable", "{e}");
+}
+
+/// A loopback update server: any path but `/payload.bin` answers the release manifest
+/// (version 0.2.0, signed for 0.2.0); `/payload.bin` the signed payload, or a copy with one
+/// byte changed. Serves at most 64 requests.
+struct Feed {
+    addr: std::net::SocketAddr,
+    paths: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    tampered: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+fn feed() -> Feed {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::atomic::Ordering;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let paths = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let tampered = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (p, t) = (paths.clone(), tampered.clone());
+    std::thread::spawn(move || {
+        let payload = include_bytes!("../../tests/fixtures/update/payload.bin");
+        let sig = include_str!("../../tests/fixtures/update/payload.bin.sig").trim();
+        for stream in listener.incoming().take(64).flatten() {
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+            let mut r = BufReader::new(&stream);
+            let mut line = String::new();
+            if r.read_line(&mut line).is_err() {
+                continue;
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+            // the rest of the request head
+            let mut h = String::new();
+            while r.read_line(&mut h).map(|n| n > 2).unwrap_or(false) {
+                h.clear();
+            }
+            p.lock().expect("paths").push(path.clone());
+            let (ctype, body) = if path == "/payload.bin" {
+                let mut b = payload.to_vec();
+                if t.load(Ordering::SeqCst) {
+                    b[0] ^= 1;
+                }
+                ("application/octet-stream", b)
+            } else {
+                let m = json!({
+                    "version": "0.2.0",
+                    "notes": "更快的搜索",
+                    "pub_date": "2026-12-01T00:00:00Z",
+                    "url": format!("http://{addr}/payload.bin"),
+                    "signature": sig,
+                });
+                ("application/json", m.to_string().into_bytes())
+            };
+            let mut w = &stream;
+            let _ = write!(
+                w,
+                "HTTP/1.1 200 OK\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = w.write_all(&body);
+        }
+    });
+    Feed {
+        addr,
+        paths,
+        tampered,
+    }
+}
+
+/// Updates over IPC: the owner's channel reaches the server; a payload whose signature does
+/// not match is thrown away; a good one installs only while no order is open (here the
+/// install itself fails, as this test binary is no package, and the counter sells again).
+#[test]
+fn updates_are_signed_follow_the_channel_and_wait_for_open_orders_over_ipc() {
+    use std::sync::atomic::Ordering;
+    use tauri::Manager;
+    let h = harness();
+    let f = feed();
+    h._app
+        .state::<crate::update::Updates>()
+        .set_base(Some(format!("http://{}", f.addr)));
+    let owner = h.login("boss", "8888");
+    let v = h
+        .call("update_status", json!({"token": owner}))
+        .expect("status");
+    assert_eq!(v["channel"], "stable", "{v}");
+    assert_eq!(v["checked"], false);
+    assert!(v["available"].is_null());
+    assert_eq!(v["channels"][1]["label"], "测试版（试点门店）", "{v}");
+    let v = h
+        .call(
+            "update_set_channel",
+            json!({"token": owner, "channel": "beta"}),
+        )
+        .expect("channel");
+    assert_eq!(v["channel"], "beta");
+    let e = h
+        .call(
+            "update_set_channel",
+            json!({"token": owner, "channel": "nightly"}),
+        )
+        .expect_err("no such channel");
+    assert_eq!(e["code"], "input.update_channel", "{e}");
+
+    // the check asks this channel's address, with the app's target and version
+    let v = h
+        .call("update_check", json!({"token": owner}))
+        .expect("check");
+    assert_eq!(v["available"]["version"], "0.2.0", "{v}");
+    assert_eq!(v["available"]["notes"], "更快的搜索");
+    assert_eq!(v["available"]["downloaded"], false);
+    assert_eq!(v["mayInstall"], true, "{v}");
+    let asked = f.paths.lock().expect("paths").clone();
+    assert!(
+        asked
+            .iter()
+            .any(|p| p.starts_with("/beta/") && p.ends_with("/0.1.0")),
+        "{asked:?}"
+    );
+
+    // one byte changed on the way: the signature does not match, nothing is kept
+    f.tampered.store(true, Ordering::SeqCst);
+    let e = h
+        .call("update_install", json!({"token": owner}))
+        .expect_err("tampered");
+    assert_eq!(e["code"], "update.bad_signature", "{e}");
+    assert!(
+        e["message"].as_str().is_some_and(|m| m.contains("签名")),
+        "{e}"
+    );
+    let v = h
+        .call("update_status", json!({"token": owner}))
+        .expect("status");
+    assert_eq!(v["available"]["downloaded"], false, "{v}");
+
+    // the real payload: verified, the gate taken, the install tried (this test binary is
+    // not a package, so it fails) and the gate given back
+    f.tampered.store(false, Ordering::SeqCst);
+    let e = h
+        .call("update_install", json!({"token": owner}))
+        .expect_err("not a package");
+    assert_eq!(e["code"], "update.install_failed", "{e}");
+    let st = h._app.state::<crate::AppState>();
+    let counter = st.counter.clone();
+    let cashier = counter.login("c1", "1234").expect("cashier");
+    let quick = cardcat_counter::SellOptions {
+        wait: std::time::Duration::from_secs(5),
+        follow_for: std::time::Duration::from_secs(5),
+        print: false,
+    };
+    let sold = tauri::async_runtime::block_on(counter.sell(
+        &cashier,
+        cardcat_engine::SellRequest::new("CM-HF-50", "13800138000"),
+        quick,
+    ))
+    .expect("the counter sells again after a failed install");
+    assert!(sold.order.state.is_final());
+
+    // an order without its final result: the download is verified and kept, the install waits
+    let open = tauri::async_runtime::block_on(counter.sell(
+        &cashier,
+        cardcat_engine::SellRequest::new("CM-HF-50", "13800138401"),
+        cardcat_counter::SellOptions {
+            wait: std::time::Duration::ZERO,
+            follow_for: std::time::Duration::from_secs(30),
+            print: false,
+        },
+    ))
+    .expect("placed");
+    assert!(!open.order.state.is_final());
+    let e = h
+        .call("update_install", json!({"token": owner}))
+        .expect_err("an order is open");
+    assert_eq!(e["code"], "update.blocked_orders", "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("1 笔订单")),
+        "{e}"
+    );
+    let v = h
+        .call("update_status", json!({"token": owner}))
+        .expect("status");
+    assert_eq!(v["available"]["downloaded"], true, "{v}");
+    assert_eq!(v["mayInstall"], false);
+    assert!(
+        v["blocker"].as_str().is_some_and(|m| m.contains("订单")),
+        "{v}"
+    );
 }

@@ -19,3 +19,4 @@ mod receipts;
 mod safety;
 mod search;
 mod security;
+mod update;

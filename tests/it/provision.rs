@@ -208,6 +208,13 @@ async fn kiosk_mode_writes_the_autostart_entry_and_only_the_owner_or_installer_m
     let entry = std::fs::read_to_string(&f).unwrap();
     assert!(entry.starts_with("[Desktop Entry]\n"));
     assert!(entry.contains("\nExec=/usr/bin/cardcat-watchdog\n"));
+    // skipped by the session once the package is removed
+    assert!(entry.contains("\nTryExec=/usr/bin/cardcat-watchdog\n"));
+    let with_args = cardcat_counter::owner::autostart_entry("/opt/cc/watchdog --demo");
+    assert!(
+        with_args.contains("\nTryExec=/opt/cc/watchdog\n"),
+        "{with_args}"
+    );
     assert!(c.service.kiosk());
     c.service
         .set_kiosk(Some(&c.owner), false, &auto, "x")

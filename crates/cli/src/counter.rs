@@ -529,6 +529,44 @@ pub async fn user(ctx: &mut Ctx, cmd: UserCmd) -> Result<i32, CliError> {
     Ok(0)
 }
 
+pub fn update(ctx: &mut Ctx, cmd: crate::UpdateCmd) -> Result<i32, CliError> {
+    let lang = ctx.lang();
+    let s = ctx.session()?;
+    match cmd {
+        crate::UpdateCmd::Status => {
+            let st = ctx.counter.update_status(&s).map_err(ctx.err())?;
+            let b = st.blockers;
+            let now = if b.clear() {
+                t!(lang, "cli.update_may_install")
+            } else {
+                cardcat_core::Localized::message(
+                    &cardcat_counter::CounterError::UpdateBlocked(b),
+                    lang,
+                )
+            };
+            ctx.say(t!(
+                lang,
+                "cli.update_status",
+                channel = cardcat_core::i18n::tr_static(lang, st.channel.label_key()),
+                endpoint = cardcat_core::update::endpoint(
+                    &cardcat_counter::Counter::update_base_url(),
+                    st.channel
+                ),
+                now = now
+            ));
+        }
+        crate::UpdateCmd::Channel { channel } => {
+            let c = ctx
+                .counter
+                .set_update_channel(&s, &channel)
+                .map_err(ctx.err())?;
+            let name = cardcat_core::i18n::tr_static(lang, c.label_key());
+            ctx.say(t!(lang, "cli.update_channel_set", channel = name));
+        }
+    }
+    Ok(0)
+}
+
 pub async fn backup(ctx: &mut Ctx, cmd: crate::BackupCmd) -> Result<i32, CliError> {
     let lang = ctx.lang();
     let s = ctx.session()?;

@@ -152,6 +152,19 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: BackupCmd,
     },
+    /// App updates: the channel the updater follows, and whether one may install now (owner, installer).
+    Update {
+        #[command(subcommand)]
+        cmd: UpdateCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UpdateCmd {
+    /// The channel, the update server, and what keeps an update from installing now.
+    Status,
+    /// Follow another channel: stable or beta.
+    Channel { channel: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -607,6 +620,7 @@ pub async fn run(cmd: Cmd, ctx: &mut Ctx) -> Result<i32, CliError> {
         Cmd::Commission { cmd } => counter::commission(ctx, cmd).await,
         Cmd::User { cmd } => counter::user(ctx, cmd).await,
         Cmd::Backup { cmd } => counter::backup(ctx, cmd).await,
+        Cmd::Update { cmd } => counter::update(ctx, cmd),
         Cmd::Provision { file } => counter::provision(ctx, &file).await,
         Cmd::Kiosk {
             state,

@@ -21,6 +21,7 @@ pub mod roles;
 pub mod search;
 pub mod search_snapshot;
 pub mod shift;
+pub mod update;
 
 pub use account::{AccountError, AccountInput, AccountTemplate, ValidAccount};
 pub use i18n::{Lang, Localized};

@@ -71,10 +71,12 @@ pub enum Action {
     ViewAudit,
     /// Back the store up, list and restore backups (owner only).
     Backup,
+    /// Choose the update channel, check for and install an app update (owner, installer).
+    Update,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::Sell,
         Action::Redeem,
         Action::CancelRedemption,
@@ -95,6 +97,7 @@ impl Action {
         Action::ConfigureCounter,
         Action::ViewAudit,
         Action::Backup,
+        Action::Update,
     ];
 
     /// Stable key of the action's label (`action.sell`).
@@ -120,6 +123,7 @@ impl Action {
             Action::ConfigureCounter => "action.configure_counter",
             Action::ViewAudit => "action.view_audit",
             Action::Backup => "action.backup",
+            Action::Update => "action.update",
         }
     }
 
@@ -147,7 +151,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
         ),
         Role::Installer => matches!(
             action,
-            ActivateTerminal | ConfigurePrinter | ViewOrders | ResolveOrders
+            ActivateTerminal | ConfigurePrinter | ViewOrders | ResolveOrders | Update
         ),
     }
 }

@@ -51,6 +51,8 @@ pub enum InputError {
     UserId(String),
     #[error("backup name {0:?}")]
     BackupName(String),
+    #[error("update channel {0:?}")]
+    UpdateChannel(String),
     /// A provisioning file's problem: `kind` is missing / unknown / type / syntax / value.
     #[error("provisioning file, line {line}: {kind} {key}")]
     Provision {
@@ -120,6 +122,12 @@ pub enum CounterError {
     /// The pairing code belongs to another store than this terminal's.
     #[error("pairing code of store {new}, terminal of store {old}")]
     OtherStore { old: String, new: String },
+    /// An update may not install now: what keeps it.
+    #[error("update blocked: {0:?}")]
+    UpdateBlocked(cardcat_core::update::Blockers),
+    /// An update is installing: no new sale or shift close until the app restarts.
+    #[error("an update is installing")]
+    Updating,
 }
 
 impl From<ReportParamError> for CounterError {
@@ -160,6 +168,7 @@ impl Localized for InputError {
             Footer(_) => "input.footer",
             UserId(_) => "input.user_id",
             BackupName(_) => "input.backup_name",
+            UpdateChannel(_) => "input.update_channel",
             Provision { kind, .. } => match *kind {
                 "missing" => "input.provision_missing",
                 "unknown" => "input.provision_unknown",
@@ -179,7 +188,7 @@ impl Localized for InputError {
             }
             DateRange(a, b) => vec![("from", Arg::from(a)), ("to", Arg::from(b))],
             Footer(n) => vec![("n", Arg::from(*n))],
-            UserId(v) | BackupName(v) => vec![("value", Arg::from(short(v)))],
+            UserId(v) | BackupName(v) | UpdateChannel(v) => vec![("value", Arg::from(short(v)))],
             Provision { line, key, .. } => {
                 vec![("line", Arg::from(*line)), ("key", Arg::from(key))]
             }
@@ -212,6 +221,10 @@ impl Localized for CounterError {
             OtherStore { .. } => "terminal.other_store",
             BackupOtherStore { .. } => "backup.other_store",
             RestoreBlocked { .. } => "backup.restore_blocked",
+            UpdateBlocked(b) if b.updating => "update.already_installing",
+            UpdateBlocked(b) if b.open_orders > 0 || b.placing > 0 => "update.blocked_orders",
+            UpdateBlocked(_) => "update.blocked_shift",
+            Updating => "update.installing",
         }
     }
 
@@ -232,6 +245,7 @@ impl Localized for CounterError {
             RestoreBlocked { open, owed } => {
                 vec![("open", Arg::from(*open)), ("owed", Arg::from(*owed))]
             }
+            UpdateBlocked(b) => vec![("open", Arg::from(b.open_orders + b.placing as usize))],
             Logo(e) => e.args(lang),
             _ => {
                 let _ = lang;

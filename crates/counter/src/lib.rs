@@ -25,6 +25,7 @@ pub mod present;
 pub mod printing;
 pub mod provision;
 pub mod terminal;
+pub mod update;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -172,6 +173,8 @@ struct Inner {
     lang: std::sync::atomic::AtomicU8,
     /// The owner's reports: finished days rolled up once (their ledger never changes).
     report_days: Mutex<owner::ReportDays>,
+    /// Between the counter's work and an app update (see [`update`]).
+    update_gate: update::SharedGate,
 }
 
 /// The counter service of one terminal. Cheap to clone; share one per process.
@@ -271,6 +274,7 @@ impl Counter {
                 resumed: std::sync::atomic::AtomicBool::new(false),
                 lang: std::sync::atomic::AtomicU8::new(u8::from(lang == Lang::En)),
                 report_days: Mutex::new(owner::ReportDays::default()),
+                update_gate: Default::default(),
             }),
         })
     }
@@ -769,7 +773,10 @@ impl Counter {
         // the worker's connection first: once the order is placed nothing may fail before
         // it is handed to the worker
         let mut worker = eng.fork()?;
+        // an update waits until the order row is written (and then for its final state)
+        let placing = self.busy(cardcat_core::update::Activity::Placing)?;
         let placed = eng.place(s, &req)?;
+        drop(placing);
         let key = placed.key;
         let key_s = key.to_string();
         self.inner.events.emit(Event::OrderState {
@@ -1064,6 +1071,8 @@ impl Counter {
     pub async fn close_shift(&self, s: &Session, counted: &str) -> Result<ShiftReport> {
         self.ensure_writable()?;
         let c = parse_cash(counted)?;
+        // an update waits until the Z report is printed and sent
+        let _closing = self.busy(cardcat_core::update::Activity::ClosingShift)?;
         let mut eng = self.engine()?;
         let i = eng.close_shift(s, c)?;
         let print = Some(self.print_shift(s, &i).await);

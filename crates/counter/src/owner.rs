@@ -649,10 +649,12 @@ pub fn default_autostart_dir() -> PathBuf {
 pub const WATCHDOG: &str = "/usr/bin/cardcat-watchdog";
 
 /// The XDG autostart entry that starts the counter full screen at login (through the
-/// watchdog, which starts it again after a crash).
+/// watchdog, which starts it again after a crash). `TryExec` makes the session skip the
+/// entry once the package is removed (the store data, and this entry, are kept until a purge).
 pub fn autostart_entry(exec: &str) -> String {
+    let program = exec.split_whitespace().next().unwrap_or(exec);
     format!(
-        "[Desktop Entry]\nType=Application\nName=卡盟猫收银台 CardCat\nComment=CardCat counter (kiosk)\nExec={exec}\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"
+        "[Desktop Entry]\nType=Application\nName=卡盟猫收银台 CardCat\nComment=CardCat counter (kiosk)\nExec={exec}\nTryExec={program}\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"
     )
 }
 

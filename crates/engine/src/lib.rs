@@ -46,7 +46,7 @@ pub use redeem::{RedemptionRecord, RedemptionState};
 pub use reports::CommissionRow;
 pub use settings::{
     K_KIOSK, K_LANGUAGE, K_PRINTER_PROFILE, K_PRINTER_TARGET, K_RECEIPT_FOOTER, K_RECEIPT_LOGO,
-    K_RECEIPT_LOGO_IMAGE, PRINTER_KEYS, actor_for, configure, configure_audit,
+    K_RECEIPT_LOGO_IMAGE, K_UPDATE_CHANNEL, PRINTER_KEYS, actor_for, configure, configure_audit,
 };
 pub use stored::CorruptValue;
 pub use vault::PinVault;

@@ -21,6 +21,8 @@ pub const K_RECEIPT_LOGO_IMAGE: &str = "receipt_logo_image";
 pub const K_LANGUAGE: &str = "language";
 /// Start the app full screen at login ("1") or not.
 pub const K_KIOSK: &str = "kiosk";
+/// The release channel the app's updater follows (`stable`, `beta`).
+pub const K_UPDATE_CHANNEL: &str = "update_channel";
 /// The keys [`configure`] accepts for [`Action::ConfigurePrinter`] (the installer's settings;
 /// the store's display name overrides the platform's).
 pub const PRINTER_KEYS: [&str; 8] = [
@@ -59,6 +61,7 @@ pub fn configure(
     let allowed: &[&str] = match action {
         Action::ConfigurePrinter => &PRINTER_KEYS,
         Action::ConfigureCounter => &[crate::delivery::K_INTENT_WINDOW_SECS],
+        Action::Update => &[K_UPDATE_CHANNEL],
         _ => &[],
     };
     if let Some((k, _)) = kv.iter().find(|(k, _)| !allowed.contains(k)) {

@@ -5,7 +5,7 @@ import type {
   AppEvent, AppInfo, IpcError, LoginInfo, OrderView, ProductView, RedemptionView, SaleView,
   ShiftView, Topups, VoucherView, AccountCheck, CommissionRow, DashboardView, AnalyticsView,
   SavedFile, ReconcileView, UserView, AuditView, ReceiptSettingsView, SetupView, CheckView,
-  ActivationView, PrintersFound, TestPrintView, BackupView,
+  ActivationView, PrintersFound, TestPrintView, BackupView, UpdateView,
 } from './ipc';
 
 let token = '';
@@ -117,4 +117,8 @@ export const api = {
   backups: () => call<BackupView[]>('owner_backups'),
   backupNow: () => call<BackupView[]>('owner_backup_now'),
   restore: (name: string) => call<BackupView[]>('owner_restore', { name }),
+  updateStatus: () => call<UpdateView>('update_status'),
+  updateChannel: (channel: string) => call<UpdateView>('update_set_channel', { channel }),
+  updateCheck: () => call<UpdateView>('update_check'),
+  updateInstall: () => call<UpdateView>('update_install'),
 };

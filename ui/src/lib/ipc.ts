@@ -113,3 +113,21 @@ export type SavedFile = { path: string, bytes: number, };
 
 export type BackupView = { name: string, day: string, bytes: number, storeId: string | null, schema: number | null, orders: number | null, };
 
+export type ChannelOption = { 
+/**
+ * `stable` or `beta`.
+ */
+id: string, label: string, };
+
+export type AvailableUpdate = { version: string, notes: string | null, date: string | null, 
+/**
+ * Downloaded and its signature verified already.
+ */
+downloaded: boolean, };
+
+export type UpdateView = { currentVersion: string, channel: string, channels: Array<ChannelOption>, 
+/**
+ * Set after a check: `None` means up to date (or not checked yet, see `checked`).
+ */
+available: AvailableUpdate | null, checked: boolean, mayInstall: boolean, blocker: string | null, };
+

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# The install test: the .deb as a field installer uses it, on this machine, as root.
+#
+#   installers/linux/install-test.sh PACKAGE.deb SANDBOX_BINARY
+#
+# 1. A platform sandbox on loopback mints a pairing code; a provisioning file naming it and
+#    a virtual printer on loopback is put beside the package.
+# 2. dpkg installs the package: its post-install step provisions the terminal from the file
+#    (paired, catalog synced, test page printed, owner added, kiosk autostart written).
+# 3. The installed `cardcat --version` and `cardcat doctor` work; the desktop entry is valid;
+#    the installed binaries find every library they link.
+# 4. dpkg --remove keeps the store data; dpkg --purge deletes it (and only CardCat's own).
+#
+# Everything talks to 127.0.0.1 only; every wait is bounded. Run it inside a D-Bus session
+# with an unlocked keyring (./x test does), so the terminal secret has a real OS keyring.
+set -euo pipefail
+
+DEB=$(realpath "$1")
+SANDBOX=$(realpath "$2")
+PKG=$(dpkg-deb -f "$DEB" Package)
+[ "$(id -u)" -eq 0 ] || { echo "install-test: needs root (dpkg)" >&2; exit 2; }
+if dpkg -s "$PKG" >/dev/null 2>&1; then
+  echo "install-test: $PKG is already installed on this machine; not replacing it" >&2
+  exit 2
+fi
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  if dpkg -s "$PKG" >/dev/null 2>&1; then dpkg --purge "$PKG" >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() { echo "install-test: FAIL: $*" >&2; exit 1; }
+pass() { echo "install-test: ok: $*"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# wait_for SECONDS COMMAND...: polls every 0.1 s, at most SECONDS.
+wait_for() {
+  local n=$(($1 * 10)); shift
+  for _ in $(seq "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  return 1
+}
+
+# The terminal user's environment: its own home, default XDG folders.
+home="$work/home"
+mkdir -p "$home"
+as_terminal() { env -u XDG_DATA_HOME -u XDG_CONFIG_HOME -u CARDCAT_DB -u CARDCAT_USER -u CARDCAT_PIN HOME="$home" LANG=C.UTF-8 "$@"; }
+data="$home/.local/share/cardcat"
+
+# 1. the platform and a pairing code
+port=$(free_port)
+"$SANDBOX" serve --db "$work/sandbox.sqlite" --host 127.0.0.1 --port "$port" >"$work/sandbox.log" 2>&1 &
+pids+=($!)
+wait_for 20 curl -fsS "http://127.0.0.1:$port/v1/health" || { cat "$work/sandbox.log" >&2; fail "the sandbox did not start"; }
+code=$("$SANDBOX" pairing-code --db "$work/sandbox.sqlite" 2>/dev/null | tail -n1)
+[ -n "$code" ] || fail "no pairing code"
+printer_port=$(free_port)
+
+mkdir -p "$work/usb"
+cp "$DEB" "$work/usb/"
+cat >"$work/usb/provision.toml" <<EOF
+[platform]
+url = "http://127.0.0.1:$port"
+pairing_code = "$code"
+
+[store]
+display_name = "便民超市（安装测试店）"
+
+[printer]
+target = "127.0.0.1:$printer_port"
+profile = "xprinter-58"
+width_mm = 58
+test_print = true
+
+[terminal]
+language = "zh-CN"
+kiosk = true
+
+[owner]
+id = "laoban"
+name = "王老板"
+pin = "2468"
+EOF
+
+# The virtual printer must listen before the install prints its test page: it is the
+# packaged CLI's own (`cardcat printer emulate`), run from the .deb's extracted payload.
+dpkg-deb -x "$DEB" "$work/payload"
+"$work/payload/usr/bin/cardcat" printer emulate --host 127.0.0.1 --port "$printer_port" --width 58 --out "$work/printer" >"$work/printer.log" 2>&1 &
+pids+=($!)
+wait_for 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$printer_port" || fail "the virtual printer did not start"
+
+# 2. install from the "USB stick": the post-install step finds provision.toml beside it.
+start=$(date +%s%N)
+(cd "$work/usb" && as_terminal dpkg -i "./$(basename "$DEB")") >"$work/install.log" 2>&1 || { cat "$work/install.log" >&2; fail "dpkg -i"; }
+ms=$((($(date +%s%N) - start) / 1000000))
+cat "$work/install.log"
+grep -q "设置完成：门店 便民超市（安装测试店）" "$work/install.log" || fail "the post-install step did not provision the terminal"
+if grep -q "没有完成" "$work/install.log"; then fail "the post-install provisioning did not finish"; fi
+pass "dpkg -i with provision.toml beside the package: installed and provisioned in $ms ms"
+
+for f in /usr/bin/cardcat-app /usr/bin/cardcat /usr/bin/cardcat-watchdog; do
+  [ -x "$f" ] || fail "$f is not installed"
+done
+desktop=$(dpkg -L "$PKG" | grep '^/usr/share/applications/.*\.desktop$' | head -n1)
+[ -n "$desktop" ] || fail "no desktop entry"
+grep -q '^Name\[zh_CN\]=卡盟猫收银台$' "$desktop" || fail "the desktop entry has no Chinese name"
+grep -q '^Exec=cardcat-app$' "$desktop" || fail "the desktop entry does not start the app"
+if command -v desktop-file-validate >/dev/null; then
+  desktop-file-validate "$desktop" || fail "desktop-file-validate $desktop"
+fi
+dpkg -L "$PKG" | grep -q '^/usr/share/icons/hicolor/.*/apps/cardcat-app.png$' || fail "no icon"
+missing=$(ldd /usr/bin/cardcat-app /usr/bin/cardcat | grep 'not found' || true)
+[ -z "$missing" ] || fail "libraries missing: $missing"
+pass "files: app, CLI, watchdog, desktop entry, icons; every linked library is present"
+
+# 3. the installed CLI
+version=$(as_terminal cardcat --version)
+want=$(dpkg-deb -f "$DEB" Version)
+case "$version" in *"${want%%-*}"*) ;; *) fail "cardcat --version says '$version', the package is $want" ;; esac
+as_terminal cardcat --lang en doctor >"$work/doctor.log" 2>&1 || { cat "$work/doctor.log" >&2; fail "cardcat doctor"; }
+cat "$work/doctor.log"
+pass "cardcat --version ($version) and cardcat doctor"
+
+wait_for 10 bash -c "ls '$work/printer'/*.txt" || fail "no test page reached the printer"
+page=$(cat "$work/printer"/*.txt)
+echo "$page" | grep -q "58" || fail "the test page does not name the 58 mm paper: $page"
+pass "the test page reached the virtual printer"
+[ -f "$data/cardcat.sqlite" ] || fail "no store in $data"
+auto="$home/.config/autostart/cardcat.desktop"
+grep -q '^Exec=/usr/bin/cardcat-watchdog$' "$auto" || fail "kiosk: no autostart entry running the watchdog"
+pass "kiosk: the autostart entry runs the watchdog"
+
+# Running the file again is safe: the terminal is paired already; the code is not spent again.
+as_terminal cardcat provision --file "$work/usb/provision.toml" </dev/null >"$work/again.log" 2>&1 || { cat "$work/again.log" >&2; fail "a second provisioning run"; }
+pass "provisioning again with the spent code succeeds"
+
+# 4. remove keeps the data; purge deletes it, and only what is CardCat's
+mkdir -p "$work/other/cardcat"
+echo "not CardCat's" >"$work/other/cardcat/notes.txt"
+echo "$work/other/cardcat" >>/var/lib/cardcat/stores
+dpkg --remove "$PKG" >/dev/null || fail "dpkg --remove"
+[ ! -e /usr/bin/cardcat ] || fail "dpkg --remove left /usr/bin/cardcat"
+[ -f "$data/cardcat.sqlite" ] || fail "dpkg --remove deleted the store data"
+[ ! -e /usr/bin/cardcat-watchdog ] || fail "the watchdog is still there"
+grep -q '^TryExec=/usr/bin/cardcat-watchdog$' "$auto" || fail "the autostart entry has no TryExec (it would fail at every login)"
+pass "dpkg --remove: programs gone, store data kept, autostart entry inert"
+dpkg --purge "$PKG" >"$work/purge.log" 2>&1 || { cat "$work/purge.log" >&2; fail "dpkg --purge"; }
+cat "$work/purge.log"
+[ ! -e "$data" ] || fail "dpkg --purge kept $data"
+[ ! -e /var/lib/cardcat ] || fail "dpkg --purge kept /var/lib/cardcat"
+[ -f "$work/other/cardcat/notes.txt" ] || fail "dpkg --purge deleted a folder that was not CardCat's"
+pass "dpkg --purge: store data deleted, a folder holding other files kept"
+echo "install-test: all passed"

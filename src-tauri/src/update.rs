@@ -1,0 +1,233 @@
+//! App updates through the Tauri updater plugin, from the owner's update page.
+//!
+//! - The server is asked at the owner's request only, on the channel the owner chose
+//!   (`cardcat_core::update::endpoint`); the demo never asks anyone.
+//! - An update is downloaded first and its minisign signature checked against the public
+//!   key in `tauri.conf.json` (which also requires the signature to name the version it
+//!   was made for), while the counter goes on selling.
+//! - It installs only while the counter's update gate is held
+//!   (`cardcat_counter::Counter::begin_update`): no order without a final result, no sale
+//!   being placed, no shift being closed. A blocked install keeps the download for later.
+//!
+//! Invariant: `Update::install` is called only while an `UpdateHold` is alive.
+
+use cardcat_core::Lang;
+use cardcat_core::update::Channel;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_updater::UpdaterExt;
+
+use crate::AppState;
+use crate::ipc::*;
+
+type Res<T> = Result<T, IpcError>;
+
+/// What the update page remembers between calls.
+#[derive(Default)]
+pub struct Updates {
+    /// The update server's base address; `None` in the demo, which never asks anyone.
+    base: std::sync::Mutex<Option<String>>,
+    /// The latest check's answer, and its download once verified.
+    pending: tokio::sync::Mutex<Pending>,
+}
+
+#[derive(Default)]
+struct Pending {
+    checked: bool,
+    update: Option<tauri_plugin_updater::Update>,
+    bytes: Option<Vec<u8>>,
+}
+
+impl Updates {
+    pub fn new(base: Option<String>) -> Updates {
+        Updates {
+            base: std::sync::Mutex::new(base),
+            ..Default::default()
+        }
+    }
+
+    /// Points the updater at another server (tests: a loopback one).
+    pub fn set_base(&self, base: Option<String>) {
+        *self.base.lock().unwrap_or_else(|p| p.into_inner()) = base;
+    }
+
+    fn base(&self) -> Option<String> {
+        self.base.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+fn fail(lang: Lang, code: &str) -> IpcError {
+    IpcError::Failed {
+        code: code.to_string(),
+        message: cardcat_core::i18n::tr(lang, code, &[]),
+    }
+}
+
+/// The updater's errors in words for the counter (detail goes to the log only).
+fn updater_err(
+    lang: Lang,
+    stage: &'static str,
+) -> impl Fn(tauri_plugin_updater::Error) -> IpcError {
+    use tauri_plugin_updater::Error as E;
+    move |e| {
+        tracing::warn!(error = %e, stage, "update");
+        let code = match e {
+            E::Minisign(_)
+            | E::Base64(_)
+            | E::SignatureUtf8(_)
+            | E::SignedVersionMismatch { .. }
+            | E::MissingSignedVersion => "update.bad_signature",
+            _ => stage,
+        };
+        fail(lang, code)
+    }
+}
+
+async fn view(
+    st: &AppState,
+    up: &Updates,
+    app_version: String,
+    who: &cardcat_counter::Session,
+) -> Res<UpdateView> {
+    let lang = st.lang();
+    let status = st.counter.update_status(who).map_err(st.err())?;
+    let p = up.pending.lock().await;
+    let blocker = (!status.blockers.clear()).then(|| {
+        cardcat_core::Localized::message(
+            &cardcat_counter::CounterError::UpdateBlocked(status.blockers),
+            lang,
+        )
+    });
+    Ok(UpdateView {
+        current_version: app_version,
+        channel: status.channel.as_str().to_string(),
+        channels: Channel::ALL
+            .iter()
+            .map(|c| ChannelOption {
+                id: c.as_str().to_string(),
+                label: cardcat_core::i18n::tr_static(lang, c.label_key()).to_string(),
+            })
+            .collect(),
+        available: p.update.as_ref().map(|u| AvailableUpdate {
+            version: u.version.clone(),
+            notes: u.body.clone(),
+            date: u.date.map(|d| d.to_string()),
+            downloaded: p.bytes.is_some(),
+        }),
+        checked: p.checked,
+        may_install: status.blockers.clear() && p.update.is_some(),
+        blocker,
+    })
+}
+
+fn version<R: Runtime>(app: &AppHandle<R>) -> String {
+    app.package_info().version.to_string()
+}
+
+/// The owner's update page: version, channel, the last check, whether one may install now.
+#[tauri::command]
+pub async fn update_status<R: Runtime>(
+    app: AppHandle<R>,
+    st: State<'_, AppState>,
+    up: State<'_, Updates>,
+    token: String,
+) -> Res<UpdateView> {
+    let who = st.who(&token)?;
+    view(&st, &up, version(&app), &who).await
+}
+
+/// Follows another channel (the next check asks that channel).
+#[tauri::command]
+pub async fn update_set_channel<R: Runtime>(
+    app: AppHandle<R>,
+    st: State<'_, AppState>,
+    up: State<'_, Updates>,
+    token: String,
+    channel: String,
+) -> Res<UpdateView> {
+    let who = st.who(&token)?;
+    st.counter
+        .set_update_channel(&who, &channel)
+        .map_err(st.err())?;
+    *up.pending.lock().await = Pending::default();
+    view(&st, &up, version(&app), &who).await
+}
+
+/// Asks the update server of this channel whether a newer version exists.
+#[tauri::command]
+pub async fn update_check<R: Runtime>(
+    app: AppHandle<R>,
+    st: State<'_, AppState>,
+    up: State<'_, Updates>,
+    token: String,
+) -> Res<UpdateView> {
+    let who = st.who(&token)?;
+    let lang = st.lang();
+    let status = st.counter.update_status(&who).map_err(st.err())?;
+    let Some(base) = up.base() else {
+        return Err(fail(lang, "update.demo"));
+    };
+    let endpoint = cardcat_core::update::endpoint(&base, status.channel);
+    let url = url::Url::parse(&endpoint).map_err(|_| fail(lang, "update.check_failed"))?;
+    let err = updater_err(lang, "update.check_failed");
+    let found = app
+        .updater_builder()
+        .endpoints(vec![url])
+        .map_err(&err)?
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .map_err(&err)?
+        .check()
+        .await
+        .map_err(&err)?;
+    *up.pending.lock().await = Pending {
+        checked: true,
+        update: found,
+        bytes: None,
+    };
+    view(&st, &up, version(&app), &who).await
+}
+
+/// Downloads the update (its signature checked), then installs it and restarts, but only
+/// while no order is open and no shift is being closed; otherwise says why and keeps the
+/// download for the next try.
+#[tauri::command]
+pub async fn update_install<R: Runtime>(
+    app: AppHandle<R>,
+    st: State<'_, AppState>,
+    up: State<'_, Updates>,
+    token: String,
+) -> Res<UpdateView> {
+    let who = st.who(&token)?;
+    let lang = st.lang();
+    // the role first: a cashier learns nothing about pending updates
+    st.counter.update_status(&who).map_err(st.err())?;
+    let mut p = up.pending.lock().await;
+    let Some(update) = p.update.clone() else {
+        return Err(fail(lang, "update.none_pending"));
+    };
+    if p.bytes.is_none() {
+        let bytes = update
+            .download(|_, _| {}, || {})
+            .await
+            .map_err(updater_err(lang, "update.check_failed"))?;
+        p.bytes = Some(bytes);
+    }
+    let hold = st.counter.begin_update(&who).map_err(st.err())?;
+    let bytes = p.bytes.as_deref().unwrap_or_default();
+    match update.install(bytes) {
+        Ok(()) => {
+            tracing::info!(version = %update.version, "update installed; restarting");
+            drop(p);
+            // the hold lives until the process is replaced
+            let _hold = hold;
+            app.restart()
+        }
+        Err(e) => {
+            drop(hold);
+            // a package that cannot be installed is not kept
+            p.bytes = None;
+            drop(p);
+            Err(updater_err(lang, "update.install_failed")(e))
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! App updates at the counter: an update installs only while no order is open, no sale is
+//! being placed and no shift is being closed; while it installs, sales and shift closes are
+//! refused with words for the cashier; the channel is the owner's (or installer's) setting.
+
+use std::time::Duration;
+
+use cardcat_core::update::Channel;
+use cardcat_core::{Lang, Localized};
+use cardcat_counter::{PrinterSetup, SellOptions};
+use cardcat_engine::SellRequest;
+use cardcat_tests::Counter;
+
+fn quick() -> SellOptions {
+    SellOptions {
+        wait: Duration::from_secs(5),
+        follow_for: Duration::from_secs(5),
+        print: false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_waits_for_open_orders_and_stops_new_sales_while_it_installs() {
+    // 401: the platform keeps the order PENDING for 3 s
+    let c = Counter::start(|cfg| cfg.slow_secs = 3).await;
+    c.service.load_index().await.unwrap();
+    let e = c.service.begin_update(&c.cashier).err().unwrap();
+    assert_eq!(e.code(), "auth.forbidden");
+
+    // nothing open: the update may install, and meanwhile nothing new starts
+    let hold = c.service.begin_update(&c.owner).unwrap();
+    let e = c
+        .service
+        .sell(
+            &c.cashier,
+            SellRequest::new("CM-HF-50", "13800138000"),
+            quick(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "update.installing");
+    assert!(
+        e.message(Lang::ZhCn).contains("重启"),
+        "{}",
+        e.message(Lang::ZhCn)
+    );
+    assert!(
+        c.service.pending(&c.owner).await.unwrap().is_empty(),
+        "a refused sale writes no order"
+    );
+    let e = c.service.close_shift(&c.cashier, "200").await.unwrap_err();
+    assert_eq!(e.code(), "update.installing");
+    let e = c.service.begin_update(&c.owner).err().unwrap();
+    assert_eq!(e.code(), "update.already_installing");
+    // the install failed (the app did not restart): the counter works again
+    drop(hold);
+    let sale = c
+        .service
+        .sell(
+            &c.cashier,
+            SellRequest::new("CM-HF-50", "13800138000"),
+            quick(),
+        )
+        .await
+        .unwrap();
+    assert!(sale.order.state.is_final(), "{:?}", sale.order.state);
+
+    // an order still without its final result keeps the next update waiting
+    let slow = c
+        .service
+        .sell(
+            &c.cashier,
+            SellRequest::new("CM-HF-50", "13800138401"),
+            SellOptions {
+                wait: Duration::ZERO,
+                follow_for: Duration::from_secs(20),
+                print: false,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!slow.order.state.is_final(), "{:?}", slow.order.state);
+    let e = c.service.begin_update(&c.owner).err().unwrap();
+    assert_eq!(e.code(), "update.blocked_orders");
+    assert!(
+        e.message(Lang::ZhCn).contains("1 笔订单"),
+        "{}",
+        e.message(Lang::ZhCn)
+    );
+    assert!(e.message(Lang::En).contains("1 orders") || e.message(Lang::En).contains("1 order"));
+    let st = c.service.update_status(&c.owner).unwrap();
+    assert_eq!(st.blockers.open_orders, 1);
+    assert!(!st.blockers.clear());
+
+    // once the platform gives its final result, the update may install
+    let mut ok = None;
+    for _ in 0..150 {
+        if let Ok(h) = c.service.begin_update(&c.owner) {
+            ok = Some(h);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        ok.is_some(),
+        "the order became final and the update was let through"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_waits_while_a_shift_is_being_closed() {
+    let c = Counter::start(|_| {}).await;
+    // a printer that takes the connection and never answers: the Z report's print keeps
+    // the shift close busy for its time limit
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let target = silent.local_addr().unwrap().to_string();
+    let _keep = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in silent.incoming().take(8).flatten() {
+            held.push(s);
+        }
+    });
+    c.service
+        .set_printer(
+            Some(&c.owner),
+            &PrinterSetup {
+                target,
+                profile: "xprinter-58".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let svc = c.service.clone();
+    let cashier = c.cashier.clone();
+    let close = tokio::spawn(async move { svc.close_shift(&cashier, "200").await });
+    let mut seen = false;
+    for _ in 0..100 {
+        if c.service
+            .update_status(&c.owner)
+            .unwrap()
+            .blockers
+            .shift_closing
+        {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(seen, "the shift close is seen as running");
+    let e = c.service.begin_update(&c.owner).err().unwrap();
+    assert_eq!(e.code(), "update.blocked_shift");
+    assert!(e.message(Lang::ZhCn).contains("交班"));
+    let report = tokio::time::timeout(Duration::from_secs(60), close)
+        .await
+        .expect("the close ends")
+        .unwrap()
+        .unwrap();
+    assert!(report.shift.closed_at_ms.is_some());
+    assert!(c.service.begin_update(&c.owner).is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_update_channel_is_the_owners_setting() {
+    let c = Counter::start(|_| {}).await;
+    assert_eq!(c.service.update_channel(), Channel::Stable);
+    let e = c
+        .service
+        .set_update_channel(&c.cashier, "beta")
+        .unwrap_err();
+    assert_eq!(e.code(), "auth.forbidden");
+    let e = c
+        .service
+        .set_update_channel(&c.owner, "nightly")
+        .unwrap_err();
+    assert_eq!(e.code(), "input.update_channel");
+    assert!(e.message(Lang::ZhCn).contains("nightly"));
+    assert_eq!(
+        c.service.set_update_channel(&c.owner, "Beta").unwrap(),
+        Channel::Beta
+    );
+    assert_eq!(c.service.update_channel(), Channel::Beta);
+    assert_eq!(
+        c.service.update_status(&c.owner).unwrap().channel,
+        Channel::Beta
+    );
+    assert_eq!(
+        c.service.update_status(&c.cashier).unwrap_err().code(),
+        "auth.forbidden"
+    );
+}
