@@ -2,12 +2,12 @@
 """Writes the packaging overlay that `./x dist` hands to `tauri build --config`.
 
 It is installers/linux/bundle.json plus what depends on the build:
-- the `cardcat` CLI of this build, installed as /usr/bin/cardcat beside the app;
 - the shared libraries the binaries really link, as package dependencies: Debian's from
   dpkg-shlibdeps (package names with minimum versions), RPM's as sonames, the form
-  rpmbuild generates itself (`libdbus-1.so.3()(64bit)`), so both follow the code.
+  rpmbuild generates itself (`libdbus-1.so.3()(64bit)`), so both follow the code;
+- with TAURI_SIGNING_PRIVATE_KEY set, the updater artifacts (a signature per package).
 
-usage: dist-config.py OUT.json CLI_BINARY APP_BINARY...
+usage: dist-config.py OUT.json BINARY...
 """
 
 import json
@@ -60,18 +60,18 @@ def merged(base, extra):
 
 
 def main():
-    if len(sys.argv) < 4:
+    if len(sys.argv) < 3:
         raise SystemExit(__doc__)
-    out, cli, *apps = sys.argv[1:]
-    binaries = [cli] + apps
+    out, *binaries = sys.argv[1:]
     with open(os.path.join(HERE, "bundle.json")) as f:
         cfg = json.load(f)
     deb = cfg["bundle"]["linux"]["deb"]
     rpm = cfg["bundle"]["linux"]["rpm"]
     deb["depends"] = merged(deb["depends"], deb_depends(binaries))
     rpm["depends"] = merged(rpm["depends"], rpm_requires(binaries))
-    for section in (deb, rpm):
-        section["files"]["/usr/bin/cardcat"] = os.path.abspath(cli)
+    # with the release key at hand, the bundler also signs each package for the updater
+    if os.environ.get("TAURI_SIGNING_PRIVATE_KEY"):
+        cfg["bundle"]["createUpdaterArtifacts"] = True
     with open(out, "w") as f:
         json.dump(cfg, f, ensure_ascii=False, indent=2)
     print("dist-config: deb depends: " + ", ".join(deb["depends"]))

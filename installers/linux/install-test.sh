@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The install test: the .deb as a field installer uses it, on this machine, as root.
 #
-#   installers/linux/install-test.sh PACKAGE.deb SANDBOX_BINARY
+#   installers/linux/install-test.sh PACKAGE.deb SANDBOX_BINARY [PACKAGE.rpm]
 #
 # 1. A platform sandbox on loopback mints a pairing code; a provisioning file naming it and
 #    a virtual printer on loopback is put beside the package.
@@ -10,6 +10,7 @@
 # 3. The installed `cardcat --version` and `cardcat doctor` work; the desktop entry is valid;
 #    the installed binaries find every library they link.
 # 4. dpkg --remove keeps the store data; dpkg --purge deletes it (and only CardCat's own).
+# 5. The .rpm, when given, is read back with rpm: the same files, scripts and requirements.
 #
 # Everything talks to 127.0.0.1 only; every wait is bounded. Run it inside a D-Bus session
 # with an unlocked keyring (./x test does), so the terminal secret has a real OS keyring.
@@ -17,6 +18,7 @@ set -euo pipefail
 
 DEB=$(realpath "$1")
 SANDBOX=$(realpath "$2")
+RPM=${3:+$(realpath "$3")}
 PKG=$(dpkg-deb -f "$DEB" Package)
 [ "$(id -u)" -eq 0 ] || { echo "install-test: needs root (dpkg)" >&2; exit 2; }
 if dpkg -s "$PKG" >/dev/null 2>&1; then
@@ -85,9 +87,10 @@ pin = "2468"
 EOF
 
 # The virtual printer must listen before the install prints its test page: it is the
-# packaged CLI's own (`cardcat printer emulate`), run from the .deb's extracted payload.
+# packaged CLI's own (`cardcat printer emulate`, i.e. `cardcat-app --cli printer emulate`),
+# run from the .deb's extracted payload.
 dpkg-deb -x "$DEB" "$work/payload"
-"$work/payload/usr/bin/cardcat" printer emulate --host 127.0.0.1 --port "$printer_port" --width 58 --out "$work/printer" >"$work/printer.log" 2>&1 &
+"$work/payload/usr/bin/cardcat-app" --cli printer emulate --host 127.0.0.1 --port "$printer_port" --width 58 --out "$work/printer" >"$work/printer.log" 2>&1 &
 pids+=($!)
 wait_for 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$printer_port" || fail "the virtual printer did not start"
 
@@ -111,7 +114,7 @@ if command -v desktop-file-validate >/dev/null; then
   desktop-file-validate "$desktop" || fail "desktop-file-validate $desktop"
 fi
 dpkg -L "$PKG" | grep -q '^/usr/share/icons/hicolor/.*/apps/cardcat-app.png$' || fail "no icon"
-missing=$(ldd /usr/bin/cardcat-app /usr/bin/cardcat | grep 'not found' || true)
+missing=$(ldd /usr/bin/cardcat-app | grep 'not found' || true)
 [ -z "$missing" ] || fail "libraries missing: $missing"
 pass "files: app, CLI, watchdog, desktop entry, icons; every linked library is present"
 
@@ -152,4 +155,16 @@ cat "$work/purge.log"
 [ ! -e /var/lib/cardcat ] || fail "dpkg --purge kept /var/lib/cardcat"
 [ -f "$work/other/cardcat/notes.txt" ] || fail "dpkg --purge deleted a folder that was not CardCat's"
 pass "dpkg --purge: store data deleted, a folder holding other files kept"
+
+# 5. the .rpm (Debian cannot install it, but rpm reads it back)
+if [ -n "$RPM" ] && command -v rpm >/dev/null; then
+  files=$(rpm -qpl "$RPM" 2>/dev/null)
+  for f in /usr/bin/cardcat-app /usr/bin/cardcat /usr/bin/cardcat-watchdog /usr/share/applications/cardcat.desktop; do
+    echo "$files" | grep -qx "$f" || fail "the .rpm lacks $f"
+  done
+  rpm -qp --scripts "$RPM" 2>/dev/null | grep -q "find_provision_file" || fail "the .rpm has no post-install provisioning"
+  rpm -qp --scripts "$RPM" 2>/dev/null | grep -q "remove_store_dir" || fail "the .rpm has no post-remove script"
+  rpm -qp --requires "$RPM" 2>/dev/null | grep -q "libwebkit2gtk-4.1.so.0()(64bit)" || fail "the .rpm does not require WebKitGTK"
+  pass "the .rpm holds the same files and scripts and requires the libraries the app links"
+fi
 echo "install-test: all passed"

@@ -240,8 +240,15 @@ fn start_from_args() -> Result<Start, String> {
     )))
 }
 
-/// The binary's entry point.
+/// The binary's entry point. `cardcat-app --cli ARGS` is the `cardcat` command line (the
+/// packages install `/usr/bin/cardcat` as a two-line script running it).
 pub fn run() {
+    let mut args = std::env::args_os();
+    if args.nth(1).is_some_and(|a| a == "--cli") {
+        std::process::exit(cardcat_cli::main_from(
+            std::iter::once(std::ffi::OsString::from("cardcat")).chain(args),
+        ));
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CARDCAT_LOG")

@@ -187,3 +187,51 @@ async fn the_update_channel_is_the_owners_setting() {
         "auth.forbidden"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_shows_and_sets_the_channel_for_the_owner_only() {
+    use cardcat_cli::{Cmd, Ctx, UpdateCmd};
+    let c = Counter::start(|_| {}).await;
+    let out = cardcat_tests::CaptureOut::default();
+    let ctx = |user: &str, pin: &str| Ctx {
+        counter: c.service.clone(),
+        out: Box::new(out.clone()),
+        progress: false,
+        user: Some(user.into()),
+        pin: Some(pin.into()),
+    };
+    let mut owner = ctx("boss", "8888");
+    cardcat_cli::run(
+        Cmd::Update {
+            cmd: UpdateCmd::Channel {
+                channel: "beta".into(),
+            },
+        },
+        &mut owner,
+    )
+    .await
+    .unwrap();
+    assert!(out.take().contains("测试版"));
+    cardcat_cli::run(
+        Cmd::Update {
+            cmd: UpdateCmd::Status,
+        },
+        &mut owner,
+    )
+    .await
+    .unwrap();
+    let s = out.take();
+    assert!(s.contains("测试版") && s.contains("/beta/"), "{s}");
+    assert!(s.contains("可以安装更新"), "{s}");
+    let mut cashier = ctx("c1", "1234");
+    let e = cardcat_cli::run(
+        Cmd::Update {
+            cmd: UpdateCmd::Status,
+        },
+        &mut cashier,
+    )
+    .await
+    .unwrap_err();
+    assert!(!e.0.is_empty());
+    assert_eq!(c.service.update_channel(), Channel::Beta);
+}

@@ -462,7 +462,16 @@ impl Ctx {
 /// Parses the command line; argument errors are localised (zh-CN unless English is asked
 /// for), help and version print as usual.
 pub fn parse_args() -> Result<Cli, (String, i32)> {
-    match Cli::try_parse() {
+    parse_args_from(std::env::args_os())
+}
+
+/// [`parse_args`] over the given arguments (the first one is the program's name).
+pub fn parse_args_from<I, T>(args: I) -> Result<Cli, (String, i32)>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    match Cli::try_parse_from(args) {
         Ok(c) => Ok(c),
         Err(e) => {
             use clap::error::ErrorKind;
@@ -497,6 +506,27 @@ pub fn parse_args() -> Result<Cli, (String, i32)> {
                     ))
                 }
             }
+        }
+    }
+}
+
+/// The whole `cardcat` program over the given arguments (the first one is the program's
+/// name): help, version and argument errors are printed here; returns the exit code. The
+/// `cardcat` binary, the test package's copy and the app binary's `--cli` mode all run this.
+pub fn main_from<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    match parse_args_from(args) {
+        Ok(cli) => main_with(cli),
+        Err((msg, code)) => {
+            if code == 0 {
+                print!("{msg}");
+            } else {
+                eprint!("{msg}");
+            }
+            code
         }
     }
 }

@@ -1055,6 +1055,32 @@ async fn owner_flows(ui: &Ui) -> R<()> {
     ui.el("[data-testid=backup-note]").await?;
     ui.wait_text("[data-testid=backup-list]", "KB", 10).await?;
     ui.shot("29-owner-backups").await?;
+    // updates: the version, the channel (kept by the back end), and the demo never asks a server
+    ui.click("[data-testid=tab-updates]").await?;
+    ui.wait_text("[data-testid=update-version]", "0.1.0", 10)
+        .await?;
+    ui.el("[data-testid=update-channel]")
+        .await?
+        .select_by_value("beta")
+        .await
+        .map_err(e("update channel"))?;
+    ui.click("[data-testid=tab-backups]").await?;
+    ui.click("[data-testid=tab-updates]").await?;
+    ui.wait_text("[data-testid=update-version]", "0.1.0", 10)
+        .await?;
+    let channel = ui
+        .el("[data-testid=update-channel]")
+        .await?
+        .prop("value")
+        .await
+        .map_err(e("channel value"))?;
+    if channel.as_deref() != Some("beta") {
+        return Err(format!("the update channel was not kept: {channel:?}"));
+    }
+    ui.click("[data-testid=update-check]").await?;
+    ui.wait_text("[data-testid=update-error]", "演示模式", 10)
+        .await?;
+    ui.shot("37-owner-updates").await?;
     ui.click("[data-testid=tab-diagnostics]").await?;
     ui.el("[data-testid=check-database]").await?;
     ui.click("[data-testid=bundle]").await?;
