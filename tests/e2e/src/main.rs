@@ -509,6 +509,19 @@ async fn flows(ui: &Ui) -> R<()> {
     if r.get("thrown").is_none() {
         return Err(format!("the webview reached a shell: {r}"));
     }
+    // the updater plugin is registered, but only the back end may use it (after the role
+    // check and under the counter's update gate): the webview is refused by the ACL
+    for cmd in ["check", "download_and_install", "install"] {
+        let r = ui
+            .invoke(&format!(
+                "return await inv('plugin:updater|{cmd}', {{rid: 1}});"
+            ))
+            .await?;
+        let thrown = r.get("thrown").map(|t| t.to_string()).unwrap_or_default();
+        if !thrown.contains("not allowed") {
+            return Err(format!("the webview reached plugin:updater|{cmd}: {r}"));
+        }
+    }
     Ok(())
 }
 
