@@ -235,3 +235,29 @@ async fn the_cli_shows_and_sets_the_channel_for_the_owner_only() {
     assert!(!e.0.is_empty());
     assert_eq!(c.service.update_channel(), Channel::Beta);
 }
+
+/// A redemption whose answer was lost (left `unknown` by a crash) keeps an update waiting
+/// like an order without its final result, until it is resolved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redemption_without_its_answer_keeps_an_update_waiting() {
+    use cardcat_store::rusqlite_reexport::Connection;
+    let c = Counter::start(|_| {}).await;
+    let now = cardcat_store::now_ms();
+    let db = Connection::open(&c.db).unwrap();
+    db.execute(
+        "INSERT INTO redemptions (request_id, code, state, cashier_id, created_at_ms, updated_at_ms)
+         VALUES ('0190f0c4-5c3a-7000-8000-000000000001', 'CC-TEST-0001', 'unknown', 'c1', ?1, ?1)",
+        [now],
+    )
+    .unwrap();
+    let e = c.service.begin_update(&c.owner).err().unwrap();
+    assert_eq!(e.code(), "update.blocked_orders");
+    assert!(
+        e.message(Lang::ZhCn).contains("1 笔订单或核销"),
+        "{}",
+        e.message(Lang::ZhCn)
+    );
+    db.execute("UPDATE redemptions SET state = 'redeemed'", [])
+        .unwrap();
+    assert!(c.service.begin_update(&c.owner).is_ok());
+}

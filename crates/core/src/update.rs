@@ -75,7 +75,8 @@ pub fn endpoint(base: &str, channel: Channel) -> String {
 /// Something the counter is doing that an update must not cut short.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activity {
-    /// A sale is being placed (from the check to the order row being written).
+    /// A sale is being placed (until its order row is written), or a redemption or its
+    /// cancellation is waiting for the platform's answer.
     Placing,
     /// A shift is being closed (Z report, its print and its upload).
     ClosingShift,
@@ -84,9 +85,9 @@ pub enum Activity {
 /// What keeps an update from installing now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Blockers {
-    /// Orders sent but without a final state yet.
+    /// Orders and redemptions sent but without a final state yet.
     pub open_orders: usize,
-    /// Sales being placed at this moment.
+    /// Sales or redemptions being placed at this moment.
     pub placing: u32,
     pub shift_closing: bool,
     /// Another update is already installing.

@@ -1012,7 +1012,11 @@ impl Counter {
         if code.trim().is_empty() {
             return Err(InputError::VoucherCode.into());
         }
-        let r = self.engine()?.redeem_verify(s, code).await?;
+        // an update waits for the platform's answer
+        let placing = self.busy(cardcat_core::update::Activity::Placing)?;
+        let r = self.engine()?.redeem_verify(s, code).await;
+        drop(placing);
+        let r = r?;
         let print = if r.state == cardcat_engine::RedemptionState::Redeemed {
             Some(self.print_redemption(s, &r).await)
         } else {
@@ -1027,7 +1031,10 @@ impl Counter {
     pub async fn redeem_cancel(&self, s: &Session, request_id: &str) -> Result<Redeemed> {
         self.ensure_writable()?;
         let id = parse_key(request_id)?;
-        let r = self.engine()?.redeem_cancel(s, id).await?;
+        let placing = self.busy(cardcat_core::update::Activity::Placing)?;
+        let r = self.engine()?.redeem_cancel(s, id).await;
+        drop(placing);
+        let r = r?;
         let print = Some(self.print_redemption(s, &r).await);
         Ok(Redeemed {
             redemption: r,

@@ -6,8 +6,9 @@
 //! it. While a hold lives, new sales and shift closes are refused ([`CounterError::Updating`]);
 //! dropping it (the install failed) lets them go on.
 //!
-//! Invariant: an update installs only when no order is open, no sale is being placed and
-//! no shift is being closed, and none of those can start until it ends.
+//! Invariant: an update installs only when no order or redemption is open, no sale or
+//! redemption is being placed and no shift is being closed, and none of those can start
+//! until it ends.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -67,9 +68,11 @@ impl Counter {
         Ok(Busy { gate, activity })
     }
 
+    /// Orders and redemptions sent without their final result yet.
     fn open_orders(&self) -> Result<usize> {
         let store = self.store()?;
-        Ok(cardcat_engine::open_and_owed(store.conn())?.0)
+        let orders = cardcat_engine::open_and_owed(store.conn())?.0;
+        Ok(orders + cardcat_engine::open_redemptions(store.conn())?)
     }
 
     /// The channel this terminal's updater follows (stable unless the owner chose another).

@@ -42,7 +42,7 @@ pub use orders::{OrderRecord, PreparedOrder, ResumeReport, SellRequest};
 pub use outbox::AuditEntry;
 pub use owner::{AuditFilter, LastReconcile};
 pub use people::{ShiftInfo, UserInfo};
-pub use redeem::{RedemptionRecord, RedemptionState};
+pub use redeem::{RedemptionRecord, RedemptionState, open_redemptions};
 pub use reports::CommissionRow;
 pub use settings::{
     K_KIOSK, K_LANGUAGE, K_PRINTER_PROFILE, K_PRINTER_TARGET, K_RECEIPT_FOOTER, K_RECEIPT_LOGO,

@@ -287,3 +287,13 @@ impl Engine {
         Ok(())
     }
 }
+
+/// Redemptions sent without a final answer yet (verifying, or unknown until queried).
+pub fn open_redemptions(c: &cardcat_store::rusqlite_reexport::Connection) -> crate::Result<usize> {
+    let n: i64 = c.query_row(
+        "SELECT count(*) FROM redemptions WHERE state IN ('verifying', 'unknown')",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
