@@ -63,6 +63,32 @@ fn context() -> tauri::Context<tauri::test::MockRuntime> {
     ctx
 }
 
+/// The shipped updater configuration is one the plugin accepts: a public key, https
+/// endpoints only, and signatures that must name their version.
+#[test]
+fn the_shipped_updater_configuration_verifies_signatures() {
+    let conf: Value = serde_json::from_str(include_str!("../tauri.conf.json")).expect("json");
+    let u = &conf["plugins"]["updater"];
+    let cfg: tauri_plugin_updater::Config =
+        serde_json::from_value(u.clone()).expect("the updater's own config type parses it");
+    assert!(cfg.require_signed_version);
+    assert!(!cfg.dangerous_insecure_transport_protocol);
+    assert!(!cfg.allow_downgrades);
+    assert!(!cfg.endpoints.is_empty());
+    assert!(cfg.endpoints.iter().all(|e| e.scheme() == "https"));
+    // a minisign public key, base64 of its text form
+    use base64::Engine as _;
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(cfg.pubkey.trim())
+        .expect("base64");
+    assert!(String::from_utf8_lossy(&key).contains("minisign public key"));
+    // and not the test-only key the IPC tests trust
+    assert_ne!(
+        cfg.pubkey.trim(),
+        include_str!("../../tests/fixtures/update/test.pub").trim()
+    );
+}
+
 struct Harness {
     _dir: tempfile::TempDir,
     _app: tauri::App<tauri::test::MockRuntime>,
