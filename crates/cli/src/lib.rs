@@ -521,10 +521,11 @@ where
     match parse_args_from(args) {
         Ok(cli) => main_with(cli),
         Err((msg, code)) => {
+            let nl = if msg.ends_with('\n') { "" } else { "\n" };
             if code == 0 {
-                print!("{msg}");
+                print!("{msg}{nl}");
             } else {
-                eprint!("{msg}");
+                eprint!("{msg}{nl}");
             }
             code
         }
