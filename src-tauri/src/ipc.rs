@@ -603,6 +603,8 @@ pub struct DashboardView {
     pub last_reconcile: Option<LastReconcileView>,
     pub print_waiting: u32,
     pub events_waiting: u32,
+    /// A newer version the updater found (installed from the update page).
+    pub update_available: Option<String>,
 }
 
 impl DashboardView {
@@ -624,6 +626,7 @@ impl DashboardView {
             }),
             print_waiting: clamp(d.print_waiting as u64),
             events_waiting: clamp(d.events_waiting),
+            update_available: None,
         }
     }
 }

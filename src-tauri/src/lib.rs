@@ -136,6 +136,9 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, start: Start) -> tauri::B
         app.manage(state);
         // the demo never asks an update server
         app.manage(update::Updates::new((!demo).then(Counter::update_base_url)));
+        if !demo {
+            update::check_daily(app.handle().clone(), counter.clone());
+        }
         // kiosk: the counter fills the screen (the watchdog starts it again after a crash)
         if counter.kiosk()
             && let Some(w) = app.get_webview_window("main")

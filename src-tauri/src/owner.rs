@@ -28,10 +28,17 @@ impl AppState {
 }
 
 #[tauri::command]
-pub async fn owner_dashboard(st: State<'_, AppState>, token: String) -> Res<DashboardView> {
+pub async fn owner_dashboard(
+    st: State<'_, AppState>,
+    up: State<'_, crate::update::Updates>,
+    token: String,
+) -> Res<DashboardView> {
     let who = st.who(&token)?;
     let d = st.counter.dashboard(&who).map_err(st.err())?;
-    Ok(DashboardView::from(&d))
+    Ok(DashboardView {
+        update_available: up.available().await,
+        ..DashboardView::from(&d)
+    })
 }
 
 #[tauri::command]

@@ -492,6 +492,11 @@ fn updates_are_signed_follow_the_channel_and_wait_for_open_orders_over_ipc() {
     assert_eq!(v["available"]["notes"], "更快的搜索");
     assert_eq!(v["available"]["downloaded"], false);
     assert_eq!(v["mayInstall"], true, "{v}");
+    // the owner's dashboard says so
+    let d = h
+        .call("owner_dashboard", json!({"token": owner}))
+        .expect("dashboard");
+    assert_eq!(d["updateAvailable"], "0.2.0", "{d}");
     let asked = f.paths.lock().expect("paths").clone();
     assert!(
         asked

@@ -53,6 +53,62 @@ impl Updates {
     fn base(&self) -> Option<String> {
         self.base.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
+
+    /// The version the last check found, if it is newer than this one (for the dashboard).
+    pub async fn available(&self) -> Option<String> {
+        self.pending
+            .lock()
+            .await
+            .update
+            .as_ref()
+            .map(|u| u.version.clone())
+    }
+}
+
+/// Asks the update server of `channel` for a newer version and remembers the answer.
+/// `Ok(false)` when no server is configured (the demo).
+async fn check_now<R: Runtime>(
+    app: &AppHandle<R>,
+    up: &Updates,
+    channel: Channel,
+) -> Result<bool, tauri_plugin_updater::Error> {
+    let Some(base) = up.base() else {
+        return Ok(false);
+    };
+    let url = url::Url::parse(&cardcat_core::update::endpoint(&base, channel))?;
+    let found = app
+        .updater_builder()
+        .endpoints(vec![url])?
+        .timeout(std::time::Duration::from_secs(20))
+        .build()?
+        .check()
+        .await?;
+    let mut p = up.pending.lock().await;
+    // a download already verified for the same version is kept
+    let same = matches!((&p.update, &found), (Some(a), Some(b)) if a.version == b.version);
+    let bytes = if same { p.bytes.take() } else { None };
+    *p = Pending {
+        checked: true,
+        update: found,
+        bytes,
+    };
+    Ok(true)
+}
+
+/// The terminal looks for an update once a day in the background (the owner installs it
+/// from the update page; nothing installs by itself). Bounded: about a year of days.
+pub fn check_daily<R: Runtime>(app: AppHandle<R>, counter: cardcat_counter::Counter) {
+    tauri::async_runtime::spawn(async move {
+        use tauri::Manager;
+        tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+        for _ in 0..400 {
+            let up = app.state::<Updates>();
+            if let Err(e) = check_now(&app, &up, counter.update_channel()).await {
+                tracing::warn!(error = %e, "daily update check");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(24 * 3600)).await;
+        }
+    });
 }
 
 fn fail(lang: Lang, code: &str) -> IpcError {
@@ -163,27 +219,12 @@ pub async fn update_check<R: Runtime>(
     let who = st.who(&token)?;
     let lang = st.lang();
     let status = st.counter.update_status(&who).map_err(st.err())?;
-    let Some(base) = up.base() else {
-        return Err(fail(lang, "update.demo"));
-    };
-    let endpoint = cardcat_core::update::endpoint(&base, status.channel);
-    let url = url::Url::parse(&endpoint).map_err(|_| fail(lang, "update.check_failed"))?;
-    let err = updater_err(lang, "update.check_failed");
-    let found = app
-        .updater_builder()
-        .endpoints(vec![url])
-        .map_err(&err)?
-        .timeout(std::time::Duration::from_secs(20))
-        .build()
-        .map_err(&err)?
-        .check()
+    let asked = check_now(&app, &up, status.channel)
         .await
-        .map_err(&err)?;
-    *up.pending.lock().await = Pending {
-        checked: true,
-        update: found,
-        bytes: None,
-    };
+        .map_err(updater_err(lang, "update.check_failed"))?;
+    if !asked {
+        return Err(fail(lang, "update.demo"));
+    }
     view(&st, &up, version(&app), &who).await
 }
 

@@ -75,7 +75,11 @@ export type AnalyticsView = { from: string, to: string, totals: BucketView, byDa
 
 export type LastReconcileView = { atMs: bigint, day: string, matched: number, diffs: number, };
 
-export type DashboardView = { day: string, today: BucketView, openOrders: number, owed: number, products: number, catalogVersion: bigint | null, lastSyncMs: bigint | null, lastSyncError: string | null, lastReconcile: LastReconcileView | null, printWaiting: number, eventsWaiting: number, };
+export type DashboardView = { day: string, today: BucketView, openOrders: number, owed: number, products: number, catalogVersion: bigint | null, lastSyncMs: bigint | null, lastSyncError: string | null, lastReconcile: LastReconcileView | null, printWaiting: number, eventsWaiting: number, 
+/**
+ * A newer version the updater found (installed from the update page).
+ */
+updateAvailable: string | null, };
 
 export type SideView = { amount: string, commission: string, };
 

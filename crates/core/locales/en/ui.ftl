@@ -297,6 +297,7 @@ ui-backup_restore = Restore
 ui-backup_restore_sure = Yes, replace the data now with this backup
 ui-backup_restored = Restored. The data as it was is saved.
 ui-backup_before_restore = saved before a restore
+ui-dash_update = Version { $version } of CardCat is available: install it from the Updates page when the counter is quiet.
 ui-tab-updates = Updates
 ui-updates_title = App updates
 ui-updates_hint = Updates are signed by CardCat; one that is not is thrown away. An update installs only when every order has its final result and no shift is being closed; then the counter restarts by itself.

@@ -297,6 +297,7 @@ ui-backup_restore = 恢复
 ui-backup_restore_sure = 确定用这份备份替换现在的数据
 ui-backup_restored = 已恢复。恢复前的数据已另存
 ui-backup_before_restore = 恢复前另存
+ui-dash_update = 卡盟猫有新版本 { $version }：请在不忙时到「更新」页安装
 ui-tab-updates = 更新
 ui-updates_title = 软件更新
 ui-updates_hint = 更新包都有卡盟猫的签名，签名不对的会被丢弃。只有当所有订单都有最终结果、也没有在交班时才会安装，装好后收银台自动重启。
