@@ -694,6 +694,8 @@ pub struct AuditView {
     pub at_ms: i64,
     pub actor: String,
     pub action: String,
+    /// The action's name for people (its code when this program does not know it).
+    pub label: String,
     pub subject: String,
     pub before: Option<String>,
     pub after: Option<String>,

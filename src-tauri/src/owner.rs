@@ -267,6 +267,7 @@ pub async fn owner_audit(
         .map(|a| AuditView {
             at_ms: a.at_ms,
             actor: a.actor,
+            label: cardcat_core::i18n::audit_action_label(st.lang(), &a.action),
             action: a.action,
             subject: a.subject,
             before: a.before,

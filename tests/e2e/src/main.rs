@@ -1060,7 +1060,7 @@ async fn owner_flows(ui: &Ui) -> R<()> {
         .await
         .map_err(e("audit filter"))?;
     ui.click("[data-testid=audit-go]").await?;
-    ui.wait_text("[data-testid=audit-list]", "reveal", 10)
+    ui.wait_text("[data-testid=audit-list]", "再次查看卡密", 10)
         .await?;
     ui.shot("27-owner-audit").await?;
     ui.click("[data-testid=tab-backups]").await?;

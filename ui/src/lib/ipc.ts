@@ -89,7 +89,11 @@ export type ReconcileView = { day: string, matched: number, open: Array<string>,
 
 export type UserView = { id: string, name: string, role: string, roleLabel: string, locked: boolean, active: boolean, };
 
-export type AuditView = { atMs: bigint, actor: string, action: string, subject: string, before: string | null, after: string | null, };
+export type AuditView = { atMs: bigint, actor: string, action: string, 
+/**
+ * The action's name for people (its code when this program does not know it).
+ */
+label: string, subject: string, before: string | null, after: string | null, };
 
 export type CheckView = { id: string, ok: boolean, text: string, fix: string | null, };
 
