@@ -25,6 +25,14 @@ if dpkg -s "$PKG" >/dev/null 2>&1; then
   echo "install-test: $PKG is already installed on this machine; not replacing it" >&2
   exit 2
 fi
+# the purge at the end deletes every CardCat store of this machine: refuse where one exists
+existing=$(getent passwd | while IFS=: read -r _n _p _u _g _c h _s; do
+  [ -n "$h" ] && [ -e "$h/.local/share/cardcat" ] && echo "$h/.local/share/cardcat"
+done || true)
+if [ -n "$existing" ] || [ -e /var/lib/cardcat ]; then
+  echo "install-test: this machine has CardCat store data ($existing /var/lib/cardcat); a purge would delete it. Run the test on a machine without it." >&2
+  exit 2
+fi
 
 work=$(mktemp -d)
 pids=()
@@ -48,7 +56,11 @@ wait_for() {
 # The terminal user's environment: its own home, default XDG folders.
 home="$work/home"
 mkdir -p "$home"
-as_terminal() { env -u XDG_DATA_HOME -u XDG_CONFIG_HOME -u CARDCAT_DB -u CARDCAT_USER -u CARDCAT_PIN HOME="$home" LANG=C.UTF-8 "$@"; }
+as_terminal() {
+  env -u XDG_DATA_HOME -u XDG_CONFIG_HOME -u CARDCAT_DB -u CARDCAT_USER -u CARDCAT_PIN \
+    -u SUDO_USER -u PKEXEC_UID -u CARDCAT_INSTALL_USER -u CARDCAT_PROVISION \
+    HOME="$home" LANG=C.UTF-8 "$@"
+}
 data="$home/.local/share/cardcat"
 
 # 1. the platform and a pairing code
@@ -106,14 +118,15 @@ pass "dpkg -i with provision.toml beside the package: installed and provisioned 
 for f in /usr/bin/cardcat-app /usr/bin/cardcat /usr/bin/cardcat-watchdog; do
   [ -x "$f" ] || fail "$f is not installed"
 done
-desktop=$(dpkg -L "$PKG" | grep '^/usr/share/applications/.*\.desktop$' | head -n1)
+listed=$(dpkg -L "$PKG")
+desktop=$(grep -m1 '^/usr/share/applications/.*\.desktop$' <<<"$listed" || true)
 [ -n "$desktop" ] || fail "no desktop entry"
 grep -q '^Name\[zh_CN\]=卡盟猫收银台$' "$desktop" || fail "the desktop entry has no Chinese name"
 grep -q '^Exec=cardcat-app$' "$desktop" || fail "the desktop entry does not start the app"
 if command -v desktop-file-validate >/dev/null; then
   desktop-file-validate "$desktop" || fail "desktop-file-validate $desktop"
 fi
-dpkg -L "$PKG" | grep -q '^/usr/share/icons/hicolor/.*/apps/cardcat-app.png$' || fail "no icon"
+grep -q '^/usr/share/icons/hicolor/.*/apps/cardcat-app.png$' <<<"$listed" || fail "no icon"
 missing=$(ldd /usr/bin/cardcat-app | grep 'not found' || true)
 [ -z "$missing" ] || fail "libraries missing: $missing"
 pass "files: app, CLI, watchdog, desktop entry, icons; every linked library is present"
@@ -128,7 +141,8 @@ pass "cardcat --version ($version) and cardcat doctor"
 
 wait_for 10 bash -c "ls '$work/printer'/*.txt" || fail "no test page reached the printer"
 page=$(cat "$work/printer"/*.txt)
-echo "$page" | grep -q "58" || fail "the test page does not name the 58 mm paper: $page"
+grep -q "58" <<<"$page" || fail "the test page does not name the 58 mm paper: $page"
+pages=$(ls "$work/printer"/*.txt | wc -l)
 pass "the test page reached the virtual printer"
 [ -f "$data/cardcat.sqlite" ] || fail "no store in $data"
 auto="$home/.config/autostart/cardcat.desktop"
@@ -138,6 +152,13 @@ pass "kiosk: the autostart entry runs the watchdog"
 # Running the file again is safe: the terminal is paired already; the code is not spent again.
 as_terminal cardcat provision --file "$work/usb/provision.toml" </dev/null >"$work/again.log" 2>&1 || { cat "$work/again.log" >&2; fail "a second provisioning run"; }
 pass "provisioning again with the spent code succeeds"
+
+# An upgrade (here: the same package again) leaves the terminal as it is: no provisioning.
+(cd "$work/usb" && as_terminal dpkg -i "./$(basename "$DEB")") >"$work/upgrade.log" 2>&1 || { cat "$work/upgrade.log" >&2; fail "dpkg -i again"; }
+if grep -q "setting up this terminal" "$work/upgrade.log"; then fail "an upgrade provisioned the terminal again"; fi
+sleep 0.5
+[ "$(ls "$work/printer"/*.txt | wc -l)" -eq "$pages" ] || fail "an upgrade printed another test page"
+pass "an upgrade does not provision again"
 
 # 4. remove keeps the data; purge deletes it, and only what is CardCat's
 mkdir -p "$work/other/cardcat"
@@ -156,15 +177,27 @@ cat "$work/purge.log"
 [ -f "$work/other/cardcat/notes.txt" ] || fail "dpkg --purge deleted a folder that was not CardCat's"
 pass "dpkg --purge: store data deleted, a folder holding other files kept"
 
+# A provisioning file in a folder everyone may write (such as /tmp) is not used: another
+# local user could have put it there.
+mkdir -p "$work/open" && chmod 1777 "$work/open"
+cp "$DEB" "$work/usb/provision.toml" "$work/open/"
+(cd "$work/open" && as_terminal dpkg -i "./$(basename "$DEB")") >"$work/open.log" 2>&1 || { cat "$work/open.log" >&2; fail "dpkg -i from an open folder"; }
+grep -q "not using $work/open/provision.toml" "$work/open.log" || { cat "$work/open.log" >&2; fail "a file in a world-writable folder was used"; }
+[ ! -e "$data/cardcat.sqlite" ] || fail "a store was made from a file in a world-writable folder"
+dpkg --purge "$PKG" >/dev/null 2>&1 || fail "dpkg --purge"
+pass "a provisioning file in a world-writable folder is refused"
+
 # 5. the .rpm (Debian cannot install it, but rpm reads it back)
 if [ -n "$RPM" ] && command -v rpm >/dev/null; then
   files=$(rpm -qpl "$RPM" 2>/dev/null)
   for f in /usr/bin/cardcat-app /usr/bin/cardcat /usr/bin/cardcat-watchdog /usr/share/applications/cardcat.desktop; do
-    echo "$files" | grep -qx "$f" || fail "the .rpm lacks $f"
+    grep -qx "$f" <<<"$files" || fail "the .rpm lacks $f"
   done
-  rpm -qp --scripts "$RPM" 2>/dev/null | grep -q "find_provision_file" || fail "the .rpm has no post-install provisioning"
-  rpm -qp --scripts "$RPM" 2>/dev/null | grep -q "remove_store_dir" || fail "the .rpm has no post-remove script"
-  rpm -qp --requires "$RPM" 2>/dev/null | grep -q "libwebkit2gtk-4.1.so.0()(64bit)" || fail "the .rpm does not require WebKitGTK"
+  scripts=$(rpm -qp --scripts "$RPM" 2>/dev/null)
+  requires=$(rpm -qp --requires "$RPM" 2>/dev/null)
+  grep -q "find_provision_file" <<<"$scripts" || fail "the .rpm has no post-install provisioning"
+  grep -q "remove_store_dir" <<<"$scripts" || fail "the .rpm has no post-remove script"
+  grep -q "libwebkit2gtk-4.1.so.0()(64bit)" <<<"$requires" || fail "the .rpm does not require WebKitGTK"
   pass "the .rpm holds the same files and scripts and requires the libraries the app links"
 fi
 echo "install-test: all passed"

@@ -65,6 +65,26 @@ impl Updates {
     }
 }
 
+/// How long a check may take, and a download (a package over a slow shop line).
+const CHECK_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+const DOWNLOAD_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// The update server's answer for `channel`; the returned update downloads within `limit`.
+async fn ask<R: Runtime>(
+    app: &AppHandle<R>,
+    base: &str,
+    channel: Channel,
+    limit: std::time::Duration,
+) -> Result<Option<tauri_plugin_updater::Update>, tauri_plugin_updater::Error> {
+    let url = url::Url::parse(&cardcat_core::update::endpoint(base, channel))?;
+    app.updater_builder()
+        .endpoints(vec![url])?
+        .timeout(limit)
+        .build()?
+        .check()
+        .await
+}
+
 /// Asks the update server of `channel` for a newer version and remembers the answer.
 /// `Ok(false)` when no server is configured (the demo).
 async fn check_now<R: Runtime>(
@@ -75,14 +95,7 @@ async fn check_now<R: Runtime>(
     let Some(base) = up.base() else {
         return Ok(false);
     };
-    let url = url::Url::parse(&cardcat_core::update::endpoint(&base, channel))?;
-    let found = app
-        .updater_builder()
-        .endpoints(vec![url])?
-        .timeout(std::time::Duration::from_secs(20))
-        .build()?
-        .check()
-        .await?;
+    let found = ask(app, &base, channel, CHECK_TIME_LIMIT).await?;
     let mut p = up.pending.lock().await;
     // a download already verified for the same version is kept
     let same = matches!((&p.update, &found), (Some(a), Some(b)) if a.version == b.version);
@@ -241,34 +254,70 @@ pub async fn update_install<R: Runtime>(
     let who = st.who(&token)?;
     let lang = st.lang();
     // the role first: a cashier learns nothing about pending updates
-    st.counter.update_status(&who).map_err(st.err())?;
-    let mut p = up.pending.lock().await;
-    let Some(update) = p.update.clone() else {
+    let status = st.counter.update_status(&who).map_err(st.err())?;
+    // what the last check found (the state is not held while downloading: the owner's other
+    // pages read it meanwhile)
+    let (update, bytes) = {
+        let p = up.pending.lock().await;
+        (p.update.clone(), p.bytes.clone())
+    };
+    let Some(update) = update else {
         return Err(fail(lang, "update.none_pending"));
     };
-    if p.bytes.is_none() {
-        let bytes = update
-            .download(|_, _| {}, || {})
-            .await
-            .map_err(updater_err(lang, "update.check_failed"))?;
-        p.bytes = Some(bytes);
-    }
+    let bytes = match bytes {
+        Some(b) => b,
+        None => {
+            // asked again with a download-sized time limit (a check's 20 s would cut a
+            // package short on a slow line); the signature is checked as it arrives
+            let base = up.base().ok_or_else(|| fail(lang, "update.demo"))?;
+            let fresh = ask(&app, &base, status.channel, DOWNLOAD_TIME_LIMIT)
+                .await
+                .map_err(updater_err(lang, "update.check_failed"))?
+                .filter(|u| u.version == update.version)
+                .unwrap_or(update.clone());
+            let b = fresh
+                .download(|_, _| {}, || {})
+                .await
+                .map_err(updater_err(lang, "update.check_failed"))?;
+            let mut p = up.pending.lock().await;
+            if p.update
+                .as_ref()
+                .is_some_and(|u| u.version == update.version)
+            {
+                p.bytes = Some(b.clone());
+            }
+            b
+        }
+    };
     let hold = st.counter.begin_update(&who).map_err(st.err())?;
-    let bytes = p.bytes.as_deref().unwrap_or_default();
-    match update.install(bytes) {
+    // the installer may wait on a password dialog (pkexec): off the async workers
+    let installing = update.clone();
+    let done = tauri::async_runtime::spawn_blocking(move || installing.install(&bytes))
+        .await
+        .map_err(|_| fail(lang, "update.install_failed"))?;
+    match done {
         Ok(()) => {
             tracing::info!(version = %update.version, "update installed; restarting");
-            drop(p);
             // the hold lives until the process is replaced
             let _hold = hold;
-            app.restart()
+            restart(&app)
         }
         Err(e) => {
             drop(hold);
             // a package that cannot be installed is not kept
-            p.bytes = None;
-            drop(p);
+            up.pending.lock().await.bytes = None;
             Err(updater_err(lang, "update.install_failed")(e))
         }
     }
+}
+
+/// Starts the new version: under the kiosk's watchdog (`CARDCAT_WATCHDOG` set), exits with
+/// `RESTART_AFTER_UPDATE` so the watchdog starts it and keeps watching it; otherwise the app
+/// starts itself again.
+fn restart<R: Runtime>(app: &AppHandle<R>) -> ! {
+    if std::env::var_os("CARDCAT_WATCHDOG").is_some() {
+        app.cleanup_before_exit();
+        std::process::exit(cardcat_core::update::RESTART_AFTER_UPDATE);
+    }
+    app.restart()
 }

@@ -270,3 +270,37 @@ fn the_watchdog_restarts_a_crashed_app_and_stops_on_a_clean_exit() {
         "exactly four starts"
     );
 }
+
+/// After an update the app exits with 75: the watchdog starts the new version at once and
+/// does not count it as a crash, and the app can tell it runs under the watchdog.
+#[test]
+fn the_watchdog_starts_the_new_version_after_an_update_without_counting_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = dir.path().join("starts");
+    let seen = dir.path().join("env");
+    let app = dir.path().join("app.sh");
+    std::fs::write(
+        &app,
+        format!(
+            "#!/bin/sh\necho \"$CARDCAT_WATCHDOG\" > '{s}'\nn=$(cat '{c}' 2>/dev/null || echo 0)\nn=$((n + 1))\necho $n > '{c}'\n[ $n -le 3 ] && exit {code}\nexit 0\n",
+            s = seen.display(),
+            c = count.display(),
+            code = cardcat_core::update::RESTART_AFTER_UPDATE
+        ),
+    )
+    .unwrap();
+    let watchdog = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../installers/linux/cardcat-watchdog");
+    let out = std::process::Command::new("sh")
+        .arg(&watchdog)
+        .env("CARDCAT_APP", "sh")
+        .env("CARDCAT_WATCHDOG_PAUSE", "0")
+        // not a single crash allowed: the three updates must not count
+        .env("CARDCAT_WATCHDOG_MAX", "1")
+        .arg(&app)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(std::fs::read_to_string(&count).unwrap().trim(), "4");
+    assert_eq!(std::fs::read_to_string(&seen).unwrap().trim(), "1");
+}

@@ -261,3 +261,44 @@ async fn a_redemption_without_its_answer_keeps_an_update_waiting() {
         .unwrap();
     assert!(c.service.begin_update(&c.owner).is_ok());
 }
+
+/// A sale holds the gate to its end (result and receipt), not only while its row is written:
+/// an update cannot restart the app under a receipt being printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sale_under_way_keeps_an_update_waiting_until_it_returns() {
+    let c = Counter::start(|cfg| cfg.slow_secs = 2).await;
+    let svc = c.service.clone();
+    let cashier = c.cashier.clone();
+    let sale = tokio::spawn(async move {
+        svc.sell(
+            &cashier,
+            SellRequest::new("CM-HF-50", "13800138401"),
+            SellOptions {
+                wait: Duration::from_secs(10),
+                follow_for: Duration::from_secs(10),
+                print: false,
+            },
+        )
+        .await
+    });
+    let mut seen = false;
+    for _ in 0..200 {
+        if c.service.update_status(&c.owner).unwrap().blockers.placing == 1 {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(seen, "the sale is seen under way");
+    assert_eq!(
+        c.service.begin_update(&c.owner).err().unwrap().code(),
+        "update.blocked_orders"
+    );
+    let done = sale.await.unwrap().unwrap();
+    assert!(done.order.state.is_final(), "{:?}", done.order.state);
+    assert_eq!(
+        c.service.update_status(&c.owner).unwrap().blockers.placing,
+        0
+    );
+    assert!(c.service.begin_update(&c.owner).is_ok());
+}

@@ -72,11 +72,16 @@ pub fn endpoint(base: &str, channel: Channel) -> String {
     )
 }
 
+/// The exit code with which the app, after installing an update, asks the kiosk's watchdog
+/// (`installers/linux/cardcat-watchdog`) to start the new version at once, not counted as a
+/// crash.
+pub const RESTART_AFTER_UPDATE: i32 = 75;
+
 /// Something the counter is doing that an update must not cut short.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activity {
-    /// A sale is being placed (until its order row is written), or a redemption or its
-    /// cancellation is waiting for the platform's answer.
+    /// A sale is under way (its order row, its result, its receipt), or a redemption or
+    /// its cancellation (the platform's answer, the slip).
     Placing,
     /// A shift is being closed (Z report, its print and its upload).
     ClosingShift,

@@ -773,10 +773,9 @@ impl Counter {
         // the worker's connection first: once the order is placed nothing may fail before
         // it is handed to the worker
         let mut worker = eng.fork()?;
-        // an update waits until the order row is written (and then for its final state)
-        let placing = self.busy(cardcat_core::update::Activity::Placing)?;
+        // an update waits for the whole sale: the order row, its result, the receipt
+        let _selling = self.busy(cardcat_core::update::Activity::Placing)?;
         let placed = eng.place(s, &req)?;
-        drop(placing);
         let key = placed.key;
         let key_s = key.to_string();
         self.inner.events.emit(Event::OrderState {
@@ -1012,11 +1011,9 @@ impl Counter {
         if code.trim().is_empty() {
             return Err(InputError::VoucherCode.into());
         }
-        // an update waits for the platform's answer
-        let placing = self.busy(cardcat_core::update::Activity::Placing)?;
-        let r = self.engine()?.redeem_verify(s, code).await;
-        drop(placing);
-        let r = r?;
+        // an update waits for the platform's answer and the slip
+        let _redeeming = self.busy(cardcat_core::update::Activity::Placing)?;
+        let r = self.engine()?.redeem_verify(s, code).await?;
         let print = if r.state == cardcat_engine::RedemptionState::Redeemed {
             Some(self.print_redemption(s, &r).await)
         } else {
@@ -1031,10 +1028,8 @@ impl Counter {
     pub async fn redeem_cancel(&self, s: &Session, request_id: &str) -> Result<Redeemed> {
         self.ensure_writable()?;
         let id = parse_key(request_id)?;
-        let placing = self.busy(cardcat_core::update::Activity::Placing)?;
-        let r = self.engine()?.redeem_cancel(s, id).await;
-        drop(placing);
-        let r = r?;
+        let _cancelling = self.busy(cardcat_core::update::Activity::Placing)?;
+        let r = self.engine()?.redeem_cancel(s, id).await?;
         let print = Some(self.print_redemption(s, &r).await);
         Ok(Redeemed {
             redemption: r,
