@@ -152,6 +152,9 @@ pass "kiosk: the autostart entry runs the watchdog"
 # Running the file again is safe: the terminal is paired already; the code is not spent again.
 as_terminal cardcat provision --file "$work/usb/provision.toml" </dev/null >"$work/again.log" 2>&1 || { cat "$work/again.log" >&2; fail "a second provisioning run"; }
 pass "provisioning again with the spent code succeeds"
+# (that run printed its own test page)
+wait_for 10 bash -c "[ \$(ls '$work/printer'/*.txt | wc -l) -gt $pages ]" || fail "the second run printed no test page"
+pages=$(ls "$work/printer"/*.txt | wc -l)
 
 # An upgrade (here: the same package again) leaves the terminal as it is: no provisioning.
 (cd "$work/usb" && as_terminal dpkg -i "./$(basename "$DEB")") >"$work/upgrade.log" 2>&1 || { cat "$work/upgrade.log" >&2; fail "dpkg -i again"; }
