@@ -7,8 +7,8 @@
 //! dropping it (the install failed) lets them go on.
 //!
 //! Invariant: an update installs only when no order or redemption is open, no sale or
-//! redemption is being placed and no shift is being closed, and none of those can start
-//! until it ends.
+//! redemption is under way and no shift is being closed, and none of those can start until
+//! it ends.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
