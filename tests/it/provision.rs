@@ -187,6 +187,29 @@ async fn a_full_run_pairs_prints_and_can_be_run_again_without_a_new_code() {
     assert!(other.activate(&env.url(), &code, "other").await.is_err());
     // the owner from the file may manage this terminal
     s.setup_allowed(Some(&owner)).unwrap();
+    // a file for another platform is refused on a terminal paired here, and changes nothing
+    let elsewhere = text
+        .replacen(&env.url(), "https://other-platform.example", 1)
+        .replace("便民超市（福田店）", "别人的店");
+    let e = s
+        .provision(
+            &Provision::parse(&elsewhere)
+                .unwrap()
+                .with_autostart_dir(auto.clone()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "provision.paired_elsewhere");
+    let m = e.message(cardcat_core::Lang::ZhCn);
+    assert!(
+        m.contains("other-platform.example") && m.contains("没有做任何改动"),
+        "{m}"
+    );
+    assert_eq!(
+        s.info().unwrap().store_name.as_deref(),
+        Some("便民超市（福田店）"),
+        "the store name from the other file was not applied"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

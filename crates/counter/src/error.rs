@@ -128,6 +128,9 @@ pub enum CounterError {
     /// An update is installing: no new sale or shift close until the app restarts.
     #[error("an update is installing")]
     Updating,
+    /// A provisioning file names another platform than the one this terminal is paired with.
+    #[error("paired with {have}, the file names {file}")]
+    PairedElsewhere { have: String, file: String },
 }
 
 impl From<ReportParamError> for CounterError {
@@ -225,6 +228,7 @@ impl Localized for CounterError {
             UpdateBlocked(b) if b.open_orders > 0 || b.placing > 0 => "update.blocked_orders",
             UpdateBlocked(_) => "update.blocked_shift",
             Updating => "update.installing",
+            PairedElsewhere { .. } => "provision.paired_elsewhere",
         }
     }
 
@@ -246,6 +250,9 @@ impl Localized for CounterError {
                 vec![("open", Arg::from(*open)), ("owed", Arg::from(*owed))]
             }
             UpdateBlocked(b) => vec![("open", Arg::from(b.open_orders + b.placing as usize))],
+            PairedElsewhere { have, file } => {
+                vec![("have", Arg::from(have)), ("file", Arg::from(file))]
+            }
             Logo(e) => e.args(lang),
             _ => {
                 let _ = lang;

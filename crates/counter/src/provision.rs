@@ -253,6 +253,19 @@ impl Counter {
             None
         };
         if state.activated {
+            // a file for another platform is not applied to a terminal paired elsewhere
+            let have = self.info()?.platform_url.unwrap_or_default();
+            let same = |a: &str, b: &str| {
+                a.trim()
+                    .trim_end_matches('/')
+                    .eq_ignore_ascii_case(b.trim().trim_end_matches('/'))
+            };
+            if !same(&have, &p.url) {
+                return Err(CounterError::PairedElsewhere {
+                    have,
+                    file: p.url.clone(),
+                });
+            }
             r.already_paired = true;
         } else {
             self.repair(who.as_ref(), &p.url, &p.code, "provisioned", false)

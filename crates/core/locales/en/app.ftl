@@ -223,6 +223,7 @@ input-provision_syntax = Provisioning file, line { $line }: this is not written 
 input-provision_value = Provisioning file, line { $line }: the value of "{ $key }" cannot be used. Compare it with the example file; nothing on this terminal was changed.
 cli-provision_unreadable = The provisioning file { $path } cannot be read: { $error }
 cli-provision_pin = Type the owner's PIN (4 to 8 digits), then Enter:
+provision-paired_elsewhere = This terminal is paired with { $have }, but the provisioning file names { $file }. Nothing was changed. To move the terminal to the other platform, the owner pairs it again in the set-up wizard.
 cli-provisioned = Set up: store { $store }; paired now: { $paired }; printer { $printer }, test page: { $printed }; owner created: { $owner }
 cli-update_status = Update channel: { $channel }; server: { $endpoint }. Now: { $now }
 cli-update_may_install = an update may install.

@@ -223,6 +223,7 @@ input-provision_syntax = 配置文件第 { $line } 行写法有误，请对照�
 input-provision_value = 配置文件第 { $line } 行：“{ $key }”的值不能用，请对照示例文件改正。本机没有做任何改动
 cli-provision_unreadable = 读不了配置文件 { $path }：{ $error }
 cli-provision_pin = 请输入店主密码（4 到 8 位数字），回车确认：
+provision-paired_elsewhere = 本机已配对到 { $have }，但配置文件写的是 { $file }：没有做任何改动。如要改到另一个平台，请店主在设置向导里重新配对
 cli-provisioned = 设置完成：门店 { $store }；本次配对：{ $paired }；打印机 { $printer }，测试页：{ $printed }；新建店主：{ $owner }
 cli-update_status = 更新渠道：{ $channel }；更新服务器：{ $endpoint }。现在：{ $now }
 cli-update_may_install = 可以安装更新
