@@ -695,8 +695,9 @@ async fn backups_round_trip_and_refuse_another_store_and_a_newer_schema() {
         .pragma_update(None, "user_version", 999)
         .unwrap();
     let e = s.restore_backup(&c.owner, &newer).unwrap_err();
-    assert_eq!(code(&e), "store.schema_too_new");
+    assert_eq!(code(&e), "backup.too_new");
     assert!(e.message(cardcat_core::Lang::ZhCn).contains("999"), "{e}");
+    assert!(e.message(cardcat_core::Lang::En).contains("999"), "{e}");
     assert_eq!(orders(&c), 1, "a refused restore changes nothing");
     // the newest N are kept
     for _ in 0..3 {
@@ -709,4 +710,93 @@ async fn backups_round_trip_and_refuse_another_store_and_a_newer_schema() {
         .filter(|x| !x.path.to_string_lossy().contains("before-restore"))
         .count();
     assert_eq!(kept, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_refuses_anything_but_this_stores_backup_and_takes_an_older_one_up_to_date() {
+    use cardcat_store::rusqlite_reexport::Connection;
+    let mut c = Counter::start(fast).await;
+    let s = c.service.clone();
+    let o = c.sell("CM-HF-50", "13800138000").await.unwrap();
+    s.acknowledge(&c.cashier, &o.client_key.to_string())
+        .unwrap();
+    let b = s.backup_now(&c.owner, 7).unwrap();
+    let dir = b.parent().unwrap().to_path_buf();
+    let orders = |c: &Counter| -> i64 {
+        c.engine
+            .store()
+            .conn()
+            .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+            .unwrap()
+    };
+    let store_id = c
+        .engine
+        .store()
+        .setting(cardcat_engine::K_STORE_ID)
+        .unwrap()
+        .unwrap();
+    // files that are not this store's backup, each refused in words and changing nothing
+    let junk = dir.join("junk.sqlite");
+    std::fs::write(&junk, b"SQLite format 3\0 but not really".repeat(200)).unwrap();
+    let empty = dir.join("empty.sqlite");
+    std::fs::write(&empty, b"").unwrap();
+    let foreign = dir.join("foreign.sqlite");
+    Connection::open(&foreign)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT); PRAGMA user_version = 3;",
+        )
+        .unwrap();
+    // a real backup whose tables were changed by hand
+    let forged = dir.join("forged.sqlite");
+    std::fs::copy(&b, &forged).unwrap();
+    Connection::open(&forged)
+        .unwrap()
+        .execute_batch("DROP TABLE orders; CREATE TABLE orders(x);")
+        .unwrap();
+    let cases = [
+        (dir.join("missing.sqlite"), "file.error", "找不到文件"),
+        (dir.clone(), "file.error", "文件夹"),
+        (junk, "backup.not_a_backup", "不是卡盟猫收银台的备份"),
+        (empty, "backup.not_a_backup", "不是卡盟猫收银台的备份"),
+        (foreign, "backup.not_a_backup", "不是卡盟猫收银台的备份"),
+        (forged, "backup.not_a_backup", "不是卡盟猫收银台的备份"),
+    ];
+    for (f, want, words) in cases {
+        let e = s.restore_backup(&c.owner, &f).unwrap_err();
+        assert_eq!(code(&e), want, "{}: {e}", f.display());
+        let zh = e.message(cardcat_core::Lang::ZhCn);
+        assert!(zh.contains(words), "{zh}");
+        assert_eq!(orders(&c), 1, "{}: nothing changed", f.display());
+    }
+    // a backup taken by the previous version of the program (one schema older): restored,
+    // then brought up to this program's schema, and the counter sells on it
+    let known = cardcat_store::migrations::MIGRATIONS.len();
+    let older = dir.join("older.sqlite");
+    {
+        let old = cardcat_store::Store::open_at_version(&older, known - 1).unwrap();
+        old.set_setting(cardcat_engine::K_STORE_ID, &store_id)
+            .unwrap();
+        old.conn()
+            .pragma_update(None, "journal_mode", "DELETE")
+            .unwrap();
+    }
+    let info = s.restore_backup(&c.owner, &older).unwrap();
+    assert_eq!(info.schema as usize, known - 1);
+    assert_eq!(
+        c.engine.store().schema_version().unwrap() as usize,
+        known,
+        "migrated after the restore"
+    );
+    assert_eq!(orders(&c), 0);
+    // the copy taken just before the restore brings the sale back
+    let before = s
+        .backups(&c.owner)
+        .unwrap()
+        .into_iter()
+        .rev()
+        .find(|x| x.path.to_string_lossy().contains("before-restore"))
+        .unwrap();
+    s.restore_backup(&c.owner, &before.path).unwrap();
+    assert_eq!(orders(&c), 1);
 }

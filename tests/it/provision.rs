@@ -115,6 +115,47 @@ async fn a_bad_file_is_refused_with_its_line_and_changes_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reading_the_file_is_bounded_and_every_unreadable_file_is_said_in_words() {
+    let env = Env::start(0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let good = file(&env.url(), &env.pairing_code(), "127.0.0.1:9100");
+    // as Windows Notepad saves it: a byte-order mark and CRLF line ends
+    let windows = dir.path().join("notepad.toml");
+    std::fs::write(&windows, format!("\u{feff}{}", good.replace('\n', "\r\n"))).unwrap();
+    Provision::read(&windows).unwrap();
+    let binary = dir.path().join("binary.toml");
+    std::fs::write(&binary, [0xff_u8, 0xfe, 0x00, 0x5b, 0x80, 0x81]).unwrap();
+    let huge = dir.path().join("huge.toml");
+    std::fs::write(
+        &huge,
+        "# x\n".repeat((cardcat_counter::provision::MAX_FILE_BYTES / 4 + 1) as usize),
+    )
+    .unwrap();
+    // (file, reason, words the owner reads in zh-CN)
+    let cases = [
+        (dir.path().join("missing.toml"), "not_found", "找不到文件"),
+        (dir.path().to_path_buf(), "directory", "文件夹"),
+        (binary, "not_text", "不是文本文件"),
+        (huge, "too_large", "太大"),
+        // a device that never ends is read only up to the limit
+        (std::path::PathBuf::from("/dev/zero"), "too_large", "太大"),
+    ];
+    for (path, reason, words) in cases {
+        let e = Provision::read(&path).unwrap_err();
+        assert_eq!(e.code(), "file.error", "{}", path.display());
+        assert!(
+            matches!(&e, cardcat_counter::CounterError::File { reason: r, .. } if *r == reason),
+            "{}: {e:?}",
+            path.display()
+        );
+        let zh = e.message(cardcat_core::Lang::ZhCn);
+        assert!(zh.contains(words), "{zh}");
+        let en = e.message(cardcat_core::Lang::En);
+        assert!(!en.is_empty() && !en.contains("os error"), "{en}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_run_pairs_prints_and_can_be_run_again_without_a_new_code() {
     let env = Env::start(0).await;
     let out = tempfile::tempdir().unwrap();

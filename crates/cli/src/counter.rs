@@ -616,15 +616,7 @@ pub async fn backup(ctx: &mut Ctx, cmd: crate::BackupCmd) -> Result<i32, CliErro
 
 pub async fn provision(ctx: &mut Ctx, file: &std::path::Path) -> Result<i32, CliError> {
     let lang = ctx.lang();
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        CliError(t!(
-            lang,
-            "cli.provision_unreadable",
-            path = file.display().to_string(),
-            error = e.to_string()
-        ))
-    })?;
-    let mut p = cardcat_counter::provision::Provision::parse(&text).map_err(ctx.err())?;
+    let mut p = cardcat_counter::provision::Provision::read(file).map_err(ctx.err())?;
     if p.needs_pin() {
         ctx.say(t!(lang, "cli.provision_pin"));
         let mut line = String::new();

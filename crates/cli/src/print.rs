@@ -222,20 +222,12 @@ pub async fn printer(ctx: &mut Ctx, cmd: PrinterCmd) -> Result<i32, CliError> {
             out,
             width: w,
         } => {
-            let bytes = std::fs::read(&input).map_err(|e| {
-                ctx.err()(cardcat_counter::CounterError::File {
-                    path: input.display().to_string(),
-                    error: e.to_string(),
-                })
-            })?;
+            let bytes = std::fs::read(&input)
+                .map_err(|e| ctx.err()(cardcat_counter::CounterError::file(&input, &e)))?;
             let w = width(ctx, &w)?;
             let doc = decode::decode(&bytes);
-            std::fs::write(&out, render::render_png(&doc, w)).map_err(|e| {
-                ctx.err()(cardcat_counter::CounterError::File {
-                    path: out.display().to_string(),
-                    error: e.to_string(),
-                })
-            })?;
+            std::fs::write(&out, render::render_png(&doc, w))
+                .map_err(|e| ctx.err()(cardcat_counter::CounterError::file(&out, &e)))?;
             ctx.say(doc.text());
             Ok(0)
         }

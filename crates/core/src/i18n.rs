@@ -407,6 +407,7 @@ mod tests {
         "VIP",  // video memberships are sold as "VIP 会员"
         "Ctrl", // the key as labelled on the keyboard ("按 Ctrl-C 结束")
         "Enter", "Esc", // keys as labelled on the keyboard, in the counter's key hints
+        "UTF", // "UTF-8", the encoding as a text editor's save dialog names it
     ];
 
     fn parsed(lang: Lang) -> Vec<FluentResource> {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use cardcat_core::Localized;
 use cardcat_core::report::Day;
 use cardcat_core::roles::Action;
+use cardcat_store::StoreError;
 use cardcat_store::backup::{BackupInfo, inspect};
 use serde::Serialize;
 
@@ -40,7 +41,7 @@ impl Counter {
 
     fn write_backup(&self, keep: usize, tag: &str) -> Result<PathBuf> {
         let dir = self.backup_dir();
-        std::fs::create_dir_all(&dir).map_err(|e| CounterError::file(&dir, e))?;
+        std::fs::create_dir_all(&dir).map_err(|e| CounterError::file(&dir, &e))?;
         let now = cardcat_store::now_ms();
         let f = dir.join(format!(
             "{PREFIX}{}-{now:013}{tag}.sqlite",
@@ -132,7 +133,24 @@ impl Counter {
     pub fn restore_backup(&self, who: &Session, file: &Path) -> Result<BackupInfo> {
         who.require(Action::Backup)?;
         self.ensure_writable()?;
-        let info = inspect(file)?;
+        // a missing file, a folder or one that may not be read is said as such
+        std::fs::File::open(file)
+            .and_then(|f| {
+                if f.metadata()?.is_dir() {
+                    Err(std::io::Error::from(std::io::ErrorKind::IsADirectory))
+                } else {
+                    Ok(())
+                }
+            })
+            .map_err(|e| CounterError::file(file, &e))?;
+        let info = inspect(file).map_err(|e| match e {
+            StoreError::SchemaTooNew { found, known } => {
+                CounterError::BackupTooNew { found, known }
+            }
+            other => CounterError::NotABackup {
+                detail: other.to_string(),
+            },
+        })?;
         let mut store = self.store()?;
         let this = store.setting(cardcat_engine::K_STORE_ID)?;
         if let Some(this) = this
@@ -147,8 +165,15 @@ impl Counter {
         if open + owed > 0 {
             return Err(CounterError::RestoreBlocked { open, owed });
         }
-        self.write_backup(0, "-before-restore")?;
-        store.restore_from(file)?;
+        let before = self.write_backup(0, "-before-restore")?;
+        if let Err(e) = store.restore_from(file) {
+            // put the store back as it was a moment ago, then say what went wrong
+            tracing::error!(error = %e, "restore failed; putting back the copy taken before it");
+            if let Err(back) = store.restore_from(&before) {
+                tracing::error!(error = %back, "putting back the copy taken before a restore");
+            }
+            return Err(e.into());
+        }
         // everything read from the old content is forgotten
         if let Ok(mut g) = self.inner.base.lock() {
             *g = None;

@@ -100,8 +100,14 @@ pub enum CounterError {
     NoCatalog,
     #[error("no printer set")]
     NoPrinter,
+    /// A file could not be read or written; `reason` picks the words for the counter
+    /// (`not_found`, `denied`, `directory`, `not_text`, `too_large`, `full`, `other`).
     #[error("{path}: {error}")]
-    File { path: String, error: String },
+    File {
+        path: String,
+        error: String,
+        reason: &'static str,
+    },
     #[error("background task: {0}")]
     Task(String),
     /// The store is damaged or cannot be written: the counter only reads.
@@ -113,6 +119,12 @@ pub enum CounterError {
     /// Re-pairing while orders are open or results are owed.
     #[error("re-pairing blocked: {open} open, {owed} owed")]
     RepairBlocked { open: usize, owed: usize },
+    /// The chosen file is not a CardCat backup at all (another program's file, damaged).
+    #[error("not a CardCat backup: {detail}")]
+    NotABackup { detail: String },
+    /// A backup written by a newer CardCat than this one.
+    #[error("backup schema {found} is newer than this program ({known})")]
+    BackupTooNew { found: u32, known: u32 },
     /// A backup of another store than this terminal's.
     #[error("backup of store {backup}, terminal of store {this}")]
     BackupOtherStore { backup: String, this: String },
@@ -140,10 +152,22 @@ impl From<ReportParamError> for CounterError {
 }
 
 impl CounterError {
-    pub(crate) fn file(path: &std::path::Path, e: impl std::fmt::Display) -> CounterError {
+    /// A file problem, in words for the counter: what went wrong decides the message.
+    pub fn file(path: &std::path::Path, e: &std::io::Error) -> CounterError {
+        use std::io::ErrorKind as K;
+        let reason = match e.kind() {
+            K::NotFound => "not_found",
+            K::PermissionDenied | K::ReadOnlyFilesystem => "denied",
+            K::IsADirectory => "directory",
+            K::InvalidData => "not_text",
+            K::FileTooLarge => "too_large",
+            K::StorageFull | K::QuotaExceeded => "full",
+            _ => "other",
+        };
         CounterError::File {
             path: path.display().to_string(),
             error: e.to_string(),
+            reason,
         }
     }
 }
@@ -222,6 +246,8 @@ impl Localized for CounterError {
             StoreMissing { .. } => "store.missing",
             RepairBlocked { .. } => "terminal.repair_blocked",
             OtherStore { .. } => "terminal.other_store",
+            NotABackup { .. } => "backup.not_a_backup",
+            BackupTooNew { .. } => "backup.too_new",
             BackupOtherStore { .. } => "backup.other_store",
             RestoreBlocked { .. } => "backup.restore_blocked",
             UpdateBlocked(b) if b.updating => "update.already_installing",
@@ -235,7 +261,19 @@ impl Localized for CounterError {
     fn args(&self, lang: Lang) -> Args {
         use CounterError::*;
         match self {
-            File { path, error } => vec![("path", Arg::from(path)), ("error", Arg::from(error))],
+            File {
+                path,
+                error,
+                reason,
+            } => vec![
+                ("path", Arg::from(path)),
+                ("error", Arg::from(error)),
+                ("reason", Arg::from(*reason)),
+            ],
+            NotABackup { detail } => vec![("detail", Arg::from(detail))],
+            BackupTooNew { found, known } => {
+                vec![("found", Arg::from(*found)), ("known", Arg::from(*known))]
+            }
             Task(e) => vec![("error", Arg::from(e))],
             ReadOnly { detail, .. } => vec![("detail", Arg::from(detail))],
             StoreMissing { path } => vec![("path", Arg::from(path))],

@@ -213,7 +213,7 @@ impl Counter {
         timeout: Duration,
         new_store: bool,
     ) -> Result<Counter> {
-        terminal::ensure_dir(&cfg.db).map_err(|e| CounterError::file(&cfg.db, e))?;
+        terminal::ensure_dir(&cfg.db).map_err(|e| CounterError::file(&cfg.db, &e))?;
         // An activated terminal never silently starts over on a missing or empty database.
         let empty = std::fs::metadata(&cfg.db)
             .map(|m| m.len() == 0)
@@ -1281,13 +1281,13 @@ impl Counter {
             for (name, doc) in printing::samples(lang) {
                 let bytes = cardcat_printer::encode::receipt_bytes(&doc, &ctx, p, None)?;
                 if let Some(dir) = &dir {
-                    std::fs::create_dir_all(dir).map_err(|e| CounterError::file(dir, e))?;
+                    std::fs::create_dir_all(dir).map_err(|e| CounterError::file(dir, &e))?;
                     let png = cardcat_printer::render::render_png(
                         &cardcat_printer::decode::decode(&bytes),
                         p.width,
                     );
                     let f = dir.join(format!("{name}.png"));
-                    std::fs::write(&f, png).map_err(|e| CounterError::file(&f, e))?;
+                    std::fs::write(&f, png).map_err(|e| CounterError::file(&f, &e))?;
                 }
                 if let Some(t) = &t {
                     printing::send_blocking(t, &bytes)?;

@@ -251,13 +251,13 @@ impl Counter {
     /// Writes the commission CSV for `range` into `dir`; returns the file.
     pub fn export_csv_file(&self, s: &Session, range: &DayRange, dir: &Path) -> Result<PathBuf> {
         let csv = self.export_csv(s, range)?;
-        std::fs::create_dir_all(dir).map_err(|e| CounterError::file(dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| CounterError::file(dir, &e))?;
         let f = dir.join(format!(
             "cardcat-commission-{}-{}.csv",
             range.from.as_str(),
             range.to.as_str()
         ));
-        std::fs::write(&f, csv).map_err(|e| CounterError::file(&f, e))?;
+        std::fs::write(&f, csv).map_err(|e| CounterError::file(&f, &e))?;
         Ok(f)
     }
 
@@ -498,7 +498,7 @@ impl Counter {
     ) -> Result<PathBuf> {
         let bundle = self.support_report(who, app_version, logs).await?;
         let now = cardcat_store::now_ms();
-        std::fs::create_dir_all(dir).map_err(|e| CounterError::file(dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| CounterError::file(dir, &e))?;
         let f = dir.join(format!(
             "cardcat-support-{}-{}.json",
             Day::of_ms(now).as_str(),
@@ -506,7 +506,7 @@ impl Counter {
         ));
         let text =
             serde_json::to_string_pretty(&bundle).map_err(|e| CounterError::Task(e.to_string()))?;
-        std::fs::write(&f, text).map_err(|e| CounterError::file(&f, e))?;
+        std::fs::write(&f, text).map_err(|e| CounterError::file(&f, &e))?;
         Ok(f)
     }
 
@@ -688,14 +688,14 @@ impl Counter {
         let f = autostart_dir.join("cardcat.desktop");
         if on {
             std::fs::create_dir_all(autostart_dir)
-                .map_err(|e| CounterError::file(autostart_dir, e))?;
-            std::fs::write(&f, autostart_entry(exec)).map_err(|e| CounterError::file(&f, e))?;
+                .map_err(|e| CounterError::file(autostart_dir, &e))?;
+            std::fs::write(&f, autostart_entry(exec)).map_err(|e| CounterError::file(&f, &e))?;
             Ok(Some(f))
         } else {
             match std::fs::remove_file(&f) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(CounterError::file(&f, e)),
+                Err(e) => return Err(CounterError::file(&f, &e)),
             }
             Ok(None)
         }

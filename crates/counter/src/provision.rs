@@ -106,7 +106,31 @@ fn bad(text: &str, span: std::ops::Range<usize>, key: &str) -> CounterError {
     .into()
 }
 
+/// The largest provisioning file read: a real one is under 2 KiB, so anything this large
+/// is the wrong file (and reading stays bounded, even from a device or a pipe).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024;
+
 impl Provision {
+    /// Reads and checks a provisioning file: bounded in size, UTF-8 (a leading byte-order
+    /// mark, as Windows editors write, is allowed), then [`Provision::parse`]. Every problem
+    /// is a localised file or input error; nothing is changed.
+    pub fn read(path: &std::path::Path) -> Result<Provision> {
+        use std::io::{Error, ErrorKind, Read};
+        let f = std::fs::File::open(path).map_err(|e| CounterError::file(path, &e))?;
+        let mut buf = Vec::new();
+        f.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| CounterError::file(path, &e))?;
+        if buf.len() as u64 > MAX_FILE_BYTES {
+            let e = Error::new(ErrorKind::FileTooLarge, "larger than a provisioning file");
+            return Err(CounterError::file(path, &e));
+        }
+        let text = String::from_utf8(buf).map_err(|u| {
+            CounterError::file(path, &Error::new(ErrorKind::InvalidData, u.utf8_error()))
+        })?;
+        Provision::parse(text.strip_prefix('\u{feff}').unwrap_or(&text))
+    }
+
     /// Checks a provisioning file completely; the first problem is reported with its line.
     pub fn parse(text: &str) -> Result<Provision> {
         let f: File = toml::from_str(text).map_err(|e| {

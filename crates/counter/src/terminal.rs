@@ -115,7 +115,10 @@ pub(crate) fn archive_and_clear_books(
     name.push(format!(".store-{safe}-{}.sqlite", cardcat_store::now_ms()));
     let archive = PathBuf::from(name);
     let Some(archive_s) = archive.to_str().map(str::to_owned) else {
-        return Err(crate::CounterError::file(&archive, "path is not UTF-8"));
+        return Err(crate::CounterError::file(
+            &archive,
+            &std::io::Error::new(std::io::ErrorKind::InvalidFilename, "path is not UTF-8"),
+        ));
     };
     store
         .conn()

@@ -38,10 +38,14 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces this store's content with the backup at `src` (already inspected), in steps.
+    /// Replaces this store's content with the backup at `src` (already inspected), in steps,
+    /// then brings an older backup's schema up to this program's (each migration one
+    /// transaction, as at start-up).
     pub fn restore_from(&mut self, src: &Path) -> Result<()> {
         self.conn
             .restore(MAIN_DB, src, None::<fn(rusqlite::backup::Progress)>)?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        migrations::migrate_to(&mut self.conn, migrations::MIGRATIONS.len())?;
         Ok(())
     }
 }
@@ -65,10 +69,19 @@ pub fn inspect(path: &Path) -> Result<BackupInfo> {
             known,
         });
     }
+    if schema == 0 {
+        return Err(StoreError::NotAStore("no CardCat schema".into()));
+    }
+    // its tables, indexes and triggers must be exactly what this program's migrations made
+    // at that version: another program's file, or one changed by hand, is not restored
+    let mut reference = Connection::open_in_memory()?;
+    migrations::migrate_to(&mut reference, schema as usize)?;
+    if shape(&c)? != shape(&reference)? {
+        return Err(StoreError::NotAStore(format!(
+            "its tables differ from schema {schema}"
+        )));
+    }
     let setting = |k: &str| -> Result<Option<String>> {
-        if schema == 0 {
-            return Ok(None);
-        }
         Ok(
             c.query_row("SELECT value FROM settings WHERE key = ?1", [k], |r| {
                 r.get(0)
@@ -88,6 +101,19 @@ pub fn inspect(path: &Path) -> Result<BackupInfo> {
         store_name: setting("store_name")?,
         orders,
     })
+}
+
+/// The schema objects of a database: type, name and, for a table, its columns in order
+/// (not the SQL text, which SQLite may word differently across versions).
+fn shape(c: &Connection) -> Result<std::collections::BTreeSet<(String, String, String)>> {
+    let mut st = c.prepare(
+        "SELECT m.type, m.name, \
+                (SELECT coalesce(group_concat(p.name || ' ' || p.type, ','), '') \
+                   FROM pragma_table_info(m.name) AS p) \
+           FROM sqlite_master AS m WHERE m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

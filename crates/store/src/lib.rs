@@ -37,6 +37,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("integrity check failed: {0}")]
     Integrity(String),
+    /// A database file that is not a CardCat store (another program's, or its tables were
+    /// changed by hand).
+    #[error("not a CardCat store: {0}")]
+    NotAStore(String),
 }
 
 impl Localized for StoreError {
@@ -47,6 +51,7 @@ impl Localized for StoreError {
             StoreError::Migration { .. } => "store.migration",
             StoreError::Corrupt(_) => "store.corrupt",
             StoreError::Integrity(_) => "store.integrity",
+            StoreError::NotAStore(_) => "store.not_a_store",
         }
     }
     fn args(&self, _lang: Lang) -> Args {
@@ -59,7 +64,9 @@ impl Localized for StoreError {
                 ("version", Arg::from(*version)),
                 ("detail", Arg::from(source.to_string())),
             ],
-            StoreError::Corrupt(d) | StoreError::Integrity(d) => vec![("detail", Arg::from(d))],
+            StoreError::Corrupt(d) | StoreError::Integrity(d) | StoreError::NotAStore(d) => {
+                vec![("detail", Arg::from(d))]
+            }
         }
     }
 }

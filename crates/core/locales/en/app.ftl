@@ -6,7 +6,15 @@
 auth-login_needed = Log in first with your user ID and PIN
 catalog-empty = There is no product catalog on this terminal yet; sync the catalog (needs the network)
 printer-not_set = No receipt printer is set on this terminal; ask the owner or installer to set one
-file-error = Cannot read or write { $path }: { $error }
+file-error = { $reason ->
+    [not_found] File { $path } was not found: check the file name and its folder
+    [denied] No permission to read or write { $path }: ask the installer to check the file's permissions
+    [directory] { $path } is a folder, not a file: choose the file inside it
+    [not_text] { $path } is not a text file (UTF-8 is needed): write it again from the example file
+    [too_large] File { $path } is far too large for this kind of file: check that it is the right file
+    [full] The disk is full, { $path } cannot be written: free some space and try again
+   *[other] Cannot read or write { $path } ({ $error }): check the disk and the file's permissions
+}
 internal-task = A background task failed: { $error }. Try again; if it keeps failing, call support
 input-payment = Unknown payment method "{ $value }"; choose cash, WeChat, Alipay or card
 input-amount = "{ $value }" is not an amount; type it like 50 or 50.00
@@ -199,6 +207,8 @@ owner-uncategorised = Other
 owner-diff_mismatch = Amounts differ
 owner-diff_missing_on_platform = Not on the platform
 owner-diff_missing_locally = Not on this terminal
+backup-not_a_backup = This file is not a CardCat backup (or it is damaged): nothing was changed. Choose a backup from the backup folder
+backup-too_new = This backup was made by a newer CardCat (database version { $found }; this program knows up to { $known }): nothing was changed. Update CardCat first, then restore it
 backup-other_store = This backup belongs to store { $backup }, this terminal to store { $this }: it cannot be restored. Choose one of this store's backups.
 backup-restore_blocked = { $open } orders are still open and { $owed } results not handed over: finish them before restoring a backup.
 cli-backup_saved = Backed up to { $path }
@@ -221,7 +231,6 @@ input-provision_unknown = Provisioning file, line { $line }: "{ $key }" is not a
 input-provision_type = Provisioning file, line { $line }: the value has the wrong type (text in quotes, numbers and true/false without). Nothing on this terminal was changed.
 input-provision_syntax = Provisioning file, line { $line }: this is not written correctly. Compare it with the example file; nothing on this terminal was changed.
 input-provision_value = Provisioning file, line { $line }: the value of "{ $key }" cannot be used. Compare it with the example file; nothing on this terminal was changed.
-cli-provision_unreadable = The provisioning file { $path } cannot be read: { $error }
 cli-provision_pin = Type the owner's PIN (4 to 8 digits), then Enter:
 provision-paired_elsewhere = This terminal is paired with { $have }, but the provisioning file names { $file }. Nothing was changed. To move the terminal to the other platform, the owner pairs it again in the set-up wizard.
 cli-provisioned = Set up: store { $store }; paired now: { $paired }; printer { $printer }, test page: { $printed }; owner created: { $owner }

@@ -183,6 +183,7 @@ store-schema_too_new = The local database (schema { $found }) is newer than this
 store-migration = Updating the local database to version { $version } failed ({ $detail }); ask the installer
 store-corrupt = A record in the local database is damaged ({ $detail }); ask the owner to restore from a backup
 store-integrity = The local database failed its integrity check ({ $detail }); ask the owner to restore from a backup
+store-not_a_store = This file is not a CardCat database (or its tables were changed): nothing was changed
 store-corrupt_value = A stored record is damaged ({ $table }.{ $field }, record { $row }); ask the owner to restore from a backup
 
 ## Platform connection (net.*, api.*, config.*, terminal.*)

@@ -6,7 +6,15 @@
 auth-login_needed = 请先输入工号和密码登录
 catalog-empty = 本机还没有商品目录，请先同步目录（需要联网）
 printer-not_set = 本机还没有设置小票打印机，请店主或安装人员先设置打印机
-file-error = 无法读写文件 { $path }：{ $error }
+file-error = { $reason ->
+    [not_found] 找不到文件 { $path }：请检查文件名和所在的文件夹
+    [denied] 没有权限读写 { $path }：请让安装人员检查这个文件的权限
+    [directory] { $path } 是一个文件夹，不是文件：请选文件夹里的那个文件
+    [not_text] { $path } 不是文本文件，或者编码不对：请照着示例文件重新编写，保存时编码选 UTF-8
+    [too_large] 文件 { $path } 太大，不是要找的那种文件：请检查选的是不是对的文件
+    [full] 磁盘已满，写不了 { $path }：请清理磁盘空间后再试
+   *[other] 无法读写文件 { $path }（{ $error }）：请检查磁盘和文件权限
+}
 internal-task = 后台任务出错：{ $error }；请重试，若仍失败请联系技术支持
 input-payment = 不认识的支付方式「{ $value }」，请选择现金、微信、支付宝或银行卡
 input-amount = 金额「{ $value }」格式不对，请输入如 50 或 50.00 的金额
@@ -199,6 +207,8 @@ owner-uncategorised = 其他
 owner-diff_mismatch = 金额不一致
 owner-diff_missing_on_platform = 平台没有这笔
 owner-diff_missing_locally = 本机没有这笔
+backup-not_a_backup = 这个文件不是卡盟猫收银台的备份（或已损坏）：没有做任何改动，请从备份文件夹里选一个备份
+backup-too_new = 这个备份由更新版本的卡盟猫收银台生成（数据库第 { $found } 版，本程序只认到第 { $known } 版）：没有做任何改动，请先升级本程序再恢复
 backup-other_store = 这个备份属于门店 { $backup }，本终端属于门店 { $this }：不能恢复，请选本店的备份
 backup-restore_blocked = 还有 { $open } 笔订单待确认、{ $owed } 笔结果未交付：请先处理完再恢复备份
 cli-backup_saved = 已备份到 { $path }
@@ -221,7 +231,6 @@ input-provision_unknown = 配置文件第 { $line } 行：不认识“{ $key }�
 input-provision_type = 配置文件第 { $line } 行：值的类型不对（文字要加引号，数字和是否不加）。本机没有做任何改动
 input-provision_syntax = 配置文件第 { $line } 行写法有误，请对照示例文件改正。本机没有做任何改动
 input-provision_value = 配置文件第 { $line } 行：“{ $key }”的值不能用，请对照示例文件改正。本机没有做任何改动
-cli-provision_unreadable = 读不了配置文件 { $path }：{ $error }
 cli-provision_pin = 请输入店主密码（4 到 8 位数字），回车确认：
 provision-paired_elsewhere = 本机已配对到 { $have }，但配置文件写的是 { $file }：没有做任何改动。如要改到另一个平台，请店主在设置向导里重新配对
 cli-provisioned = 设置完成：门店 { $store }；本次配对：{ $paired }；打印机 { $printer }，测试页：{ $printed }；新建店主：{ $owner }

@@ -180,6 +180,7 @@ store-schema_too_new = 本地数据库版本（{ $found }）比本程序支持�
 store-migration = 本地数据库升级到第 { $version } 版时失败，请联系安装人员
 store-corrupt = 本地数据库中有记录已损坏，请联系店主从备份恢复
 store-integrity = 本地数据库完整性检查未通过，请联系店主从备份恢复
+store-not_a_store = 这个文件不是卡盟猫收银台的数据库（或其中的表被改动过）：没有做任何改动
 store-corrupt_value = 本地数据库中的记录已损坏（{ $table }.{ $field }，记录 { $row }），请联系店主从备份恢复
 
 ## 平台连接（net.*, api.*, config.*, terminal.*）
