@@ -216,6 +216,25 @@ async fn users_are_managed_by_the_owner_only_and_every_change_is_audited() {
         code(&s.set_user_active(&c.owner, "boss", false).unwrap_err()),
         "input.own_account"
     );
+    // an ID typed at the PIN pad, a name that goes onto receipts and CSV files: each
+    // refused in words, and nobody is added
+    let long = "名".repeat(33);
+    for (id, name, want) in [
+        ("boss 2", "二老板", "input.user_id"),
+        ("boss2\u{7}", "二老板", "input.user_id"),
+        ("", "二老板", "input.user_id"),
+        ("boss2", "二\n老板", "input.user_name"),
+        ("boss2", "\u{1b}@", "input.user_name"),
+        ("boss2", "  ", "input.user_name"),
+        ("boss2", long.as_str(), "input.user_name"),
+    ] {
+        let e = s
+            .add_user(Some(&c.owner), id, name, "owner", "5678")
+            .unwrap_err();
+        assert_eq!(code(&e), want, "{id:?} {name:?}");
+        assert!(!e.message(cardcat_core::Lang::ZhCn).is_empty());
+        assert!(s.login("boss2", "5678").is_err());
+    }
     s.add_user(Some(&c.owner), "boss2", "二老板", "owner", "5678")
         .unwrap();
     let boss2 = s.login("boss2", "5678").unwrap();

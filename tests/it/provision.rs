@@ -58,7 +58,8 @@ async fn a_bad_file_is_refused_with_its_line_and_changes_nothing() {
     // the example an installer copies is itself a valid file
     Provision::parse(include_str!("../../installers/provision.example.toml")).unwrap();
     // (what is changed, the line it is on, the message code)
-    let cases: [(&str, &str, usize, &str); 7] = [
+    let long_name = format!("display_name = \"{}\"", "便".repeat(41));
+    let cases: [(&str, &str, usize, &str); 14] = [
         // a missing field is reported at the header of the table that lacks it
         (
             "pairing_code = \"",
@@ -95,6 +96,50 @@ async fn a_bad_file_is_refused_with_its_line_and_changes_nothing() {
             "pin = \"2468\"",
             "pin = \"24\"",
             22,
+            "input.provision_value",
+        ),
+        // a password in the address would end up in settings and logs
+        (
+            "url = \"http://",
+            "url = \"http://boss:secret@",
+            3,
+            "input.provision_value",
+        ),
+        (
+            "\"\npairing_code",
+            "/?token=1\"\npairing_code",
+            3,
+            "input.provision_value",
+        ),
+        (
+            "target = \"127.0.0.1:9100\"",
+            "target = \"127.0.0.1:0\"",
+            10,
+            "input.provision_value",
+        ),
+        (
+            "target = \"127.0.0.1:9100\"",
+            "target = \"tcp://printer one:9100\"",
+            10,
+            "input.provision_value",
+        ),
+        // a name heads every receipt: bounded, and no control characters (ESC/POS bytes)
+        (
+            "display_name = \"便民超市（福田店）\"",
+            &long_name,
+            7,
+            "input.provision_value",
+        ),
+        (
+            "display_name = \"便民超市（福田店）\"",
+            "display_name = \"便民\\u001b@超市\"",
+            7,
+            "input.provision_value",
+        ),
+        (
+            "name = \"王老板\"",
+            "name = \"王\\n老板\"",
+            21,
             "input.provision_value",
         ),
     ];

@@ -208,6 +208,22 @@ impl PlatformClient {
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(ClientError::BadUrl(base_url.to_string()));
         }
+        // a platform address: a host, and no user name, password, query or fragment (a
+        // credential in an address would end up in settings and logs)
+        let shown = |u: &str| -> String {
+            // said back without what follows a user name, and not endlessly long
+            let u = u.rsplit_once('@').map_or(u, |(_, host)| host);
+            u.chars().take(80).collect()
+        };
+        let parsed = reqwest::Url::parse(base).map_err(|_| ClientError::BadUrl(shown(base)))?;
+        if parsed.host_str().is_none_or(str::is_empty)
+            || !parsed.username().is_empty()
+            || parsed.password().is_some()
+            || parsed.query().is_some()
+            || parsed.fragment().is_some()
+        {
+            return Err(ClientError::BadUrl(shown(base)));
+        }
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3).min(timeout))
             .timeout(timeout)

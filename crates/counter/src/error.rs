@@ -49,6 +49,8 @@ pub enum InputError {
     Footer(usize),
     #[error("user id {0:?}")]
     UserId(String),
+    #[error("user name {0:?}")]
+    UserName(String),
     #[error("backup name {0:?}")]
     BackupName(String),
     #[error("update channel {0:?}")]
@@ -194,6 +196,7 @@ impl Localized for InputError {
             Quantity(_) => "input.quantity",
             Footer(_) => "input.footer",
             UserId(_) => "input.user_id",
+            UserName(_) => "input.user_name",
             BackupName(_) => "input.backup_name",
             UpdateChannel(_) => "input.update_channel",
             Provision { kind, .. } => match *kind {
@@ -215,7 +218,9 @@ impl Localized for InputError {
             }
             DateRange(a, b) => vec![("from", Arg::from(a)), ("to", Arg::from(b))],
             Footer(n) => vec![("n", Arg::from(*n))],
-            UserId(v) | BackupName(v) | UpdateChannel(v) => vec![("value", Arg::from(short(v)))],
+            UserId(v) | UserName(v) | BackupName(v) | UpdateChannel(v) => {
+                vec![("value", Arg::from(short(v)))]
+            }
             Provision { line, key, .. } => {
                 vec![("line", Arg::from(*line)), ("key", Arg::from(key))]
             }

@@ -751,6 +751,14 @@ impl Counter {
     ) -> Result<UserInfo> {
         self.ensure_writable()?;
         let role = Role::parse(role).ok_or_else(|| InputError::Role(error::short(role)))?;
+        let id = id.trim();
+        if !valid_user_id(id) {
+            return Err(InputError::UserId(error::short(id)).into());
+        }
+        let name = name.trim();
+        if !valid_user_name(name) {
+            return Err(InputError::UserName(error::short(name)).into());
+        }
         Ok(self.engine()?.add_user(actor, id, name, role, pin)?)
     }
 
@@ -1478,4 +1486,22 @@ fn _futures_are_send(c: &Counter, s: &Session, d: &Day) {
     send(c.print_queue(None, false, None));
     send(c.owed(s));
     send(c.deliver(s, "k"));
+}
+
+/// A user ID: 1–32 ASCII letters, digits or underscores (typed at the PIN pad, printed on
+/// receipts and shift reports).
+pub(crate) fn valid_user_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 32 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A person's or a store's shown name: 1–`max` characters, none of them a control character
+/// (it goes onto screens, receipts and CSV files).
+pub(crate) fn valid_name(name: &str, max: usize) -> bool {
+    let n = name.chars().count();
+    (1..=max).contains(&n) && !name.chars().any(char::is_control)
+}
+
+/// A user's name as shown at the counter and on reports: 1–32 characters.
+pub(crate) fn valid_user_name(name: &str) -> bool {
+    valid_name(name, 32)
 }

@@ -465,10 +465,7 @@ impl Counter {
     pub fn create_owner(&self, id: &str, name: &str, pin: &str) -> Result<UserInfo> {
         // only a terminal with no user at all takes a first owner without a login
         self.setup_allowed(None)?;
-        let ok = !id.is_empty()
-            && id.len() <= 32
-            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !ok {
+        if !crate::valid_user_id(id) {
             return Err(InputError::UserId(error::short(id)).into());
         }
         self.add_user(

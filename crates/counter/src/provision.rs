@@ -59,7 +59,7 @@ struct Terminal {
 #[serde(deny_unknown_fields)]
 struct Owner {
     id: Spanned<String>,
-    name: Option<String>,
+    name: Option<Spanned<String>>,
     pin: Option<Spanned<String>>,
 }
 
@@ -109,6 +109,9 @@ fn bad(text: &str, span: std::ops::Range<usize>, key: &str) -> CounterError {
 /// The largest provisioning file read: a real one is under 2 KiB, so anything this large
 /// is the wrong file (and reading stays bounded, even from a device or a pipe).
 pub const MAX_FILE_BYTES: u64 = 256 * 1024;
+
+/// The longest store name a file may give (it heads every receipt and the top bar).
+pub const STORE_NAME_MAX: usize = 40;
 
 impl Provision {
     /// Reads and checks a provisioning file: bounded in size, UTF-8 (a leading byte-order
@@ -222,6 +225,18 @@ impl Provision {
                 Some(v.clone())
             }
         };
+        if let Some(n) = f.store.as_ref().and_then(|s| s.display_name.as_ref())
+            && !n.get_ref().trim().is_empty()
+            && !crate::valid_name(n.get_ref().trim(), STORE_NAME_MAX)
+        {
+            return Err(bad(text, n.span(), "store.display_name"));
+        }
+        if let Some(n) = &f.owner.name
+            && !n.get_ref().trim().is_empty()
+            && !crate::valid_user_name(n.get_ref().trim())
+        {
+            return Err(bad(text, n.span(), "owner.name"));
+        }
         let display_name = f
             .store
             .and_then(|s| s.display_name)
@@ -234,7 +249,12 @@ impl Provision {
             printer,
             lang,
             kiosk: f.terminal.is_some_and(|t| t.kiosk),
-            owner_name: f.owner.name.unwrap_or_else(|| id.clone()),
+            owner_name: f
+                .owner
+                .name
+                .map(|n| n.into_inner().trim().to_string())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| id.clone()),
             owner_id: id,
             pin,
             autostart_dir: None,

@@ -30,7 +30,11 @@ impl FromStr for Target {
                 Some((h, p)) => (h.to_string(), p.parse().map_err(|_| bad())?),
                 None => (rest.to_string(), 9100),
             };
-            if host.is_empty() {
+            let host_ok = !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+            if !host_ok || port == 0 {
                 return Err(bad());
             }
             return Ok(Target::Tcp { host, port });
@@ -49,7 +53,7 @@ impl FromStr for Target {
                 }
                 _ => (rest.to_string(), 9600),
             };
-            if path.is_empty() {
+            if path.is_empty() || baud == 0 {
                 return Err(bad());
             }
             return Ok(Target::Serial { path, baud });
@@ -72,7 +76,7 @@ impl FromStr for Target {
             Some((h, p)) => (h, p.parse().map_err(|_| bad())?),
             None => (s, 9100),
         };
-        if host.parse::<std::net::Ipv4Addr>().is_ok() {
+        if host.parse::<std::net::Ipv4Addr>().is_ok() && port != 0 {
             return Ok(Target::Tcp {
                 host: host.to_string(),
                 port,
@@ -107,6 +111,8 @@ mod typed_targets {
             "999.1.1.1",
             "/dev/",
             ":9100",
+            "192.168.1.50:0",
+            "192.168.1.50:65536",
         ] {
             assert!(bad.parse::<Target>().is_err(), "{bad}");
         }
@@ -352,6 +358,10 @@ mod tests {
             "",
             "tcp://",
             "tcp://x:notaport",
+            "tcp://x:0",
+            "tcp://a b:9100",
+            "tcp://user@host:9100",
+            "serial:/dev/ttyS0:0",
             "usb:zz:1",
             "lpt1",
             "file:",

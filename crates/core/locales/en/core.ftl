@@ -287,3 +287,4 @@ input-logo_too_large = The image is too large ({ $mb } MB). Choose one under 4 M
 input-logo_unreadable = This file is not an image the printer can use. Choose a PNG, JPG, BMP or GIF image.
 input-footer = The receipt footer is too long ({ $n } characters). Keep it within 120 characters and 4 lines.
 input-user_id = The user ID "{ $value }" cannot be used: use 1 to 32 letters, digits or underscores.
+input-user_name = The name "{ $value }" cannot be used: use 1 to 32 characters, with no line breaks or other control characters.

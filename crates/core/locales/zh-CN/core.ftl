@@ -284,3 +284,4 @@ input-logo_too_large = 图片太大（{ $mb } MB），请换一张 4 MB 以内�
 input-logo_unreadable = 这个文件不是可用的图片，请换一张常见格式的图片（照片或截图均可）
 input-footer = 小票底部文字太长（{ $n } 个字），请控制在 120 个字、4 行以内
 input-user_id = 工号“{ $value }”不能用：请用 1 到 32 个字母、数字或下划线
+input-user_name = 姓名“{ $value }”不能用：请用 1 到 32 个字，不要有换行等特殊字符
