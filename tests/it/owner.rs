@@ -788,6 +788,47 @@ async fn a_restore_refuses_anything_but_this_stores_backup_and_takes_an_older_on
         assert!(zh.contains(words), "{zh}");
         assert_eq!(orders(&c), 1, "{}: nothing changed", f.display());
     }
+    // another terminal of this store: its PINs and open orders are its own, refused
+    let set_tid = |f: &std::path::Path, tid: &str| {
+        Connection::open(f)
+            .unwrap()
+            .execute(
+                "UPDATE settings SET value = ?1 WHERE key = 'terminal_id'",
+                [tid],
+            )
+            .unwrap();
+    };
+    let this_tid = c
+        .engine
+        .store()
+        .setting(cardcat_engine::K_TERMINAL_ID)
+        .unwrap()
+        .unwrap();
+    let other_terminal = dir.join("other-terminal.sqlite");
+    std::fs::copy(&b, &other_terminal).unwrap();
+    set_tid(&other_terminal, "T-NEXT-TILL");
+    let e = s.restore_backup(&c.owner, &other_terminal).unwrap_err();
+    assert_eq!(code(&e), "backup.other_terminal");
+    let zh = e.message(cardcat_core::Lang::ZhCn);
+    assert!(zh.contains("T-NEXT-TILL") && zh.contains(&this_tid), "{zh}");
+    // this machine under an earlier pairing (it still holds that pairing's PIN key): taken,
+    // and the terminal stays paired as it is now
+    let earlier = dir.join("earlier-pairing.sqlite");
+    std::fs::copy(&b, &earlier).unwrap();
+    set_tid(&earlier, "T-EARLIER");
+    s.secrets()
+        .set(&cardcat_engine::PinVault::account("T-EARLIER"), "00")
+        .unwrap();
+    s.restore_backup(&c.owner, &earlier).unwrap();
+    assert_eq!(
+        c.engine
+            .store()
+            .setting(cardcat_engine::K_TERMINAL_ID)
+            .unwrap()
+            .as_deref(),
+        Some(this_tid.as_str())
+    );
+    assert_eq!(orders(&c), 1);
     // a backup taken by the previous version of the program (one schema older): restored,
     // then brought up to this program's schema, and the counter sells on it
     let known = cardcat_store::migrations::MIGRATIONS.len();

@@ -161,10 +161,37 @@ impl Counter {
                 this,
             });
         }
+        // another terminal's books (its PINs are sealed with that terminal's key, its open
+        // orders are its own) are not this terminal's; a backup this machine took under an
+        // earlier pairing is (the machine still holds that pairing's PIN key)
+        let this_tid = store.setting(cardcat_engine::K_TERMINAL_ID)?;
+        if let (Some(this), Some(theirs)) = (&this_tid, &info.terminal_id)
+            && this != theirs
+            && self
+                .inner
+                .secrets
+                .get(&cardcat_engine::PinVault::account(theirs))?
+                .is_none()
+        {
+            return Err(CounterError::BackupOtherTerminal {
+                backup: theirs.clone(),
+                this: this.clone(),
+            });
+        }
         let (open, owed) = cardcat_engine::open_and_owed(store.conn())?;
         if open + owed > 0 {
             return Err(CounterError::RestoreBlocked { open, owed });
         }
+        // this terminal's pairing as it is now outlives the restore
+        let identity: Vec<(&str, Option<String>)> = [
+            cardcat_engine::K_PLATFORM_URL,
+            cardcat_engine::K_TERMINAL_ID,
+            cardcat_engine::K_STORE_ID,
+            cardcat_engine::K_STORE_NAME,
+        ]
+        .into_iter()
+        .map(|k| Ok((k, store.setting(k)?)))
+        .collect::<Result<_>>()?;
         let before = self.write_backup(0, "-before-restore")?;
         if let Err(e) = store.restore_from(file) {
             // put the store back as it was a moment ago, then say what went wrong
@@ -173,6 +200,13 @@ impl Counter {
                 tracing::error!(error = %back, "putting back the copy taken before a restore");
             }
             return Err(e.into());
+        }
+        if this_tid.is_some() {
+            for (k, v) in &identity {
+                if let Some(v) = v {
+                    store.set_setting(k, v)?;
+                }
+            }
         }
         // everything read from the old content is forgotten
         if let Ok(mut g) = self.inner.base.lock() {

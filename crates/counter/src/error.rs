@@ -127,6 +127,10 @@ pub enum CounterError {
     /// A backup written by a newer CardCat than this one.
     #[error("backup schema {found} is newer than this program ({known})")]
     BackupTooNew { found: u32, known: u32 },
+    /// A backup taken on another terminal of this store (its PINs and open orders are that
+    /// terminal's).
+    #[error("backup of terminal {backup}, this is terminal {this}")]
+    BackupOtherTerminal { backup: String, this: String },
     /// A backup of another store than this terminal's.
     #[error("backup of store {backup}, terminal of store {this}")]
     BackupOtherStore { backup: String, this: String },
@@ -254,6 +258,7 @@ impl Localized for CounterError {
             NotABackup { .. } => "backup.not_a_backup",
             BackupTooNew { .. } => "backup.too_new",
             BackupOtherStore { .. } => "backup.other_store",
+            BackupOtherTerminal { .. } => "backup.other_terminal",
             RestoreBlocked { .. } => "backup.restore_blocked",
             UpdateBlocked(b) if b.updating => "update.already_installing",
             UpdateBlocked(b) if b.open_orders > 0 || b.placing > 0 => "update.blocked_orders",
@@ -286,7 +291,7 @@ impl Localized for CounterError {
                 vec![("open", Arg::from(*open)), ("owed", Arg::from(*owed))]
             }
             OtherStore { old, new } => vec![("old", Arg::from(old)), ("new", Arg::from(new))],
-            BackupOtherStore { backup, this } => {
+            BackupOtherStore { backup, this } | BackupOtherTerminal { backup, this } => {
                 vec![("backup", Arg::from(backup)), ("this", Arg::from(this))]
             }
             RestoreBlocked { open, owed } => {

@@ -18,6 +18,8 @@ pub struct BackupInfo {
     pub schema: u32,
     pub store_id: Option<String>,
     pub store_name: Option<String>,
+    /// The terminal it was taken on.
+    pub terminal_id: Option<String>,
     pub orders: u64,
 }
 
@@ -99,6 +101,7 @@ pub fn inspect(path: &Path) -> Result<BackupInfo> {
         schema,
         store_id: setting("store_id")?,
         store_name: setting("store_name")?,
+        terminal_id: setting("terminal_id")?,
         orders,
     })
 }
