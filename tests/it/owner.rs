@@ -859,4 +859,22 @@ async fn a_restore_refuses_anything_but_this_stores_backup_and_takes_an_older_on
         .unwrap();
     s.restore_backup(&c.owner, &before.path).unwrap();
     assert_eq!(orders(&c), 1);
+    // one more restore: the copies taken before a restore are kept to the newest few
+    s.restore_backup(&c.owner, &b).unwrap();
+    let listed = s.backups(&c.owner).unwrap();
+    let befores = listed
+        .iter()
+        .filter(|x| x.path.to_string_lossy().contains("before-restore"))
+        .count();
+    assert_eq!(befores, cardcat_counter::backup::KEEP_BEFORE_RESTORE);
+    // a backup a crash cut short is never listed (it could not be restored)
+    let name = listed[0]
+        .path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    std::fs::write(dir.join(format!("{name}x.tmp")), b"partial").unwrap();
+    std::fs::write(dir.join(format!("{name}.tmp")), b"partial").unwrap();
+    assert_eq!(s.backups(&c.owner).unwrap().len(), listed.len());
 }

@@ -31,6 +31,9 @@ pub struct BackupFile {
 
 const PREFIX: &str = "cardcat-backup-";
 
+/// How many copies taken just before a restore are kept (besides the daily ones).
+pub const KEEP_BEFORE_RESTORE: usize = 3;
+
 impl Counter {
     /// Where backups go: `backups/` beside the store database.
     pub fn backup_dir(&self) -> PathBuf {
@@ -47,15 +50,34 @@ impl Counter {
             "{PREFIX}{}-{now:013}{tag}.sqlite",
             Day::of_ms(now).as_str()
         ));
-        self.store()?.backup_to(&f)?;
-        if keep > 0 {
-            let mut all = self.backup_files()?;
-            all.retain(|b| !b.path.to_string_lossy().contains("-before-restore"));
-            let excess = all.len().saturating_sub(keep);
-            for old in all.into_iter().take(excess) {
-                if let Err(e) = std::fs::remove_file(&old.path) {
-                    tracing::warn!(file = %old.path.display(), error = %e, "removing an old backup");
-                }
+        // written under a temporary name and renamed when complete: a backup cut short by a
+        // crash or a full disk is never listed, counted as today's or restored
+        let mut tmp = f.clone().into_os_string();
+        tmp.push(".tmp");
+        let tmp = PathBuf::from(tmp);
+        let written = self.store()?.backup_to(&tmp);
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e.into());
+        }
+        std::fs::rename(&tmp, &f).map_err(|e| CounterError::file(&f, &e))?;
+        let mut all = self.backup_files()?;
+        let (before, mut daily): (Vec<_>, Vec<_>) = all
+            .drain(..)
+            .partition(|b| b.path.to_string_lossy().contains("-before-restore"));
+        if keep == 0 {
+            daily.clear();
+        }
+        // the newest `keep` backups, and the newest copies taken before a restore
+        let excess = daily.len().saturating_sub(keep);
+        let old_before = before.len().saturating_sub(KEEP_BEFORE_RESTORE);
+        for old in daily
+            .into_iter()
+            .take(excess)
+            .chain(before.into_iter().take(old_before))
+        {
+            if let Err(e) = std::fs::remove_file(&old.path) {
+                tracing::warn!(file = %old.path.display(), error = %e, "removing an old backup");
             }
         }
         Ok(f)
@@ -94,11 +116,35 @@ impl Counter {
     /// The daily backup: taken when none was taken today (the terminal does this itself,
     /// at start and every hour; no person is involved).
     pub fn scheduled_backup(&self, keep: usize) -> Result<Option<PathBuf>> {
+        self.remove_stale_partials();
         let today = Counter::today();
         if self.backup_files()?.iter().any(|b| b.day == today.as_str()) {
             return Ok(None);
         }
         self.write_backup(keep, "").map(Some)
+    }
+
+    /// Removes backups a crash cut short (`….sqlite.tmp` untouched for an hour).
+    fn remove_stale_partials(&self) {
+        let Ok(rd) = std::fs::read_dir(self.backup_dir()) else {
+            return;
+        };
+        for e in rd.flatten().take(10_000) {
+            let name = e.file_name().to_string_lossy().to_string();
+            let stale = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(3600));
+            if name.starts_with(PREFIX)
+                && name.ends_with(".sqlite.tmp")
+                && stale
+                && let Err(err) = std::fs::remove_file(e.path())
+            {
+                tracing::warn!(file = %e.path().display(), error = %err, "removing a partial backup");
+            }
+        }
     }
 
     /// The backups with what each holds, newest first (owner).
