@@ -811,14 +811,20 @@ async fn a_restore_refuses_anything_but_this_stores_backup_and_takes_an_older_on
     assert_eq!(code(&e), "backup.other_terminal");
     let zh = e.message(cardcat_core::Lang::ZhCn);
     assert!(zh.contains("T-NEXT-TILL") && zh.contains(&this_tid), "{zh}");
-    // this machine under an earlier pairing (it still holds that pairing's PIN key): taken,
-    // and the terminal stays paired as it is now
+    // this machine under an earlier pairing whose PIN key the terminal still uses (a
+    // re-pairing carries the key over): taken, and the terminal stays paired as it is now
     let earlier = dir.join("earlier-pairing.sqlite");
     std::fs::copy(&b, &earlier).unwrap();
     set_tid(&earlier, "T-EARLIER");
-    s.secrets()
-        .set(&cardcat_engine::PinVault::account("T-EARLIER"), "00")
-        .unwrap();
+    let vault = |t: &str| cardcat_engine::PinVault::account(t);
+    s.secrets().set(&vault("T-EARLIER"), "00").unwrap();
+    // ... but while that pairing's key differs, its PINs could not be read here: refused
+    assert_eq!(
+        code(&s.restore_backup(&c.owner, &earlier).unwrap_err()),
+        "backup.other_terminal"
+    );
+    let key = s.secrets().get(&vault(&this_tid)).unwrap().unwrap();
+    s.secrets().set(&vault("T-EARLIER"), &key).unwrap();
     s.restore_backup(&c.owner, &earlier).unwrap();
     assert_eq!(
         c.engine
@@ -854,7 +860,6 @@ async fn a_restore_refuses_anything_but_this_stores_backup_and_takes_an_older_on
         .backups(&c.owner)
         .unwrap()
         .into_iter()
-        .rev()
         .find(|x| x.path.to_string_lossy().contains("before-restore"))
         .unwrap();
     s.restore_backup(&c.owner, &before.path).unwrap();
@@ -867,6 +872,30 @@ async fn a_restore_refuses_anything_but_this_stores_backup_and_takes_an_older_on
         .filter(|x| x.path.to_string_lossy().contains("before-restore"))
         .count();
     assert_eq!(befores, cardcat_counter::backup::KEEP_BEFORE_RESTORE);
+    // the oldest copy taken before a restore, restored: writing the newest copy prunes that
+    // very file, yet what was checked is what is restored, never an empty store
+    let oldest = listed
+        .iter()
+        .rev()
+        .find(|x| x.path.to_string_lossy().contains("before-restore"))
+        .unwrap()
+        .path
+        .clone();
+    s.restore_backup(&c.owner, &oldest).unwrap();
+    assert_eq!(orders(&c), 1);
+    assert!(s.login("c1", "1234").is_ok(), "the users are still there");
+    assert!(
+        !oldest.exists(),
+        "the file was pruned as the newest copy was taken"
+    );
+    let listed = s.backups(&c.owner).unwrap();
+    assert!(
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .all(|e| !e.file_name().to_string_lossy().contains("restore-")),
+        "no work copy is left behind"
+    );
     // a backup a crash cut short is never listed (it could not be restored)
     let name = listed[0]
         .path

@@ -302,3 +302,52 @@ async fn a_sale_under_way_keeps_an_update_waiting_until_it_returns() {
     );
     assert!(c.service.begin_update(&c.owner).is_ok());
 }
+
+/// A restore replaces the whole store: a sale under way (its row is already written, its
+/// answer not yet in) keeps it waiting, so the sale is never lost under the restored data;
+/// and a restore is refused while an update installs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_waits_for_a_sale_under_way_and_for_an_update() {
+    let c = Counter::start(|cfg| cfg.slow_secs = 2).await;
+    let b = c.service.backup_now(&c.owner, 7).unwrap();
+    let svc = c.service.clone();
+    let cashier = c.cashier.clone();
+    let sale = tokio::spawn(async move {
+        svc.sell(
+            &cashier,
+            SellRequest::new("CM-HF-50", "13800138402"),
+            SellOptions {
+                wait: Duration::from_secs(10),
+                follow_for: Duration::from_secs(10),
+                print: false,
+            },
+        )
+        .await
+    });
+    let mut seen = false;
+    for _ in 0..200 {
+        if c.service.update_status(&c.owner).unwrap().blockers.placing == 1 {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(seen, "the sale is seen under way");
+    let e = c.service.restore_backup(&c.owner, &b).unwrap_err();
+    assert_eq!(e.code(), "backup.restore_blocked");
+    assert!(!e.message(Lang::ZhCn).is_empty());
+    let done = sale.await.unwrap().unwrap();
+    assert!(done.order.state.is_final(), "{:?}", done.order.state);
+    let key = done.order.client_key.to_string();
+    assert!(
+        c.service.show(&c.owner, &key, false).is_ok(),
+        "the sale is still on the books"
+    );
+    // an update installing: no restore meanwhile
+    let hold = c.service.begin_update(&c.owner).unwrap();
+    assert_eq!(
+        c.service.restore_backup(&c.owner, &b).unwrap_err().code(),
+        "update.installing"
+    );
+    drop(hold);
+}

@@ -205,16 +205,17 @@ impl PlatformClient {
 
     pub fn with_timeout(base_url: &str, timeout: Duration) -> Result<PlatformClient, ClientError> {
         let base = base_url.trim().trim_end_matches('/');
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(ClientError::BadUrl(base_url.to_string()));
-        }
-        // a platform address: a host, and no user name, password, query or fragment (a
-        // credential in an address would end up in settings and logs)
+        // said back without a user name, password, query or fragment, and not endlessly long
         let shown = |u: &str| -> String {
-            // said back without what follows a user name, and not endlessly long
+            let u = u.split(['?', '#']).next().unwrap_or_default();
             let u = u.rsplit_once('@').map_or(u, |(_, host)| host);
             u.chars().take(80).collect()
         };
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(ClientError::BadUrl(shown(base)));
+        }
+        // a platform address: a host, and no user name, password, query or fragment (a
+        // credential in an address would end up in settings and logs)
         let parsed = reqwest::Url::parse(base).map_err(|_| ClientError::BadUrl(shown(base)))?;
         if parsed.host_str().is_none_or(str::is_empty)
             || !parsed.username().is_empty()

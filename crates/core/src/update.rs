@@ -105,23 +105,32 @@ impl Blockers {
     }
 }
 
-/// The gate between the counter's work and an update.
+/// What may hold the counter on its own for a while: no sale or shift close meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exclusive {
+    /// An update is installing.
+    Update,
+    /// A backup is being restored over the store.
+    Restore,
+}
+
+/// The gate between the counter's work and what must run alone (an update, a restore).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Gate {
-    updating: bool,
+    exclusive: Option<Exclusive>,
     placing: u32,
     closing: u32,
 }
 
-/// The counter is installing an update: no new sale or shift close now.
+/// The counter is held by an update or a restore: no new sale or shift close now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Updating;
+pub struct Closed(pub Exclusive);
 
 impl Gate {
-    /// Starts an activity, unless an update is installing.
-    pub fn enter(&mut self, a: Activity) -> Result<(), Updating> {
-        if self.updating {
-            return Err(Updating);
+    /// Starts an activity, unless an update or a restore holds the counter.
+    pub fn enter(&mut self, a: Activity) -> Result<(), Closed> {
+        if let Some(x) = self.exclusive {
+            return Err(Closed(x));
         }
         match a {
             Activity::Placing => self.placing = self.placing.saturating_add(1),
@@ -138,33 +147,47 @@ impl Gate {
         }
     }
 
-    /// What would keep an update from starting, given the orders still open.
+    /// What would keep an update (or a restore) from starting, given the orders still open.
     pub fn blockers(&self, open_orders: usize) -> Blockers {
         Blockers {
             open_orders,
             placing: self.placing,
             shift_closing: self.closing > 0,
-            updating: self.updating,
+            updating: self.exclusive.is_some(),
         }
     }
 
-    /// Starts installing an update when nothing blocks it; otherwise says what does.
-    pub fn begin_update(&mut self, open_orders: usize) -> Result<(), Blockers> {
+    /// Holds the counter for `kind` when nothing blocks it; otherwise says what does.
+    pub fn begin(&mut self, kind: Exclusive, open_orders: usize) -> Result<(), Blockers> {
         let b = self.blockers(open_orders);
         if !b.clear() {
             return Err(b);
         }
-        self.updating = true;
+        self.exclusive = Some(kind);
         Ok(())
+    }
+
+    /// Starts installing an update when nothing blocks it; otherwise says what does.
+    pub fn begin_update(&mut self, open_orders: usize) -> Result<(), Blockers> {
+        self.begin(Exclusive::Update, open_orders)
+    }
+
+    /// The update or restore ended without restarting the app: work may go on.
+    pub fn end(&mut self) {
+        self.exclusive = None;
     }
 
     /// The update ended without restarting the app (it failed): work may go on.
     pub fn end_update(&mut self) {
-        self.updating = false;
+        self.end();
     }
 
     pub fn updating(&self) -> bool {
-        self.updating
+        self.exclusive == Some(Exclusive::Update)
+    }
+
+    pub fn exclusive(&self) -> Option<Exclusive> {
+        self.exclusive
     }
 }
 
@@ -195,32 +218,35 @@ mod tests {
     enum Op {
         Enter(Activity),
         Leave(Activity),
-        Begin(usize),
+        Begin(Exclusive, usize),
         End,
     }
 
     fn op() -> impl Strategy<Value = Op> {
         let act = prop_oneof![Just(Activity::Placing), Just(Activity::ClosingShift)];
+        let kind = prop_oneof![Just(Exclusive::Update), Just(Exclusive::Restore)];
         prop_oneof![
             act.clone().prop_map(Op::Enter),
             act.prop_map(Op::Leave),
-            (0usize..3).prop_map(Op::Begin),
+            (kind, 0usize..3).prop_map(|(k, n)| Op::Begin(k, n)),
             Just(Op::End),
         ]
     }
 
     proptest! {
-        /// Against a model that counts what is running: an update starts exactly when
-        /// nothing runs and no order is open, and nothing starts while it installs.
+        /// Against a model that counts what is running: an update or a restore starts
+        /// exactly when nothing runs, no order is open and nothing else holds the counter,
+        /// and nothing starts while it holds it.
         #[test]
-        fn an_update_never_overlaps_a_sale_or_a_shift_close(ops in prop::collection::vec(op(), 0..60)) {
+        fn an_update_or_restore_never_overlaps_a_sale_or_a_shift_close(ops in prop::collection::vec(op(), 0..60)) {
             let mut g = Gate::default();
-            let (mut placing, mut closing, mut updating) = (0u32, 0u32, false);
+            let (mut placing, mut closing) = (0u32, 0u32);
+            let mut held: Option<Exclusive> = None;
             for o in ops {
                 match o {
                     Op::Enter(a) => {
                         let r = g.enter(a);
-                        prop_assert_eq!(r.is_ok(), !updating);
+                        prop_assert_eq!(r.err(), held.map(Closed));
                         if r.is_ok() {
                             match a {
                                 Activity::Placing => placing += 1,
@@ -239,24 +265,28 @@ mod tests {
                             g.leave(a);
                         }
                     }
-                    Op::Begin(open) => {
-                        let r = g.begin_update(open);
-                        let may = open == 0 && placing == 0 && closing == 0 && !updating;
+                    Op::Begin(kind, open) => {
+                        let r = g.begin(kind, open);
+                        let may = open == 0 && placing == 0 && closing == 0 && held.is_none();
                         prop_assert_eq!(r.is_ok(), may);
                         if let Err(b) = r {
                             prop_assert_eq!(b.open_orders, open);
                             prop_assert_eq!(b.shift_closing, closing > 0);
                             prop_assert_eq!(b.placing, placing);
+                            prop_assert_eq!(b.updating, held.is_some());
                         }
-                        updating |= may;
+                        if may {
+                            held = Some(kind);
+                        }
                     }
                     Op::End => {
-                        g.end_update();
-                        updating = false;
+                        g.end();
+                        held = None;
                     }
                 }
-                prop_assert!(!(g.updating() && (placing > 0 || closing > 0)));
-                prop_assert_eq!(g.updating(), updating);
+                prop_assert!(!(g.exclusive().is_some() && (placing > 0 || closing > 0)));
+                prop_assert_eq!(g.exclusive(), held);
+                prop_assert_eq!(g.updating(), held == Some(Exclusive::Update));
             }
         }
     }

@@ -62,9 +62,11 @@ impl Counter {
         }
         std::fs::rename(&tmp, &f).map_err(|e| CounterError::file(&f, &e))?;
         let mut all = self.backup_files()?;
-        let (before, mut daily): (Vec<_>, Vec<_>) = all
-            .drain(..)
-            .partition(|b| b.path.to_string_lossy().contains("-before-restore"));
+        let (before, mut daily): (Vec<_>, Vec<_>) = all.drain(..).partition(|b| {
+            b.path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().contains("-before-restore"))
+        });
         if keep == 0 {
             daily.clear();
         }
@@ -138,7 +140,7 @@ impl Counter {
                 .and_then(|t| t.elapsed().ok())
                 .is_some_and(|age| age > std::time::Duration::from_secs(3600));
             if name.starts_with(PREFIX)
-                && name.ends_with(".sqlite.tmp")
+                && name.contains(".sqlite.tmp")
                 && stale
                 && let Err(err) = std::fs::remove_file(e.path())
             {
@@ -189,14 +191,20 @@ impl Counter {
                 }
             })
             .map_err(|e| CounterError::file(file, &e))?;
-        let info = inspect(file).map_err(|e| match e {
-            StoreError::SchemaTooNew { found, known } => {
-                CounterError::BackupTooNew { found, known }
+        // the backup is copied (read-only) into a work file first: that copy is what is
+        // checked and restored, and it is removed whatever happens
+        let work = Work::new(&self.backup_dir());
+        std::fs::create_dir_all(self.backup_dir())
+            .map_err(|e| CounterError::file(&self.backup_dir(), &e))?;
+        cardcat_store::backup::copy_for_restore(file, &work.path).map_err(|e| {
+            if e.disk_full() {
+                let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+                CounterError::file(&self.backup_dir(), &full)
+            } else {
+                not_a_backup(e)
             }
-            other => CounterError::NotABackup {
-                detail: other.to_string(),
-            },
         })?;
+        let info = inspect(&work.path).map_err(not_a_backup)?;
         let mut store = self.store()?;
         let this = store.setting(cardcat_engine::K_STORE_ID)?;
         if let Some(this) = this
@@ -208,52 +216,50 @@ impl Counter {
             });
         }
         // another terminal's books (its PINs are sealed with that terminal's key, its open
-        // orders are its own) are not this terminal's; a backup this machine took under an
-        // earlier pairing is (the machine still holds that pairing's PIN key)
+        // orders are its own) are not this terminal's; this machine's backup from an earlier
+        // pairing is, when its PINs are sealed with the key this terminal uses now
         let this_tid = store.setting(cardcat_engine::K_TERMINAL_ID)?;
         if let (Some(this), Some(theirs)) = (&this_tid, &info.terminal_id)
             && this != theirs
-            && self
-                .inner
-                .secrets
-                .get(&cardcat_engine::PinVault::account(theirs))?
-                .is_none()
         {
-            return Err(CounterError::BackupOtherTerminal {
-                backup: theirs.clone(),
-                this: this.clone(),
-            });
+            let key = |t: &str| {
+                self.inner
+                    .secrets
+                    .get(&cardcat_engine::PinVault::account(t))
+            };
+            let theirs_key = key(theirs)?;
+            if theirs_key.is_none() || theirs_key != key(this)? {
+                return Err(CounterError::BackupOtherTerminal {
+                    backup: theirs.clone(),
+                    this: this.clone(),
+                });
+            }
         }
+        // no sale, redemption or shift close starts until the restore is over, and none is
+        // under way or unfinished now (it would be lost with the newer data)
+        let _hold = self.hold_for_restore()?;
         let (open, owed) = cardcat_engine::open_and_owed(store.conn())?;
+        let open = open + cardcat_engine::open_redemptions(store.conn())?;
         if open + owed > 0 {
             return Err(CounterError::RestoreBlocked { open, owed });
         }
+        let prepared = cardcat_store::backup::prepare_restore(&work.path).map_err(not_a_backup)?;
         // this terminal's pairing as it is now outlives the restore
-        let identity: Vec<(&str, Option<String>)> = [
-            cardcat_engine::K_PLATFORM_URL,
-            cardcat_engine::K_TERMINAL_ID,
-            cardcat_engine::K_STORE_ID,
-            cardcat_engine::K_STORE_NAME,
-        ]
-        .into_iter()
-        .map(|k| Ok((k, store.setting(k)?)))
-        .collect::<Result<_>>()?;
-        let before = self.write_backup(0, "-before-restore")?;
-        if let Err(e) = store.restore_from(file) {
-            // put the store back as it was a moment ago, then say what went wrong
-            tracing::error!(error = %e, "restore failed; putting back the copy taken before it");
-            if let Err(back) = store.restore_from(&before) {
-                tracing::error!(error = %back, "putting back the copy taken before a restore");
-            }
-            return Err(e.into());
-        }
         if this_tid.is_some() {
-            for (k, v) in &identity {
-                if let Some(v) = v {
-                    store.set_setting(k, v)?;
+            for k in [
+                cardcat_engine::K_PLATFORM_URL,
+                cardcat_engine::K_TERMINAL_ID,
+                cardcat_engine::K_STORE_ID,
+                cardcat_engine::K_STORE_NAME,
+            ] {
+                if let Some(v) = store.setting(k)? {
+                    prepared.set_setting(k, &v)?;
                 }
             }
         }
+        self.write_backup(0, "-before-restore")?;
+        store.replace_with(&prepared)?;
+        drop(prepared);
         // everything read from the old content is forgotten
         if let Ok(mut g) = self.inner.base.lock() {
             *g = None;
@@ -271,5 +277,43 @@ impl Counter {
             tracing::warn!(error = %e.code(), "auditing a restore");
         }
         Ok(info)
+    }
+}
+
+fn not_a_backup(e: StoreError) -> CounterError {
+    match e {
+        StoreError::SchemaTooNew { found, known } => CounterError::BackupTooNew { found, known },
+        other => CounterError::NotABackup {
+            detail: other.to_string(),
+        },
+    }
+}
+
+/// The work copy of a backup being restored; removed (with SQLite's side files) when dropped.
+struct Work {
+    path: PathBuf,
+}
+
+impl Work {
+    fn new(dir: &Path) -> Work {
+        let n = WORK_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Work {
+            path: dir.join(format!(
+                "{PREFIX}restore-{}-{n}.sqlite.tmp",
+                cardcat_store::now_ms()
+            )),
+        }
+    }
+}
+
+static WORK_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl Drop for Work {
+    fn drop(&mut self) {
+        for suffix in ["", "-journal", "-wal", "-shm"] {
+            let mut p = self.path.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(p));
+        }
     }
 }

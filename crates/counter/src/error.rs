@@ -146,6 +146,9 @@ pub enum CounterError {
     /// An update is installing: no new sale or shift close until the app restarts.
     #[error("an update is installing")]
     Updating,
+    /// A backup is being restored: no sale or shift close for those seconds.
+    #[error("a backup is being restored")]
+    Restoring,
     /// A provisioning file names another platform than the one this terminal is paired with.
     #[error("paired with {have}, the file names {file}")]
     PairedElsewhere { have: String, file: String },
@@ -264,6 +267,7 @@ impl Localized for CounterError {
             UpdateBlocked(b) if b.open_orders > 0 || b.placing > 0 => "update.blocked_orders",
             UpdateBlocked(_) => "update.blocked_shift",
             Updating => "update.installing",
+            Restoring => "backup.restoring",
             PairedElsewhere { .. } => "provision.paired_elsewhere",
         }
     }

@@ -13,7 +13,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use cardcat_core::roles::Action;
-use cardcat_core::update::{Activity, Blockers, Channel, Gate};
+use cardcat_core::update::{Activity, Blockers, Channel, Closed, Exclusive, Gate};
 use serde::Serialize;
 
 use crate::{Counter, CounterError, InputError, Result, Session};
@@ -51,6 +51,17 @@ impl Drop for UpdateHold {
     }
 }
 
+/// Held while a backup is restored over the store; dropping it lets the counter work again.
+pub(crate) struct RestoreHold {
+    gate: SharedGate,
+}
+
+impl Drop for RestoreHold {
+    fn drop(&mut self) {
+        lock(&self.gate).end();
+    }
+}
+
 /// The update settings and whether an update could install now.
 #[derive(Debug, Clone, Serialize)]
 pub struct UpdateStatus {
@@ -62,10 +73,28 @@ impl Counter {
     /// Starts an activity an update must wait for; refused while an update installs.
     pub(crate) fn busy(&self, activity: Activity) -> Result<Busy> {
         let gate = Arc::clone(&self.inner.update_gate);
-        lock(&gate)
-            .enter(activity)
-            .map_err(|_| CounterError::Updating)?;
+        lock(&gate).enter(activity).map_err(|Closed(x)| match x {
+            Exclusive::Update => CounterError::Updating,
+            Exclusive::Restore => CounterError::Restoring,
+        })?;
         Ok(Busy { gate, activity })
+    }
+
+    /// Holds the counter for a restore: refused while a sale is being placed, a shift
+    /// closed or an update installed; while the hold lives no sale or shift close starts.
+    pub(crate) fn hold_for_restore(&self) -> Result<RestoreHold> {
+        let gate = Arc::clone(&self.inner.update_gate);
+        lock(&gate).begin(Exclusive::Restore, 0).map_err(|b| {
+            if b.updating {
+                CounterError::Updating
+            } else {
+                CounterError::RestoreBlocked {
+                    open: b.placing as usize + usize::from(b.shift_closing),
+                    owed: 0,
+                }
+            }
+        })?;
+        Ok(RestoreHold { gate })
     }
 
     /// Orders and redemptions sent without their final result yet.

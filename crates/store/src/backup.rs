@@ -1,14 +1,16 @@
 //! Backups of the store through SQLite's online backup API: pages are copied in steps while
 //! the counter keeps working, and a restore copies a checked backup back the same way.
 //!
-//! Invariant: a backup is inspected before it is restored: it must pass `quick_check`, carry
-//! a schema this program knows, and belong to the same store (the caller decides the store).
+//! Invariant: a backup is copied read-only into a work file, and that copy is inspected (it
+//! must pass `quick_check`, carry a schema this program knows with exactly its tables, and
+//! belong to the same store: the caller decides), migrated, and then put in place in one
+//! write transaction: a restore either happens whole or not at all.
 
 use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::backup::Backup;
-use rusqlite::{Connection, MAIN_DB, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::{Result, Store, StoreError, migrations};
 
@@ -40,16 +42,58 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces this store's content with the backup at `src` (already inspected), in steps,
-    /// then brings an older backup's schema up to this program's (each migration one
-    /// transaction, as at start-up).
-    pub fn restore_from(&mut self, src: &Path) -> Result<()> {
-        self.conn
-            .restore(MAIN_DB, src, None::<fn(rusqlite::backup::Progress)>)?;
+    /// Replaces this store's whole content with `prepared` (see [`prepare_restore`]) in one
+    /// write transaction: a crash or an error part way leaves the store as it was.
+    pub fn replace_with(&mut self, prepared: &Store) -> Result<()> {
+        {
+            let b = Backup::new(&prepared.conn, &mut self.conn)?;
+            b.run_to_completion(STEP_PAGES, STEP_PAUSE, None)?;
+        }
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        migrations::migrate_to(&mut self.conn, migrations::MIGRATIONS.len())?;
         Ok(())
     }
+}
+
+/// The first step of a restore: copies the backup at `src` into the work file `work`. The
+/// backup is opened read-only, so a file that vanished is an error, never an empty store;
+/// the copy is what gets inspected and restored, so the file cannot change in between.
+pub fn copy_for_restore(src: &Path, work: &Path) -> Result<()> {
+    let from = Connection::open_with_flags(
+        src,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let mut to = Connection::open(work)?;
+    {
+        let b = Backup::new(&from, &mut to)?;
+        b.run_to_completion(STEP_PAGES, STEP_PAUSE, None)?;
+    }
+    to.pragma_update(None, "journal_mode", "DELETE")?;
+    Ok(())
+}
+
+/// The second step, after the work copy was inspected: opens it brought up to this
+/// program's schema (an older backup is migrated here, one transaction per step), ready
+/// for settings to be adjusted and for [`Store::replace_with`].
+pub fn prepare_restore(work: &Path) -> Result<Store> {
+    if migrations::current_version(&Connection::open_with_flags(
+        work,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?)? == 0
+    {
+        return Err(StoreError::NotAStore("no CardCat schema".into()));
+    }
+    let conn = Connection::open_with_flags(
+        work,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let mut conn = conn;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrations::migrate_to(&mut conn, migrations::MIGRATIONS.len())?;
+    Ok(Store {
+        conn,
+        path: work.to_path_buf(),
+    })
 }
 
 /// Reads a backup's schema, store and size, read-only; refuses a damaged file and a schema
@@ -136,7 +180,13 @@ mod tests {
         assert_eq!(info.store_id.as_deref(), Some("S-1"));
         assert_eq!(info.schema, migrations::MIGRATIONS.len() as u32);
         s.set_setting("note", "after").unwrap();
-        s.restore_from(&b).unwrap();
+        let work = dir.path().join("work.sqlite");
+        copy_for_restore(&b, &work).unwrap();
+        s.replace_with(&prepare_restore(&work).unwrap()).unwrap();
+        assert_eq!(s.setting("note").unwrap().as_deref(), Some("before"));
+        // a backup that vanished is an error, never an empty store
+        assert!(copy_for_restore(&dir.path().join("gone.sqlite"), &work).is_err());
+        assert!(!dir.path().join("gone.sqlite").exists());
         assert_eq!(s.setting("note").unwrap().as_deref(), Some("before"));
         // a backup written by a newer program is refused, and says which version
         let newer = dir.path().join("newer.sqlite");

@@ -43,6 +43,17 @@ pub enum StoreError {
     NotAStore(String),
 }
 
+impl StoreError {
+    /// The disk (or the user's quota) is full.
+    pub fn disk_full(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DiskFull
+        )
+    }
+}
+
 impl Localized for StoreError {
     fn code(&self) -> &'static str {
         match self {

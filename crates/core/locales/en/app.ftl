@@ -210,6 +210,7 @@ owner-diff_missing_locally = Not on this terminal
 backup-not_a_backup = This file is not a CardCat backup (or it is damaged): nothing was changed. Choose a backup from the backup folder
 backup-too_new = This backup was made by a newer CardCat (database version { $found }; this program knows up to { $known }): nothing was changed. Update CardCat first, then restore it
 backup-other_store = This backup belongs to store { $backup }, this terminal to store { $this }: it cannot be restored. Choose one of this store's backups.
+backup-restoring = A backup is being restored: wait a few seconds, then go on
 backup-other_terminal = This backup comes from another terminal of this store, { $backup } (this one is { $this }): its PIN codes and open orders belong to that terminal, so it cannot be restored here. Choose one of this terminal's backups.
 backup-restore_blocked = { $open } orders are still open and { $owed } results not handed over: finish them before restoring a backup.
 cli-backup_saved = Backed up to { $path }

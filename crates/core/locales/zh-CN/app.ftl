@@ -210,6 +210,7 @@ owner-diff_missing_locally = 本机没有这笔
 backup-not_a_backup = 这个文件不是卡盟猫收银台的备份（或已损坏）：没有做任何改动，请从备份文件夹里选一个备份
 backup-too_new = 这个备份由更新版本的卡盟猫收银台生成（数据库第 { $found } 版，本程序只认到第 { $known } 版）：没有做任何改动，请先升级本程序再恢复
 backup-other_store = 这个备份属于门店 { $backup }，本终端属于门店 { $this }：不能恢复，请选本店的备份
+backup-restoring = 正在恢复备份，请等几秒钟再操作
 backup-other_terminal = 这个备份来自本店的另一台终端 { $backup }（本机是 { $this }）：那台终端的卡密和未完成订单只属于它，不能恢复到本机，请选本机的备份
 backup-restore_blocked = 还有 { $open } 笔订单待确认、{ $owed } 笔结果未交付：请先处理完再恢复备份
 cli-backup_saved = 已备份到 { $path }
