@@ -235,6 +235,8 @@ async fn a_damaged_database_takes_no_money_and_a_lost_one_is_not_recreated() {
         db: db.clone(),
         lang: Lang::ZhCn,
     };
+    // the owner's daily backup, taken while the store was sound
+    let backup = c.service.backup_now(&c.owner, 7).unwrap();
     // the store's pages damaged on disk
     c.engine
         .store()
@@ -272,6 +274,29 @@ async fn a_damaged_database_takes_no_money_and_a_lost_one_is_not_recreated() {
                     .iter()
                     .any(|k| k.id == cardcat_counter::CheckId::Database && !k.ok)
             );
+            // what the message asks for works: the owner restores the backup over the damaged
+            // store, the damaged files are kept beside it, and the counter sells again
+            let info = damaged.restore_backup(&c.owner, &backup).unwrap();
+            assert_eq!(info.store_id, c.service.info().unwrap().store_id);
+            assert!(!damaged.is_damaged());
+            assert!(
+                std::fs::read_dir(backup.parent().unwrap())
+                    .unwrap()
+                    .flatten()
+                    .any(|e| e.file_name().to_string_lossy().contains("before-restore"))
+            );
+            let sale = damaged
+                .sell(
+                    &c.cashier,
+                    SellRequest::new("CM-HF-50", "13800138000"),
+                    no_print(),
+                )
+                .await
+                .unwrap();
+            assert!(sale.order.state.is_final(), "{:?}", sale.order.state);
+            drop(damaged);
+            let reopened = cardcat_counter::Counter::open(cfg(), secrets.clone()).unwrap();
+            assert!(!reopened.is_damaged(), "sound at the next start too");
         }
         Err(e) => assert!(matches!(e, CounterError::Store(_)), "{e:?}"),
     }

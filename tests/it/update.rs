@@ -315,7 +315,8 @@ async fn a_restore_waits_for_a_sale_under_way_and_for_an_update() {
     let sale = tokio::spawn(async move {
         svc.sell(
             &cashier,
-            SellRequest::new("CM-HF-50", "13800138402"),
+            // a number ending in 401: the sandbox keeps it pending for `slow_secs`
+            SellRequest::new("CM-HF-50", "13800139401"),
             SellOptions {
                 wait: Duration::from_secs(10),
                 follow_for: Duration::from_secs(10),

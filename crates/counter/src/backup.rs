@@ -126,6 +126,29 @@ impl Counter {
         self.write_backup(keep, "").map(Some)
     }
 
+    /// Copies a damaged store's files as they are (`…-before-restore-damaged.sqlite` and its
+    /// write-ahead log), for whoever later tries to recover what was in them.
+    fn copy_damaged_files(&self) -> Result<PathBuf> {
+        let dir = self.backup_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| CounterError::file(&dir, &e))?;
+        let now = cardcat_store::now_ms();
+        let f = dir.join(format!(
+            "{PREFIX}{}-{now:013}-before-restore-damaged.sqlite",
+            Day::of_ms(now).as_str()
+        ));
+        for suffix in ["", "-wal"] {
+            let mut from = self.db_path().as_os_str().to_owned();
+            from.push(suffix);
+            let mut to = f.clone().into_os_string();
+            to.push(suffix);
+            let from = PathBuf::from(from);
+            if from.exists() {
+                std::fs::copy(&from, PathBuf::from(to)).map_err(|e| CounterError::file(&f, &e))?;
+            }
+        }
+        Ok(f)
+    }
+
     /// Removes backups a crash cut short (`….sqlite.tmp` untouched for an hour).
     fn remove_stale_partials(&self) {
         let Ok(rd) = std::fs::read_dir(self.backup_dir()) else {
@@ -180,7 +203,12 @@ impl Counter {
     /// was is backed up first (`…-before-restore.sqlite`).
     pub fn restore_backup(&self, who: &Session, file: &Path) -> Result<BackupInfo> {
         who.require(Action::Backup)?;
-        self.ensure_writable()?;
+        // a damaged store is exactly what a restore is for; otherwise the store must take
+        // writes (disk space, permissions)
+        let damaged = self.is_damaged();
+        if !damaged {
+            self.ensure_writable()?;
+        }
         // a missing file, a folder or one that may not be read is said as such
         std::fs::File::open(file)
             .and_then(|f| {
@@ -238,10 +266,17 @@ impl Counter {
         // no sale, redemption or shift close starts until the restore is over, and none is
         // under way or unfinished now (it would be lost with the newer data)
         let _hold = self.hold_for_restore()?;
-        let (open, owed) = cardcat_engine::open_and_owed(store.conn())?;
-        let open = open + cardcat_engine::open_redemptions(store.conn())?;
-        if open + owed > 0 {
-            return Err(CounterError::RestoreBlocked { open, owed });
+        let unfinished = cardcat_engine::open_and_owed(store.conn()).and_then(|(open, owed)| {
+            Ok((open + cardcat_engine::open_redemptions(store.conn())?, owed))
+        });
+        match unfinished {
+            // a damaged store cannot finish them (it takes no writes): they stay in the copy
+            // taken before the restore, named in the audit
+            Ok((open, owed)) if open + owed > 0 && !damaged => {
+                return Err(CounterError::RestoreBlocked { open, owed });
+            }
+            Err(e) if !damaged => return Err(e.into()),
+            _ => {}
         }
         let prepared = cardcat_store::backup::prepare_restore(&work.path).map_err(not_a_backup)?;
         // this terminal's pairing as it is now outlives the restore
@@ -257,23 +292,40 @@ impl Counter {
                 }
             }
         }
-        self.write_backup(0, "-before-restore")?;
+        let before = match self.write_backup(0, "-before-restore") {
+            Ok(f) => f,
+            // a damaged store may not read back whole: its files are copied as they are
+            Err(e) if damaged => {
+                tracing::warn!(error = %e, "backing up a damaged store; copying its files");
+                self.copy_damaged_files()?
+            }
+            Err(e) => return Err(e),
+        };
         store.replace_with(&prepared)?;
         drop(prepared);
+        if damaged {
+            match store.integrity_check() {
+                Ok(()) => self.clear_damaged(),
+                Err(e) => tracing::error!(error = %e, "the store is still damaged after a restore"),
+            }
+        }
         // everything read from the old content is forgotten
         if let Ok(mut g) = self.inner.base.lock() {
             *g = None;
         }
         self.forget_report_days();
-        if let Err(e) = cardcat_engine::configure_audit(
-            &store,
-            who.user_id(),
-            "store.restore",
-            &file
-                .file_name()
+        let name = |f: &Path| {
+            f.file_name()
                 .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default(),
-        ) {
+                .unwrap_or_default()
+        };
+        let mut detail = name(file);
+        if damaged {
+            detail.push_str(&format!(" (damaged store kept as {})", name(&before)));
+        }
+        if let Err(e) =
+            cardcat_engine::configure_audit(&store, who.user_id(), "store.restore", &detail)
+        {
             tracing::warn!(error = %e.code(), "auditing a restore");
         }
         Ok(info)

@@ -157,8 +157,9 @@ pub struct QueueState {
 
 struct Inner {
     cfg: TerminalConfig,
-    /// Why this counter may only read (damaged database found at start), if so.
-    damaged: Option<String>,
+    /// Why this counter may only read (damaged database found at start), if so; cleared when
+    /// a restore put a sound store in place.
+    damaged: Mutex<Option<String>>,
     secrets: Arc<dyn SecretStore>,
     events: Events,
     catalog: Catalog,
@@ -265,7 +266,7 @@ impl Counter {
         Ok(Counter {
             inner: Arc::new(Inner {
                 cfg,
-                damaged,
+                damaged: Mutex::new(damaged),
                 secrets,
                 events: Events::default(),
                 catalog,
@@ -337,10 +338,10 @@ impl Counter {
     /// Refuses anything that writes when the database is damaged (found at start) or cannot
     /// be written right now: the same test the doctor runs, so the two always agree.
     pub fn ensure_writable(&self) -> Result<()> {
-        if let Some(d) = &self.inner.damaged {
+        if let Some(d) = self.damaged_detail() {
             return Err(CounterError::ReadOnly {
                 damaged: true,
-                detail: d.clone(),
+                detail: d,
             });
         }
         let store = self.store()?;
@@ -352,7 +353,20 @@ impl Counter {
 
     /// True when the database was found damaged at start (the counter only reads).
     pub fn is_damaged(&self) -> bool {
-        self.inner.damaged.is_some()
+        self.damaged_detail().is_some()
+    }
+
+    fn damaged_detail(&self) -> Option<String> {
+        self.inner
+            .damaged
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// A restore put a sound store in place: the counter may write again.
+    pub(crate) fn clear_damaged(&self) {
+        *self.inner.damaged.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// Resolves open orders before the counter acts: at start-up (the first time in this
