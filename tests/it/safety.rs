@@ -339,3 +339,78 @@ async fn an_unknown_user_and_a_wrong_pin_get_the_same_answer() {
         "no attempts count is revealed"
     );
 }
+
+/// The database of an activated terminal is lost (disk replaced, file deleted): nobody can
+/// log in to it, so the keyring, which remembers this terminal, decides which backup may
+/// bring it back: only this terminal's own, checked as any restore; a refusal creates
+/// nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_database_comes_back_from_this_terminals_own_backup_only() {
+    let mut c = Counter::start(|_| {}).await;
+    let o = c.sell("CM-HF-50", "13800138000").await.unwrap();
+    c.service
+        .acknowledge(&c.cashier, &o.client_key.to_string())
+        .unwrap();
+    let backup = c.service.backup_now(&c.owner, 7).unwrap();
+    let dir = backup.parent().unwrap().to_path_buf();
+    let db = c.db.clone();
+    let secrets = c.service.secrets_handle();
+    let cfg = TerminalConfig {
+        db: db.clone(),
+        lang: Lang::ZhCn,
+    };
+    // another terminal's backup of the same store, and a file that is no backup at all
+    let other = dir.join("other-terminal.sqlite");
+    std::fs::copy(&backup, &other).unwrap();
+    cardcat_store::rusqlite_reexport::Connection::open(&other)
+        .unwrap()
+        .execute(
+            "UPDATE settings SET value = 'T-SOMEONE-ELSE' WHERE key = 'terminal_id'",
+            [],
+        )
+        .unwrap();
+    let junk = dir.join("junk.sqlite");
+    std::fs::write(&junk, b"not a database at all").unwrap();
+    // while the database is there, this path is not for it
+    assert_eq!(
+        cardcat_counter::Counter::restore_lost_store(&cfg, &*secrets, &backup)
+            .unwrap_err()
+            .code(),
+        "backup.store_present"
+    );
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+    }
+    assert!(cardcat_counter::Counter::store_lost(&cfg, &*secrets));
+    for (f, want) in [
+        (&other, "backup.other_terminal"),
+        (&junk, "backup.not_a_backup"),
+        (&dir.join("missing.sqlite"), "file.error"),
+    ] {
+        let e = cardcat_counter::Counter::restore_lost_store(&cfg, &*secrets, f).unwrap_err();
+        assert_eq!(e.code(), want, "{}", f.display());
+        assert!(!e.message(Lang::ZhCn).is_empty());
+        assert!(!db.exists(), "a refusal creates nothing");
+    }
+    let info = cardcat_counter::Counter::restore_lost_store(&cfg, &*secrets, &backup).unwrap();
+    assert_eq!(info.orders, 1);
+    assert!(!cardcat_counter::Counter::store_lost(&cfg, &*secrets));
+    // the counter opens on it, sound, with its users and its sale
+    let back = cardcat_counter::Counter::open(cfg.clone(), secrets.clone()).unwrap();
+    assert!(!back.is_damaged());
+    let owner = back.login("boss", "8888").unwrap();
+    assert!(back.show(&owner, &o.client_key.to_string(), false).is_ok());
+    let audit = back
+        .audit_log(
+            &owner,
+            &cardcat_engine::AuditFilter {
+                action: "store.restore".into(),
+                ..Default::default()
+            },
+            10,
+        )
+        .unwrap();
+    assert_eq!(audit.len(), 1, "{audit:?}");
+}

@@ -177,6 +177,7 @@ pub enum BackupCmd {
     /// The backups, newest first, with the store and schema each holds.
     List,
     /// Restore the store from a backup of this store (refused for another store or a newer schema).
+    /// On a terminal whose database is lost, only this terminal's own backup is taken, without a login.
     Restore { file: std::path::PathBuf },
 }
 
@@ -567,6 +568,31 @@ pub fn main_with(cli: Cli) -> i32 {
         }
     };
     let secrets: Arc<dyn SecretStore> = Arc::from(secrets::from_env());
+    // a lost database: nobody can log in to it, the keyring knows this terminal's backups
+    if let Cmd::Backup {
+        cmd: BackupCmd::Restore { file },
+    } = &cli.cmd
+        && Counter::store_lost(&cfg, &*secrets)
+    {
+        return match Counter::restore_lost_store(&cfg, &*secrets, file) {
+            Ok(i) => {
+                println!(
+                    "{}",
+                    t!(
+                        lang,
+                        "cli.backup_restored_lost",
+                        store = i.store_id.unwrap_or_else(|| "-".into()),
+                        orders = i.orders
+                    )
+                );
+                0
+            }
+            Err(e) => {
+                eprintln!("{} {}", t!(lang, "cli.error_prefix"), e.message(lang));
+                1
+            }
+        };
+    }
     let r = rt.block_on(async {
         let mut ctx = Ctx::open_with(
             cfg,

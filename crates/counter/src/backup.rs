@@ -15,6 +15,7 @@ use cardcat_store::backup::{BackupInfo, inspect};
 use serde::Serialize;
 
 use crate::{Counter, CounterError, Result, Session};
+use cardcat_client::secrets::SecretStore;
 
 /// How many daily backups are kept unless the owner says otherwise.
 pub const DEFAULT_KEEP: usize = 7;
@@ -209,16 +210,7 @@ impl Counter {
         if !damaged {
             self.ensure_writable()?;
         }
-        // a missing file, a folder or one that may not be read is said as such
-        std::fs::File::open(file)
-            .and_then(|f| {
-                if f.metadata()?.is_dir() {
-                    Err(std::io::Error::from(std::io::ErrorKind::IsADirectory))
-                } else {
-                    Ok(())
-                }
-            })
-            .map_err(|e| CounterError::file(file, &e))?;
+        check_readable(file)?;
         // the backup is copied (read-only) into a work file first: that copy is what is
         // checked and restored, and it is removed whatever happens
         let work = Work::new(&self.backup_dir());
@@ -330,6 +322,81 @@ impl Counter {
         }
         Ok(info)
     }
+}
+
+impl Counter {
+    /// Whether `cfg`'s database is lost: this terminal was activated (remembered in the
+    /// keyring) but its database is missing or empty, so the counter will not open.
+    pub fn store_lost(cfg: &crate::TerminalConfig, secrets: &dyn SecretStore) -> bool {
+        let empty = std::fs::metadata(&cfg.db).map_or(true, |m| m.len() == 0);
+        empty
+            && matches!(
+                secrets.get(&crate::terminal::activation_marker(&cfg.db)),
+                Ok(Some(_))
+            )
+    }
+
+    /// Puts this terminal's own backup in place of its lost database (see
+    /// [`Counter::store_lost`]): nobody can log in to a store that is gone, so what decides is
+    /// the keyring, which remembers this terminal. Only a backup of this very terminal is
+    /// taken, checked as for any restore; nothing is created when it is refused.
+    pub fn restore_lost_store(
+        cfg: &crate::TerminalConfig,
+        secrets: &dyn SecretStore,
+        file: &Path,
+    ) -> Result<BackupInfo> {
+        let marker = crate::terminal::activation_marker(&cfg.db);
+        let this = match secrets.get(&marker)? {
+            Some(t) if Self::store_lost(cfg, secrets) => t,
+            _ => return Err(CounterError::StoreNotLost),
+        };
+        check_readable(file)?;
+        let dir = cfg
+            .db
+            .parent()
+            .map_or_else(|| PathBuf::from("backups"), |d| d.join("backups"));
+        std::fs::create_dir_all(&dir).map_err(|e| CounterError::file(&dir, &e))?;
+        let work = Work::new(&dir);
+        cardcat_store::backup::copy_for_restore(file, &work.path).map_err(not_a_backup)?;
+        let info = inspect(&work.path).map_err(not_a_backup)?;
+        if info.terminal_id.as_deref() != Some(this.as_str()) {
+            return Err(CounterError::BackupOtherTerminal {
+                backup: info.terminal_id.clone().unwrap_or_else(|| "-".into()),
+                this,
+            });
+        }
+        let prepared = cardcat_store::backup::prepare_restore(&work.path).map_err(not_a_backup)?;
+        // an empty file left where the database was is replaced, nothing else is touched
+        if std::fs::metadata(&cfg.db).is_ok_and(|m| m.len() == 0) {
+            std::fs::remove_file(&cfg.db).map_err(|e| CounterError::file(&cfg.db, &e))?;
+        }
+        let mut store = cardcat_store::Store::open(&cfg.db)?;
+        store.replace_with(&prepared)?;
+        drop(prepared);
+        let detail = format!(
+            "{} (lost store)",
+            file.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        );
+        if let Err(e) = cardcat_engine::configure_audit(&store, "setup", "store.restore", &detail) {
+            tracing::warn!(error = %e.code(), "auditing a restore");
+        }
+        Ok(info)
+    }
+}
+
+/// A missing file, a folder or one that may not be read, said as such.
+fn check_readable(file: &Path) -> Result<()> {
+    std::fs::File::open(file)
+        .and_then(|f| {
+            if f.metadata()?.is_dir() {
+                Err(std::io::Error::from(std::io::ErrorKind::IsADirectory))
+            } else {
+                Ok(())
+            }
+        })
+        .map_err(|e| CounterError::file(file, &e))
 }
 
 fn not_a_backup(e: StoreError) -> CounterError {

@@ -127,6 +127,9 @@ pub enum CounterError {
     /// A backup written by a newer CardCat than this one.
     #[error("backup schema {found} is newer than this program ({known})")]
     BackupTooNew { found: u32, known: u32 },
+    /// A lost store's restore was asked for, but this terminal's database is there.
+    #[error("the store is not lost")]
+    StoreNotLost,
     /// A backup taken on another terminal of this store (its PINs and open orders are that
     /// terminal's).
     #[error("backup of terminal {backup}, this is terminal {this}")]
@@ -262,6 +265,7 @@ impl Localized for CounterError {
             BackupTooNew { .. } => "backup.too_new",
             BackupOtherStore { .. } => "backup.other_store",
             BackupOtherTerminal { .. } => "backup.other_terminal",
+            StoreNotLost => "backup.store_present",
             RestoreBlocked { .. } => "backup.restore_blocked",
             UpdateBlocked(b) if b.updating => "update.already_installing",
             UpdateBlocked(b) if b.open_orders > 0 || b.placing > 0 => "update.blocked_orders",
