@@ -60,4 +60,6 @@ pub const COMMANDS: &[&str] = &[
     "update_set_channel",
     "update_check",
     "update_install",
+    "recovery_info",
+    "recovery_restore",
 ];

@@ -164,6 +164,8 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         crate::update::update_set_channel,
         crate::update::update_check,
         crate::update::update_install,
+        crate::recovery::recovery_info,
+        crate::recovery::recovery_restore,
     ]
 }
 

@@ -832,6 +832,18 @@ pub struct BackupView {
     pub orders: Option<u32>,
 }
 
+/// Why the counter did not open at start, shown instead of the counter; with this
+/// terminal's own backups when its database is lost.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryView {
+    pub lang: String,
+    pub message: String,
+    /// The database is lost (this terminal was activated): a backup can bring it back.
+    pub lost: bool,
+    pub backups: Vec<BackupView>,
+}
+
 /// A release channel the owner may choose for the updater.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -909,6 +921,7 @@ pub fn typescript() -> String {
         ReceiptSettingsView::decl(&cfg),
         SavedFile::decl(&cfg),
         BackupView::decl(&cfg),
+        RecoveryView::decl(&cfg),
         ChannelOption::decl(&cfg),
         AvailableUpdate::decl(&cfg),
         UpdateView::decl(&cfg),

@@ -14,6 +14,7 @@ mod commands;
 pub mod ipc;
 pub mod logs;
 mod owner;
+mod recovery;
 mod sessions;
 pub mod update;
 
@@ -27,8 +28,12 @@ pub use sessions::Sessions;
 
 /// How the app finds its counter service.
 pub enum Start {
-    /// The terminal's own database and keyring (a real counter).
-    Terminal(TerminalConfig),
+    /// The terminal's own database and keyring (a real counter; tests give their own
+    /// keyring).
+    Terminal(
+        TerminalConfig,
+        std::sync::Arc<dyn cardcat_client::SecretStore>,
+    ),
     /// A counter service built already (tests).
     Counter(Counter),
     /// The demo: the sandbox platform, a virtual printer and demo users, in-process.
@@ -78,26 +83,32 @@ type Keep = Option<Box<dyn std::any::Any + Send + Sync>>;
 /// The sweep range of a demo: loopback only, on the virtual printer's port.
 type Sweep = Option<(String, u16)>;
 
+/// Why the counter could not open: the words, and what the recovery screen needs.
+enum OpenError {
+    /// The terminal's own counter did not open: the window says why (and may restore).
+    Terminal(recovery::Recovery),
+    #[cfg_attr(not(feature = "demo"), allow(dead_code))]
+    Other(String),
+}
+
 /// Builds the counter service for `start` (inside tauri's async runtime).
-fn open(start: Start) -> Result<(Counter, bool, Keep, Sweep), String> {
+fn open(start: Start) -> Result<(Counter, bool, Keep, Sweep), OpenError> {
     match start {
-        Start::Terminal(cfg) => {
-            let secrets: std::sync::Arc<dyn cardcat_client::SecretStore> =
-                std::sync::Arc::from(cardcat_client::secrets::from_env());
-            Counter::open(cfg, secrets)
-                .map(|c| (c, false, None, None))
-                .map_err(|e| {
-                    cardcat_core::Localized::message(
-                        &e,
-                        cardcat_counter::terminal::detect_lang(None),
-                    )
-                })
-        }
+        Start::Terminal(cfg, secrets) => match Counter::open(cfg.clone(), secrets.clone()) {
+            Ok(c) => Ok((c, false, None, None)),
+            Err(e) => {
+                let message = cardcat_core::Localized::message(&e, cfg.lang);
+                tracing::error!(error = %cardcat_core::Localized::code(&e), "the counter did not open");
+                Err(OpenError::Terminal(recovery::Recovery::new(
+                    cfg, secrets, message,
+                )))
+            }
+        },
         Start::Counter(c) => Ok((c, false, None, None)),
         #[cfg(feature = "demo")]
         Start::Demo(opts) => {
             let demo = tauri::async_runtime::block_on(cardcat_demo::start(opts))
-                .map_err(|e| format!("{e:#}"))?;
+                .map_err(|e| OpenError::Other(format!("{e:#}")))?;
             let counter = demo.counter.clone();
             let sweep = Some(("127.0.0.1/32".to_string(), demo.info.printer_port));
             Ok((counter, true, Some(Box::new(demo)), sweep))
@@ -125,7 +136,15 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, start: Start) -> tauri::B
             });
     }
     builder.setup(move |app| {
-        let (counter, demo, keep, sweep) = open(start)?;
+        let (counter, demo, keep, sweep) = match open(start) {
+            Ok(x) => x,
+            // the window opens on the recovery screen, saying why
+            Err(OpenError::Terminal(r)) => {
+                app.manage(r);
+                return Ok(());
+            }
+            Err(OpenError::Other(m)) => return Err(m.into()),
+        };
         if let Some(k) = keep {
             app.manage(DemoKeep(k));
         }
@@ -153,7 +172,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, start: Start) -> tauri::B
 
 /// Catalog and open orders are brought up to date in the background; the login screen
 /// does not wait for the network.
-fn background(counter: Counter) {
+pub(crate) fn background(counter: Counter) {
     tauri::async_runtime::spawn(async move {
         if let Err(e) = counter.load_index().await {
             tracing::warn!(error = %e, "loading the search index");
@@ -237,10 +256,10 @@ fn start_from_args() -> Result<Start, String> {
             return Err(cardcat_core::t!(lang_v, "app.demo_not_built"));
         }
     }
-    Ok(Start::Terminal(TerminalConfig::resolve(
-        db,
-        lang.as_deref(),
-    )))
+    Ok(Start::Terminal(
+        TerminalConfig::resolve(db, lang.as_deref()),
+        std::sync::Arc::from(cardcat_client::secrets::from_env()),
+    ))
 }
 
 /// The binary's entry point. `cardcat-app --cli ARGS` is the `cardcat` command line (the

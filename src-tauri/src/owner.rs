@@ -587,7 +587,7 @@ pub async fn diag_report(st: State<'_, AppState>, token: Option<String>) -> Res<
 
 // ---------------------------------------------------------------- backups
 
-fn backup_views(list: &[cardcat_counter::backup::BackupFile]) -> Vec<BackupView> {
+pub(crate) fn backup_views(list: &[cardcat_counter::backup::BackupFile]) -> Vec<BackupView> {
     list.iter()
         .map(|b| BackupView {
             name: b

@@ -142,6 +142,101 @@ impl Harness {
     }
 }
 
+/// The counter does not open because its database is lost: the window opens on the
+/// recovery screen instead of the app vanishing; only this terminal's own backups are
+/// listed and restored (by name), with no login since nobody can log in to a store that is
+/// gone; then the counter opens and works; once it is open, recovery refuses.
+#[test]
+fn a_lost_store_is_brought_back_from_the_recovery_screen_over_ipc() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = tauri::async_runtime::block_on(cardcat_demo::start(cardcat_demo::DemoOptions::new(
+        dir.path().to_path_buf(),
+        cardcat_core::Lang::ZhCn,
+    )))
+    .expect("demo terminal");
+    let counter = demo.counter.clone();
+    let (id, pin) = cardcat_demo::OWNER;
+    let owner = counter.login(id, pin).expect("owner");
+    let own = counter.backup_now(&owner, 7).expect("backup");
+    let own_name = own.file_name().unwrap().to_string_lossy().to_string();
+    // another terminal's backup lies in the same folder
+    let other_name = "cardcat-backup-2026-01-01-0000000000001.sqlite";
+    let other = own.with_file_name(other_name);
+    std::fs::copy(&own, &other).unwrap();
+    cardcat_store::rusqlite_reexport::Connection::open(&other)
+        .unwrap()
+        .execute(
+            "UPDATE settings SET value = 'T-ELSEWHERE' WHERE key = 'terminal_id'",
+            [],
+        )
+        .unwrap();
+    let cfg = cardcat_counter::TerminalConfig {
+        db: counter.db_path().to_path_buf(),
+        lang: cardcat_core::Lang::ZhCn,
+    };
+    let secrets = counter.secrets_handle();
+    drop(counter);
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = cfg.db.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+    }
+    assert!(
+        cardcat_counter::Counter::store_lost(&cfg, &*secrets),
+        "the database is lost"
+    );
+    let mut app = run_app(mock_builder(), Start::Terminal(cfg.clone(), secrets))
+        .manage(DemoAlive(std::sync::Mutex::new(Some(demo))))
+        .build(context())
+        .expect("the app starts although the counter does not open");
+    // one turn of the (mock) event loop runs `setup()`, where the counter is opened
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("webview");
+    let h = Harness {
+        _dir: dir,
+        _app: app,
+        webview,
+    };
+    let info = h.call("recovery_info", json!({})).expect("recovery info");
+    assert_eq!(info["lost"], true, "{info}");
+    assert_eq!(info["lang"], "zh-CN");
+    assert!(info["message"].as_str().unwrap().contains("备份"), "{info}");
+    let names: Vec<&str> = info["backups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["name"].as_str())
+        .collect();
+    assert_eq!(names, vec![own_name.as_str()], "only this terminal's own");
+    // nothing else answers while the counter is not open; nothing was created
+    assert!(h.call("app_info", json!({})).is_err());
+    assert!(!cfg.db.exists());
+    for (name, code) in [
+        ("../../etc/passwd", "input.backup_name"),
+        (other_name, "backup.other_terminal"),
+    ] {
+        let e = h
+            .call("recovery_restore", json!({ "name": name }))
+            .unwrap_err();
+        assert_eq!(e["code"], code, "{e}");
+        assert!(!cfg.db.exists(), "a refusal creates nothing");
+    }
+    h.call("recovery_restore", json!({ "name": own_name }))
+        .expect("restored");
+    // the counter is open: the screen goes, the owner logs in, the store is the backup
+    assert_eq!(h.call("recovery_info", json!({})).unwrap(), Value::Null);
+    let token = h.login(id, pin);
+    assert!(h.call("app_info", json!({})).unwrap()["activated"] == true);
+    assert!(h.call("owner_backups", json!({ "token": token })).is_ok());
+    let e = h
+        .call("recovery_restore", json!({ "name": own_name }))
+        .unwrap_err();
+    assert_eq!(e["code"], "backup.store_present", "{e}");
+}
+
 #[test]
 fn roles_errors_and_commands_over_ipc() {
     let h = harness();

@@ -38,9 +38,7 @@ pub const KEEP_BEFORE_RESTORE: usize = 3;
 impl Counter {
     /// Where backups go: `backups/` beside the store database.
     pub fn backup_dir(&self) -> PathBuf {
-        self.db_path()
-            .parent()
-            .map_or_else(|| PathBuf::from("backups"), |d| d.join("backups"))
+        backup_dir_of(self.db_path())
     }
 
     fn write_backup(&self, keep: usize, tag: &str) -> Result<PathBuf> {
@@ -88,26 +86,7 @@ impl Counter {
 
     /// The backup files, oldest first.
     fn backup_files(&self) -> Result<Vec<BackupFile>> {
-        let dir = self.backup_dir();
-        let mut out = Vec::new();
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            return Ok(out);
-        };
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().to_string();
-            if let Some(rest) = name.strip_prefix(PREFIX)
-                && name.ends_with(".sqlite")
-            {
-                out.push(BackupFile {
-                    path: e.path(),
-                    bytes: e.metadata().map(|m| m.len()).unwrap_or(0),
-                    day: rest.chars().take(10).collect(),
-                    info: None,
-                });
-            }
-        }
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
+        Ok(list_backups(&self.backup_dir()))
     }
 
     /// Backs the store up now (owner), keeping the newest `keep` backups.
@@ -188,14 +167,7 @@ impl Counter {
     /// screen): a name with a path in it is refused.
     pub fn restore_named(&self, who: &Session, name: &str) -> Result<BackupInfo> {
         who.require(Action::Backup)?;
-        let plain = !name.is_empty()
-            && name.starts_with(PREFIX)
-            && name.ends_with(".sqlite")
-            && !name.contains(['/', '\\'])
-            && !name.contains("..");
-        if !plain {
-            return Err(crate::InputError::BackupName(crate::error::short(name)).into());
-        }
+        plain_backup_name(name)?;
         self.restore_backup(who, &self.backup_dir().join(name))
     }
 
@@ -336,6 +308,43 @@ impl Counter {
             )
     }
 
+    /// This terminal's own backups, newest first, for bringing back its lost database (none
+    /// when the database is not lost): each inspected, and only those of this terminal kept.
+    pub fn lost_store_backups(
+        cfg: &crate::TerminalConfig,
+        secrets: &dyn SecretStore,
+    ) -> Vec<BackupFile> {
+        let marker = crate::terminal::activation_marker(&cfg.db);
+        let Ok(Some(this)) = secrets.get(&marker) else {
+            return Vec::new();
+        };
+        if !Self::store_lost(cfg, secrets) {
+            return Vec::new();
+        }
+        let mut all = list_backups(&backup_dir_of(&cfg.db));
+        all.reverse();
+        all.into_iter()
+            .filter_map(|mut b| {
+                let info = inspect(&b.path).ok()?;
+                (info.terminal_id.as_deref() == Some(this.as_str())).then(|| {
+                    b.info = Some(info);
+                    b
+                })
+            })
+            .take(100)
+            .collect()
+    }
+
+    /// [`Counter::restore_lost_store`] for one of the backup folder's files, by its name.
+    pub fn restore_lost_named(
+        cfg: &crate::TerminalConfig,
+        secrets: &dyn SecretStore,
+        name: &str,
+    ) -> Result<BackupInfo> {
+        plain_backup_name(name)?;
+        Self::restore_lost_store(cfg, secrets, &backup_dir_of(&cfg.db).join(name))
+    }
+
     /// Puts this terminal's own backup in place of its lost database (see
     /// [`Counter::store_lost`]): nobody can log in to a store that is gone, so what decides is
     /// the keyring, which remembers this terminal. Only a backup of this very terminal is
@@ -351,10 +360,7 @@ impl Counter {
             _ => return Err(CounterError::StoreNotLost),
         };
         check_readable(file)?;
-        let dir = cfg
-            .db
-            .parent()
-            .map_or_else(|| PathBuf::from("backups"), |d| d.join("backups"));
+        let dir = backup_dir_of(&cfg.db);
         std::fs::create_dir_all(&dir).map_err(|e| CounterError::file(&dir, &e))?;
         let work = Work::new(&dir);
         cardcat_store::backup::copy_for_restore(file, &work.path).map_err(not_a_backup)?;
@@ -383,6 +389,49 @@ impl Counter {
             tracing::warn!(error = %e.code(), "auditing a restore");
         }
         Ok(info)
+    }
+}
+
+/// The backup files in `dir`, oldest first (a bounded listing).
+fn list_backups(dir: &Path) -> Vec<BackupFile> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in rd.flatten().take(10_000) {
+        let name = e.file_name().to_string_lossy().to_string();
+        if let Some(rest) = name.strip_prefix(PREFIX)
+            && name.ends_with(".sqlite")
+        {
+            out.push(BackupFile {
+                path: e.path(),
+                bytes: e.metadata().map(|m| m.len()).unwrap_or(0),
+                day: rest.chars().take(10).collect(),
+                info: None,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// Where a terminal's backups are: `backups/` beside its database.
+fn backup_dir_of(db: &Path) -> PathBuf {
+    db.parent()
+        .map_or_else(|| PathBuf::from("backups"), |d| d.join("backups"))
+}
+
+/// A backup's plain file name (the screens restore by name, never by path).
+fn plain_backup_name(name: &str) -> Result<()> {
+    let plain = !name.is_empty()
+        && name.starts_with(PREFIX)
+        && name.ends_with(".sqlite")
+        && !name.contains(['/', '\\'])
+        && !name.contains("..");
+    if plain {
+        Ok(())
+    } else {
+        Err(crate::InputError::BackupName(crate::error::short(name)).into())
     }
 }
 

@@ -5,7 +5,7 @@ import type {
   AppEvent, AppInfo, IpcError, LoginInfo, OrderView, ProductView, RedemptionView, SaleView,
   ShiftView, Topups, VoucherView, AccountCheck, CommissionRow, DashboardView, AnalyticsView,
   SavedFile, ReconcileView, UserView, AuditView, ReceiptSettingsView, SetupView, CheckView,
-  ActivationView, PrintersFound, TestPrintView, BackupView, UpdateView,
+  ActivationView, PrintersFound, TestPrintView, BackupView, UpdateView, RecoveryView,
 } from './ipc';
 
 let token = '';
@@ -121,4 +121,8 @@ export const api = {
   updateChannel: (channel: string) => call<UpdateView>('update_set_channel', { channel }),
   updateCheck: () => call<UpdateView>('update_check'),
   updateInstall: () => call<UpdateView>('update_install'),
+
+  // the counter did not open at start: why, and (a lost database) this terminal's backups
+  recoveryInfo: () => call<RecoveryView | null>('recovery_info'),
+  recoveryRestore: (name: string) => call<void>('recovery_restore', { name }),
 };

@@ -121,6 +121,12 @@ export type SavedFile = { path: string, bytes: number, };
 
 export type BackupView = { name: string, day: string, bytes: number, storeId: string | null, schema: number | null, orders: number | null, };
 
+export type RecoveryView = { lang: string, message: string, 
+/**
+ * The database is lost (this terminal was activated): a backup can bring it back.
+ */
+lost: boolean, backups: Array<BackupView>, };
+
 export type ChannelOption = { 
 /**
  * `stable` or `beta`.
