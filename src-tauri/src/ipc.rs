@@ -101,6 +101,19 @@ impl IpcError {
         }
     }
 
+    /// The words for the counter.
+    pub fn message(&self) -> &str {
+        match self {
+            IpcError::LoginNeeded { message, .. }
+            | IpcError::Forbidden { message, .. }
+            | IpcError::Input { message, .. }
+            | IpcError::Offline { message, .. }
+            | IpcError::RepeatSale { message, .. }
+            | IpcError::Owed { message, .. }
+            | IpcError::Failed { message, .. } => message,
+        }
+    }
+
     pub fn login_needed(lang: Lang) -> IpcError {
         IpcError::from_counter(&CounterError::LoginNeeded, lang)
     }

@@ -97,7 +97,14 @@ fn open(start: Start) -> Result<(Counter, bool, Keep, Sweep), OpenError> {
         Start::Terminal(cfg, secrets) => match Counter::open(cfg.clone(), secrets.clone()) {
             Ok(c) => Ok((c, false, None, None)),
             Err(e) => {
-                let message = cardcat_core::Localized::message(&e, cfg.lang);
+                // said without the store's path or internal detail (the webview's rule)
+                let message = if matches!(e, cardcat_counter::CounterError::StoreMissing { .. }) {
+                    cardcat_core::t!(cfg.lang, "ui.recovery_lost")
+                } else {
+                    ipc::IpcError::from_counter(&e, cfg.lang)
+                        .message()
+                        .to_string()
+                };
                 tracing::error!(error = %cardcat_core::Localized::code(&e), "the counter did not open");
                 Err(OpenError::Terminal(recovery::Recovery::new(
                     cfg, secrets, message,

@@ -68,6 +68,12 @@ impl Drop for Driver {
 }
 
 fn start_driver(port: u16, demo_dir: &Path, extra_env: &[(&str, String)]) -> R<Driver> {
+    start_driver_for(port, Some(demo_dir), extra_env)
+}
+
+/// tauri-driver for the demo (`demo_dir`), or for a real terminal (`None`: the app opens
+/// the store its environment names).
+fn start_driver_for(port: u16, demo_dir: Option<&Path>, extra_env: &[(&str, String)]) -> R<Driver> {
     let bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
     let native = free_port()?;
     let mut cmd = Command::new(bin);
@@ -77,9 +83,12 @@ fn start_driver(port: u16, demo_dir: &Path, extra_env: &[(&str, String)]) -> R<D
         "--native-port",
         &native.to_string(),
     ])
-    .env("CARDCAT_DEMO_DIR", demo_dir)
     .stdout(Stdio::null())
     .stderr(Stdio::inherit());
+    match demo_dir {
+        Some(d) => cmd.env("CARDCAT_DEMO_DIR", d),
+        None => cmd.env_remove("CARDCAT_DEMO_DIR"),
+    };
     for (k, v) in extra_env {
         cmd.env(k, v);
     }
@@ -718,6 +727,135 @@ fn demo_info(dir: &Path) -> R<Value> {
     serde_json::from_slice(&b).map_err(e("demo.json"))
 }
 
+/// A real terminal (the app's own command line, the platform sandbox on loopback, the
+/// session's Secret Service) paired, with an owner and a backup, whose database is then
+/// deleted: the app must open on the recovery screen.
+struct LostTerminal {
+    data: PathBuf,
+    sandbox: Child,
+}
+
+impl LostTerminal {
+    fn prepare(app: &Path, dir: &Path) -> R<LostTerminal> {
+        let data = dir.join("data");
+        std::fs::create_dir_all(&data).map_err(e("data dir"))?;
+        let sandbox_bin = app.with_file_name("cardcat-sandbox");
+        let port = free_port()?;
+        let platform = dir.join("platform.sqlite");
+        let sandbox = Command::new(&sandbox_bin)
+            .args([
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--db",
+            ])
+            .arg(&platform)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(e("starting the sandbox"))?;
+        let mut l = LostTerminal { data, sandbox };
+        let t = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if t.elapsed() > Duration::from_secs(20) {
+                return Err("the sandbox did not listen within 20 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let out = Command::new(&sandbox_bin)
+            .arg("pairing-code")
+            .arg("--db")
+            .arg(&platform)
+            .output()
+            .map_err(e("pairing code"))?;
+        let code = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let url = format!("http://127.0.0.1:{port}");
+        for args in [
+            vec!["activate", "--url", &url, "--code", &code],
+            vec![
+                "user",
+                "add",
+                "--id",
+                "boss",
+                "--name",
+                "老板",
+                "--role",
+                "owner",
+                "--new-pin",
+                "8888",
+            ],
+            vec!["--user", "boss", "--pin", "8888", "backup", "now"],
+        ] {
+            l.cli(app, &args)?;
+        }
+        let db = l.data.join("cardcat").join("cardcat.sqlite");
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = db.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(p));
+        }
+        Ok(l)
+    }
+
+    fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("XDG_DATA_HOME", self.data.display().to_string()),
+            ("CARDCAT_LANG", "zh-CN".to_string()),
+        ]
+    }
+
+    fn cli(&mut self, app: &Path, args: &[&str]) -> R<()> {
+        let out = Command::new(app)
+            .arg("--cli")
+            .args(args)
+            .envs(self.env())
+            .env_remove("CARDCAT_DEMO_DIR")
+            .output()
+            .map_err(e("cardcat --cli"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "cardcat {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for LostTerminal {
+    fn drop(&mut self) {
+        let _ = self.sandbox.kill();
+        let _ = self.sandbox.wait();
+    }
+}
+
+/// The database of a real terminal is lost: the window still opens, says why without the
+/// store's path, lists this terminal's own backup, and brings the store back from it; the
+/// counter then opens on the login screen and the owner logs in.
+async fn recovery_flow(ui: &Ui) -> R<()> {
+    ui.el("[data-testid=recovery]").await?;
+    let msg = ui.text("[data-testid=recovery-message]").await?;
+    if !msg.contains("数据库") || msg.contains(".sqlite") {
+        return Err(format!("recovery message: {msg:?}"));
+    }
+    ui.wait_text("[data-testid=recovery-list]", "最新", 10)
+        .await?;
+    ui.shot("38-recovery").await?;
+    ui.click("[data-testid=recovery-restore-0]").await?;
+    ui.click("[data-testid=recovery-sure]").await?;
+    ui.el("[data-testid=login]").await?;
+    login_as(ui, "boss", "8888").await?;
+    ui.wait_text("[data-testid=user]", "老板", 10).await?;
+    Ok(())
+}
+
 async fn login_as(ui: &Ui, user: &str, pin: &str) -> R<()> {
     ui.type_into("[data-testid=login-user]", user).await?;
     ui.type_into("[data-testid=login-pin]", pin).await?;
@@ -1181,13 +1319,23 @@ async fn main() {
         vec![
             ("setup", vec![("CARDCAT_DEMO_SETUP", "1".to_string())]),
             ("flows", vec![]),
+            ("recovery", vec![]),
         ]
     };
     let res = async {
         for (phase, extra) in phases {
             let dir = demo_dir.join(phase);
             let port = free_port()?;
-            let _driver = start_driver(port, &dir, &extra)?;
+            // the recovery phase: a real terminal (not the demo) whose database was lost
+            let lost = if phase == "recovery" {
+                Some(LostTerminal::prepare(&o.app, &dir)?)
+            } else {
+                None
+            };
+            let _driver = match &lost {
+                Some(l) => start_driver_for(port, None, &l.env())?,
+                None => start_driver(port, &dir, &extra)?,
+            };
             let started = Instant::now();
             let c = connect(port, &o.app).await?;
             let ui = Ui {
@@ -1200,6 +1348,7 @@ async fn main() {
                 "keys" => bench(&ui).await,
                 "report" => bench_report(&ui).await,
                 "setup" => setup_flow(&ui).await,
+                "recovery" => recovery_flow(&ui).await,
                 _ => match flows(&ui).await {
                     Ok(()) => owner_flows(&ui).await,
                     Err(m) => Err(m),

@@ -298,6 +298,7 @@ ui-backup_restore_sure = Yes, replace the data now with this backup
 ui-backup_restored = Restored. The data as it was is saved.
 ui-backup_before_restore = saved before a restore
 ui-recovery_title = The counter could not open
+ui-recovery_lost = This terminal was activated, but its database is missing or empty; so that no books are lost, a new one is not created by itself.
 ui-recovery_lost_hint = These are this terminal's own backups, newest first. After a restore, orders made after the backup are not on this terminal's books: check them against the platform's order records.
 ui-recovery_newest = newest
 ui-recovery_sure = Bring the database back from this backup

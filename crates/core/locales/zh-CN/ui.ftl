@@ -298,6 +298,7 @@ ui-backup_restore_sure = 确定用这份备份替换现在的数据
 ui-backup_restored = 已恢复。恢复前的数据已另存
 ui-backup_before_restore = 恢复前另存
 ui-recovery_title = 收银台没能打开
+ui-recovery_lost = 本终端已激活过，但它的数据库不见了或是空的；为免丢失账目，不会自动新建。
 ui-recovery_lost_hint = 下面是本机自己的备份，最新的在最上面。恢复后，备份之后做的订单不在本机账上，请到平台的订单记录核对。
 ui-recovery_newest = 最新
 ui-recovery_sure = 确定用这份备份找回数据库
