@@ -378,11 +378,10 @@ async fn a_lost_database_comes_back_from_this_terminals_own_backup_only() {
             .code(),
         "backup.store_present"
     );
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = db.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
-    }
+    // only the main file is lost: its write-ahead log stays behind, and must not be
+    // replayed into the database that comes back
+    let _ = std::fs::remove_file(&db);
+    let _ = std::fs::remove_file(format!("{}-shm", db.display()));
     assert!(cardcat_counter::Counter::store_lost(&cfg, &*secrets));
     for (f, want) in [
         (&other, "backup.other_terminal"),
@@ -396,6 +395,7 @@ async fn a_lost_database_comes_back_from_this_terminals_own_backup_only() {
     }
     let info = cardcat_counter::Counter::restore_lost_store(&cfg, &*secrets, &backup).unwrap();
     assert_eq!(info.orders, 1);
+
     assert!(!cardcat_counter::Counter::store_lost(&cfg, &*secrets));
     // the counter opens on it, sound, with its users and its sale
     let back = cardcat_counter::Counter::open(cfg.clone(), secrets.clone()).unwrap();

@@ -371,14 +371,20 @@ impl Counter {
                 this,
             });
         }
-        let prepared = cardcat_store::backup::prepare_restore(&work.path).map_err(not_a_backup)?;
-        // an empty file left where the database was is replaced, nothing else is touched
-        if std::fs::metadata(&cfg.db).is_ok_and(|m| m.len() == 0) {
-            std::fs::remove_file(&cfg.db).map_err(|e| CounterError::file(&cfg.db, &e))?;
+        // the work copy, migrated and closed, is renamed into place: the database is either
+        // still lost or whole, never a new empty store (which would start over by itself)
+        drop(cardcat_store::backup::prepare_restore(&work.path).map_err(not_a_backup)?);
+        for suffix in ["-wal", "-shm", "-journal"] {
+            // a lost database's side files would be replayed into the restored one
+            let mut p = cfg.db.clone().into_os_string();
+            p.push(suffix);
+            let p = PathBuf::from(p);
+            if p.exists() {
+                std::fs::remove_file(&p).map_err(|e| CounterError::file(&p, &e))?;
+            }
         }
-        let mut store = cardcat_store::Store::open(&cfg.db)?;
-        store.replace_with(&prepared)?;
-        drop(prepared);
+        std::fs::rename(&work.path, &cfg.db).map_err(|e| CounterError::file(&cfg.db, &e))?;
+        let store = cardcat_store::Store::open_existing(&cfg.db)?;
         let detail = format!(
             "{} (lost store)",
             file.file_name()

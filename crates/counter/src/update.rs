@@ -84,8 +84,12 @@ impl Counter {
     /// closed or an update installed; while the hold lives no sale or shift close starts.
     pub(crate) fn hold_for_restore(&self) -> Result<RestoreHold> {
         let gate = Arc::clone(&self.inner.update_gate);
-        lock(&gate).begin(Exclusive::Restore, 0).map_err(|b| {
-            if b.updating {
+        let mut g = lock(&gate);
+        let held = g.exclusive();
+        g.begin(Exclusive::Restore, 0).map_err(|b| {
+            if held == Some(Exclusive::Restore) {
+                CounterError::Restoring
+            } else if b.updating {
                 CounterError::Updating
             } else {
                 CounterError::RestoreBlocked {
@@ -94,6 +98,7 @@ impl Counter {
                 }
             }
         })?;
+        drop(g);
         Ok(RestoreHold { gate })
     }
 
@@ -156,6 +161,9 @@ impl Counter {
         who.require(Action::Update)?;
         let gate = Arc::clone(&self.inner.update_gate);
         let mut g = lock(&gate);
+        if g.exclusive() == Some(Exclusive::Restore) {
+            return Err(CounterError::Restoring);
+        }
         let open = self.open_orders()?;
         g.begin_update(open).map_err(CounterError::UpdateBlocked)?;
         drop(g);
