@@ -40,9 +40,15 @@ impl Recovery {
 }
 
 /// `null` while the counter is open; otherwise why it is not, and this terminal's backups
-/// when its database is lost.
+/// when its database is lost (each inspected: off the main thread).
 #[tauri::command]
-pub fn recovery_info<R: Runtime>(app: AppHandle<R>) -> Option<RecoveryView> {
+pub async fn recovery_info<R: Runtime>(app: AppHandle<R>) -> Res<Option<RecoveryView>> {
+    tauri::async_runtime::spawn_blocking(move || info(&app))
+        .await
+        .map_err(|e| task_failed(&e))
+}
+
+fn info<R: Runtime>(app: &AppHandle<R>) -> Option<RecoveryView> {
     if app.try_state::<AppState>().is_some() {
         return None;
     }
@@ -58,9 +64,25 @@ pub fn recovery_info<R: Runtime>(app: AppHandle<R>) -> Option<RecoveryView> {
 }
 
 /// Brings the lost database back from one of this terminal's backups (by its name in the
-/// backup folder), then opens the counter; the webview then starts over as at a start.
+/// backup folder), then opens the counter; the webview then starts over as at a start. When
+/// the database is back already (an earlier call restored it but the counter did not open),
+/// only the opening is tried again.
 #[tauri::command]
-pub fn recovery_restore<R: Runtime>(app: AppHandle<R>, name: String) -> Res<()> {
+pub async fn recovery_restore<R: Runtime>(app: AppHandle<R>, name: String) -> Res<()> {
+    tauri::async_runtime::spawn_blocking(move || restore(&app, &name))
+        .await
+        .map_err(|e| task_failed(&e))?
+}
+
+fn task_failed(e: &dyn std::fmt::Display) -> IpcError {
+    tracing::error!(error = %e, "recovery task");
+    IpcError::from_counter(
+        &CounterError::Task(e.to_string()),
+        cardcat_counter::terminal::detect_lang(None),
+    )
+}
+
+fn restore<R: Runtime>(app: &AppHandle<R>, name: &str) -> Res<()> {
     let Some(r) = app.try_state::<Recovery>() else {
         return Err(IpcError::from_counter(
             &CounterError::StoreNotLost,
@@ -72,8 +94,10 @@ pub fn recovery_restore<R: Runtime>(app: AppHandle<R>, name: String) -> Res<()> 
     if app.try_state::<AppState>().is_some() {
         return Err(IpcError::from_counter(&CounterError::StoreNotLost, lang));
     }
-    Counter::restore_lost_named(&r.cfg, &*r.secrets, &name)
-        .map_err(|e| IpcError::from_counter(&e, lang))?;
+    if Counter::store_lost(&r.cfg, &*r.secrets) {
+        Counter::restore_lost_named(&r.cfg, &*r.secrets, name)
+            .map_err(|e| IpcError::from_counter(&e, lang))?;
+    }
     let counter = Counter::open(r.cfg.clone(), r.secrets.clone()).map_err(|e| {
         tracing::error!(error = %e.code(), "opening the counter after a restore");
         IpcError::from_counter(&e, lang)

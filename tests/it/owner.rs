@@ -597,7 +597,7 @@ async fn the_support_bundle_holds_no_secret_no_pin_code_and_no_full_phone_number
 }
 
 /// A keyring that refuses every write, as a locked or headless one does.
-struct LockedKeyring;
+pub(crate) struct LockedKeyring;
 
 impl cardcat_client::SecretStore for LockedKeyring {
     fn backend(&self) -> &'static str {

@@ -383,6 +383,17 @@ async fn a_lost_database_comes_back_from_this_terminals_own_backup_only() {
     let _ = std::fs::remove_file(&db);
     let _ = std::fs::remove_file(format!("{}-shm", db.display()));
     assert!(cardcat_counter::Counter::store_lost(&cfg, &*secrets));
+    // at boot the keyring may still be locked: it cannot say whether this terminal was
+    // activated, and this folder was used before (backups beside it), so nothing is created
+    let e = cardcat_counter::Counter::open(
+        cfg.clone(),
+        std::sync::Arc::new(crate::owner::LockedKeyring),
+    )
+    .err()
+    .expect("refused while the keyring is locked");
+    assert!(e.code().starts_with("keyring."), "{}", e.code());
+    assert!(!db.exists(), "no new empty store");
+    assert!(cardcat_counter::Counter::store_lost(&cfg, &*secrets));
     for (f, want) in [
         (&other, "backup.other_terminal"),
         (&junk, "backup.not_a_backup"),
@@ -393,8 +404,18 @@ async fn a_lost_database_comes_back_from_this_terminals_own_backup_only() {
         assert!(!e.message(Lang::ZhCn).is_empty());
         assert!(!db.exists(), "a refusal creates nothing");
     }
+    // what is left of the lost database (its log) is moved beside the backups, not deleted
+    std::fs::write(format!("{}-wal", db.display()), b"the lost log").unwrap();
     let info = cardcat_counter::Counter::restore_lost_store(&cfg, &*secrets, &backup).unwrap();
     assert_eq!(info.orders, 1);
+    assert!(!std::path::Path::new(&format!("{}-wal", db.display())).exists());
+    let aside: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".sqlite-wal"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(std::fs::read(aside[0].path()).unwrap(), b"the lost log");
 
     assert!(!cardcat_counter::Counter::store_lost(&cfg, &*secrets));
     // the counter opens on it, sound, with its users and its sale

@@ -198,7 +198,17 @@ impl Counter {
         })?;
         let info = inspect(&work.path).map_err(not_a_backup)?;
         let mut store = self.store()?;
-        let this = store.setting(cardcat_engine::K_STORE_ID)?;
+        // a damaged store may not read back its settings: its terminal is then the one the
+        // keyring remembers for this database (and the backup must be that terminal's)
+        let setting = |store: &cardcat_store::Store, k: &str| match store.setting(k) {
+            Ok(v) => Ok(v),
+            Err(e) if damaged => {
+                tracing::warn!(error = %e, key = k, "reading a damaged store's setting");
+                Ok(None)
+            }
+            Err(e) => Err(CounterError::from(e)),
+        };
+        let this = setting(&store, cardcat_engine::K_STORE_ID)?;
         if let Some(this) = this
             && info.store_id.as_deref() != Some(this.as_str())
         {
@@ -210,7 +220,15 @@ impl Counter {
         // another terminal's books (its PINs are sealed with that terminal's key, its open
         // orders are its own) are not this terminal's; this machine's backup from an earlier
         // pairing is, when its PINs are sealed with the key this terminal uses now
-        let this_tid = store.setting(cardcat_engine::K_TERMINAL_ID)?;
+        let mut this_tid = setting(&store, cardcat_engine::K_TERMINAL_ID)?;
+        if this_tid.is_none() && damaged {
+            this_tid = self
+                .inner
+                .secrets
+                .get(&crate::terminal::activation_marker(self.db_path()))
+                .ok()
+                .flatten();
+        }
         if let (Some(this), Some(theirs)) = (&this_tid, &info.terminal_id)
             && this != theirs
         {
@@ -251,7 +269,7 @@ impl Counter {
                 cardcat_engine::K_STORE_ID,
                 cardcat_engine::K_STORE_NAME,
             ] {
-                if let Some(v) = store.setting(k)? {
+                if let Some(v) = setting(&store, k)? {
                     prepared.set_setting(k, &v)?;
                 }
             }
@@ -374,13 +392,20 @@ impl Counter {
         // the work copy, migrated and closed, is renamed into place: the database is either
         // still lost or whole, never a new empty store (which would start over by itself)
         drop(cardcat_store::backup::prepare_restore(&work.path).map_err(not_a_backup)?);
-        for suffix in ["-wal", "-shm", "-journal"] {
-            // a lost database's side files would be replayed into the restored one
+        // still lost (another front end may have brought it back meanwhile)?
+        if !Self::store_lost(cfg, secrets) {
+            return Err(CounterError::StoreNotLost);
+        }
+        let now = cardcat_store::now_ms();
+        for suffix in ["-wal", "-journal", "-shm"] {
+            // a lost database's side files would be replayed into the restored one: they
+            // are moved beside the backups (its log may hold its last transactions)
             let mut p = cfg.db.clone().into_os_string();
             p.push(suffix);
             let p = PathBuf::from(p);
             if p.exists() {
-                std::fs::remove_file(&p).map_err(|e| CounterError::file(&p, &e))?;
+                let aside = dir.join(format!("cardcat-lost-{now:013}.sqlite{suffix}"));
+                std::fs::rename(&p, &aside).map_err(|e| CounterError::file(&p, &e))?;
             }
         }
         std::fs::rename(&work.path, &cfg.db).map_err(|e| CounterError::file(&cfg.db, &e))?;
@@ -419,6 +444,12 @@ fn list_backups(dir: &Path) -> Vec<BackupFile> {
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// Whether the data folder of `db` was used before: its database file is there (empty), or
+/// backups are beside it.
+pub(crate) fn used_before(db: &Path) -> bool {
+    db.exists() || !list_backups(&backup_dir_of(db)).is_empty()
 }
 
 /// Where a terminal's backups are: `backups/` beside its database.

@@ -231,6 +231,10 @@ impl Counter {
                     let _ = secrets.delete(&marker);
                     let _ = std::fs::remove_file(catalog::snapshot_path(&cfg.db));
                 }
+                // the keyring cannot say whether this terminal was activated (locked at boot,
+                // not running yet): where this folder was used before (an empty database file,
+                // backups beside it), nothing is created until it can
+                Err(e) if !new_store && backup::used_before(&cfg.db) => return Err(e.into()),
                 _ => {}
             }
         }
