@@ -22,7 +22,7 @@ pub mod command_names;
 
 use cardcat_core::Lang;
 use cardcat_counter::{Counter, TerminalConfig};
-use tauri::{Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
 pub use sessions::Sessions;
 
@@ -159,27 +159,34 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, start: Start) -> tauri::B
         if let Some(s) = sweep {
             state.sweep = s;
         }
-        app.manage(state);
         // the demo never asks an update server
-        app.manage(update::Updates::new((!demo).then(Counter::update_base_url)));
+        serve(app.handle(), state, (!demo).then(Counter::update_base_url));
         if !demo {
-            update::check_daily(app.handle().clone(), counter.clone());
+            update::check_daily(app.handle().clone(), counter);
         }
-        // kiosk: the counter fills the screen (the watchdog starts it again after a crash)
-        if counter.kiosk()
-            && let Some(w) = app.get_webview_window("main")
-            && let Err(e) = w.set_fullscreen(true)
-        {
-            tracing::warn!(error = %e, "full screen");
-        }
-        background(counter);
         Ok(())
     })
 }
 
+/// Puts an open counter to work: its state and the updater's, the whole screen in kiosk
+/// mode (the watchdog starts it again after a crash), and the background work. At start,
+/// and when the recovery screen brought a lost store back.
+pub(crate) fn serve<R: Runtime>(app: &AppHandle<R>, state: AppState, update_base: Option<String>) {
+    let counter = state.counter.clone();
+    app.manage(state);
+    app.manage(update::Updates::new(update_base));
+    if counter.kiosk()
+        && let Some(w) = app.get_webview_window("main")
+        && let Err(e) = w.set_fullscreen(true)
+    {
+        tracing::warn!(error = %e, "full screen");
+    }
+    background(counter);
+}
+
 /// Catalog and open orders are brought up to date in the background; the login screen
 /// does not wait for the network.
-pub(crate) fn background(counter: Counter) {
+fn background(counter: Counter) {
     tauri::async_runtime::spawn(async move {
         if let Err(e) = counter.load_index().await {
             tracing::warn!(error = %e, "loading the search index");

@@ -14,8 +14,8 @@ use cardcat_core::Localized;
 use cardcat_counter::{Counter, CounterError, TerminalConfig};
 use tauri::{AppHandle, Manager, Runtime};
 
+use crate::AppState;
 use crate::ipc::{IpcError, RecoveryView};
-use crate::{AppState, update};
 
 type Res<T> = Result<T, IpcError>;
 
@@ -102,15 +102,11 @@ fn restore<R: Runtime>(app: &AppHandle<R>, name: &str) -> Res<()> {
         tracing::error!(error = %e.code(), "opening the counter after a restore");
         IpcError::from_counter(&e, lang)
     })?;
-    app.manage(AppState::new(counter.clone(), false));
     // the daily update check starts with the next start of the app
-    app.manage(update::Updates::new(Some(Counter::update_base_url())));
-    if counter.kiosk()
-        && let Some(w) = app.get_webview_window("main")
-        && let Err(e) = w.set_fullscreen(true)
-    {
-        tracing::warn!(error = %e, "full screen");
-    }
-    crate::background(counter);
+    crate::serve(
+        app,
+        AppState::new(counter, false),
+        Some(Counter::update_base_url()),
+    );
     Ok(())
 }

@@ -96,30 +96,41 @@ struct Harness {
 }
 
 fn harness() -> Harness {
+    let (dir, demo) = demo();
+    let counter = demo.counter.clone();
+    let app = run_app(mock_builder(), Start::Counter(counter))
+        .manage(DemoAlive(std::sync::Mutex::new(Some(demo))))
+        .build(context())
+        .expect("app");
+    Harness::with_window(dir, app)
+}
+
+/// A demo terminal in a new temporary folder (sandbox and virtual printer on loopback).
+fn demo() -> (tempfile::TempDir, cardcat_demo::Demo) {
     let dir = tempfile::tempdir().expect("tempdir");
     let demo = tauri::async_runtime::block_on(cardcat_demo::start(cardcat_demo::DemoOptions::new(
         dir.path().to_path_buf(),
         cardcat_core::Lang::ZhCn,
     )))
     .expect("demo terminal");
-    let counter = demo.counter.clone();
-    let app = run_app(mock_builder(), Start::Counter(counter))
-        .manage(DemoAlive(std::sync::Mutex::new(Some(demo))))
-        .build(context())
-        .expect("app");
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("webview");
-    Harness {
-        _dir: dir,
-        _app: app,
-        webview,
-    }
+    (dir, demo)
 }
 
 struct DemoAlive(#[allow(dead_code)] std::sync::Mutex<Option<cardcat_demo::Demo>>);
 
 impl Harness {
+    /// Opens the main window of `app` (the webview the commands are called from).
+    fn with_window(dir: tempfile::TempDir, app: tauri::App<tauri::test::MockRuntime>) -> Harness {
+        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("webview");
+        Harness {
+            _dir: dir,
+            _app: app,
+            webview,
+        }
+    }
+
     fn call(&self, cmd: &str, body: Value) -> Result<Value, Value> {
         let req = InvokeRequest {
             cmd: cmd.into(),
@@ -148,12 +159,7 @@ impl Harness {
 /// gone; then the counter opens and works; once it is open, recovery refuses.
 #[test]
 fn a_lost_store_is_brought_back_from_the_recovery_screen_over_ipc() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let demo = tauri::async_runtime::block_on(cardcat_demo::start(cardcat_demo::DemoOptions::new(
-        dir.path().to_path_buf(),
-        cardcat_core::Lang::ZhCn,
-    )))
-    .expect("demo terminal");
+    let (dir, demo) = demo();
     let counter = demo.counter.clone();
     let (id, pin) = cardcat_demo::OWNER;
     let owner = counter.login(id, pin).expect("owner");
@@ -192,14 +198,7 @@ fn a_lost_store_is_brought_back_from_the_recovery_screen_over_ipc() {
     // one turn of the (mock) event loop runs `setup()`, where the counter is opened
     #[allow(deprecated)]
     app.run_iteration(|_, _| {});
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("webview");
-    let h = Harness {
-        _dir: dir,
-        _app: app,
-        webview,
-    };
+    let h = Harness::with_window(dir, app);
     let info = h.call("recovery_info", json!({})).expect("recovery info");
     assert_eq!(info["lost"], true, "{info}");
     assert_eq!(info["lang"], "zh-CN");

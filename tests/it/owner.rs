@@ -21,6 +21,15 @@ fn today() -> DayRange {
     DayRange::day(Service::today())
 }
 
+/// The orders in the terminal's store, as the test reads it directly.
+fn orders(c: &Counter) -> i64 {
+    c.engine
+        .store()
+        .conn()
+        .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+        .unwrap()
+}
+
 fn code(e: &CounterError) -> &'static str {
     e.code()
 }
@@ -672,13 +681,6 @@ async fn backups_round_trip_and_refuse_another_store_and_a_newer_schema() {
     assert_eq!(code(&e), "backup.restore_blocked");
     s.acknowledge(&c.cashier, &o2.client_key.to_string())
         .unwrap();
-    let orders = |c: &Counter| -> i64 {
-        c.engine
-            .store()
-            .conn()
-            .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
-            .unwrap()
-    };
     assert_eq!(orders(&c), 2);
     let restored = s.restore_backup(&c.owner, &b).unwrap();
     assert_eq!(restored.orders, 1);
@@ -741,13 +743,6 @@ async fn a_restore_refuses_anything_but_this_stores_backup_and_takes_an_older_on
         .unwrap();
     let b = s.backup_now(&c.owner, 7).unwrap();
     let dir = b.parent().unwrap().to_path_buf();
-    let orders = |c: &Counter| -> i64 {
-        c.engine
-            .store()
-            .conn()
-            .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
-            .unwrap()
-    };
     let store_id = c
         .engine
         .store()

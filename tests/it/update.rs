@@ -262,17 +262,19 @@ async fn a_redemption_without_its_answer_keeps_an_update_waiting() {
     assert!(c.service.begin_update(&c.owner).is_ok());
 }
 
-/// A sale holds the gate to its end (result and receipt), not only while its row is written:
-/// an update cannot restart the app under a receipt being printed.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sale_under_way_keeps_an_update_waiting_until_it_returns() {
-    let c = Counter::start(|cfg| cfg.slow_secs = 2).await;
+/// Starts a sale of a number ending in 401 (the sandbox keeps it pending for `slow_secs`)
+/// and returns once the counter's gate sees it under way.
+async fn sale_under_way(
+    c: &Counter,
+    phone: &str,
+) -> tokio::task::JoinHandle<Result<cardcat_counter::Sale, cardcat_counter::CounterError>> {
     let svc = c.service.clone();
     let cashier = c.cashier.clone();
+    let req = SellRequest::new("CM-HF-50", phone);
     let sale = tokio::spawn(async move {
         svc.sell(
             &cashier,
-            SellRequest::new("CM-HF-50", "13800138401"),
+            req,
             SellOptions {
                 wait: Duration::from_secs(10),
                 follow_for: Duration::from_secs(10),
@@ -290,6 +292,15 @@ async fn a_sale_under_way_keeps_an_update_waiting_until_it_returns() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert!(seen, "the sale is seen under way");
+    sale
+}
+
+/// A sale holds the gate to its end (result and receipt), not only while its row is written:
+/// an update cannot restart the app under a receipt being printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sale_under_way_keeps_an_update_waiting_until_it_returns() {
+    let c = Counter::start(|cfg| cfg.slow_secs = 2).await;
+    let sale = sale_under_way(&c, "13800138401").await;
     assert_eq!(
         c.service.begin_update(&c.owner).err().unwrap().code(),
         "update.blocked_orders"
@@ -310,30 +321,7 @@ async fn a_sale_under_way_keeps_an_update_waiting_until_it_returns() {
 async fn a_restore_waits_for_a_sale_under_way_and_for_an_update() {
     let c = Counter::start(|cfg| cfg.slow_secs = 2).await;
     let b = c.service.backup_now(&c.owner, 7).unwrap();
-    let svc = c.service.clone();
-    let cashier = c.cashier.clone();
-    let sale = tokio::spawn(async move {
-        svc.sell(
-            &cashier,
-            // a number ending in 401: the sandbox keeps it pending for `slow_secs`
-            SellRequest::new("CM-HF-50", "13800139401"),
-            SellOptions {
-                wait: Duration::from_secs(10),
-                follow_for: Duration::from_secs(10),
-                print: false,
-            },
-        )
-        .await
-    });
-    let mut seen = false;
-    for _ in 0..200 {
-        if c.service.update_status(&c.owner).unwrap().blockers.placing == 1 {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert!(seen, "the sale is seen under way");
+    let sale = sale_under_way(&c, "13800139401").await;
     let e = c.service.restore_backup(&c.owner, &b).unwrap_err();
     assert_eq!(e.code(), "backup.restore_blocked");
     assert!(!e.message(Lang::ZhCn).is_empty());

@@ -177,11 +177,6 @@ impl Gate {
         self.exclusive = None;
     }
 
-    /// The update ended without restarting the app (it failed): work may go on.
-    pub fn end_update(&mut self) {
-        self.end();
-    }
-
     pub fn updating(&self) -> bool {
         self.exclusive == Some(Exclusive::Update)
     }

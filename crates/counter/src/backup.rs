@@ -51,9 +51,7 @@ impl Counter {
         ));
         // written under a temporary name and renamed when complete: a backup cut short by a
         // crash or a full disk is never listed, counted as today's or restored
-        let mut tmp = f.clone().into_os_string();
-        tmp.push(".tmp");
-        let tmp = PathBuf::from(tmp);
+        let tmp = suffixed(&f, ".tmp");
         let written = self.store()?.backup_to(&tmp);
         if let Err(e) = written {
             let _ = std::fs::remove_file(&tmp);
@@ -117,13 +115,10 @@ impl Counter {
             Day::of_ms(now).as_str()
         ));
         for suffix in ["", "-wal"] {
-            let mut from = self.db_path().as_os_str().to_owned();
-            from.push(suffix);
-            let mut to = f.clone().into_os_string();
-            to.push(suffix);
-            let from = PathBuf::from(from);
+            let from = suffixed(self.db_path(), suffix);
             if from.exists() {
-                std::fs::copy(&from, PathBuf::from(to)).map_err(|e| CounterError::file(&f, &e))?;
+                std::fs::copy(&from, suffixed(&f, suffix))
+                    .map_err(|e| CounterError::file(&f, &e))?;
             }
         }
         Ok(f)
@@ -400,9 +395,7 @@ impl Counter {
         for suffix in ["-wal", "-journal", "-shm"] {
             // a lost database's side files would be replayed into the restored one: they
             // are moved beside the backups (its log may hold its last transactions)
-            let mut p = cfg.db.clone().into_os_string();
-            p.push(suffix);
-            let p = PathBuf::from(p);
+            let p = suffixed(&cfg.db, suffix);
             if p.exists() {
                 let aside = dir.join(format!("cardcat-lost-{now:013}.sqlite{suffix}"));
                 std::fs::rename(&p, &aside).map_err(|e| CounterError::file(&p, &e))?;
@@ -450,6 +443,13 @@ fn list_backups(dir: &Path) -> Vec<BackupFile> {
 /// backups are beside it.
 pub(crate) fn used_before(db: &Path) -> bool {
     db.exists() || !list_backups(&backup_dir_of(db)).is_empty()
+}
+
+/// `path` with `suffix` appended to its file name (SQLite's side files, a temporary name).
+fn suffixed(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
 }
 
 /// Where a terminal's backups are: `backups/` beside its database.
@@ -516,9 +516,7 @@ static WORK_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::ne
 impl Drop for Work {
     fn drop(&mut self) {
         for suffix in ["", "-journal", "-wal", "-shm"] {
-            let mut p = self.path.clone().into_os_string();
-            p.push(suffix);
-            let _ = std::fs::remove_file(PathBuf::from(p));
+            let _ = std::fs::remove_file(suffixed(&self.path, suffix));
         }
     }
 }

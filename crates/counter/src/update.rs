@@ -47,7 +47,7 @@ pub struct UpdateHold {
 
 impl Drop for UpdateHold {
     fn drop(&mut self) {
-        lock(&self.gate).end_update();
+        lock(&self.gate).end();
     }
 }
 
